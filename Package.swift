@@ -1,0 +1,63 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Logits",
+    platforms: [.macOS(.v13)],
+    products: [
+        // MARK: - Public API
+        .library(name: "Logits", targets: ["Logits"]),
+        .library(name: "LogitsMetrics", targets: ["LogitsMetrics"]),
+        .executable(name: "logits", targets: ["LogitsCLI"]),
+        .executable(name: "logits-bench", targets: ["LogitsBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        // MARK: - Implementation details
+        /// The system zlib (gzip-compressed IDX files). Headers: Debian `zlib1g-dev`.
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+
+        // MARK: - Libraries
+        .target(
+            name: "Logits",
+            dependencies: [
+                "CZlib",
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        /// Metrics and curves; deliberately independent of the network code.
+        .target(name: "LogitsMetrics"),
+
+        // MARK: - Executables
+        .executableTarget(
+            name: "LogitsCLI",
+            dependencies: [
+                "Logits", "LogitsMetrics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/logits",
+            resources: [.copy("Resources/yeast")]
+        ),
+        .executableTarget(
+            name: "LogitsBench",
+            dependencies: [
+                "Logits", "LogitsMetrics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/logits-bench"
+        ),
+
+        // MARK: - Unit test bundles
+        .testTarget(name: "LogitsTests", dependencies: ["Logits"]),
+        .testTarget(name: "LogitsMetricsTests", dependencies: ["LogitsMetrics"]),
+        .testTarget(name: "CLITests", dependencies: ["LogitsCLI", "Logits", "LogitsMetrics"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,6 @@
+import Testing
+import Logits
+
+@Test func cliTargetsLink() {
+    #expect(!LogitsLibrary.version.isEmpty)
+}

@@ -1,0 +1,6 @@
+import Testing
+import LogitsMetrics
+
+@Test func metricsLibraryLinks() {
+    #expect(!LogitsMetricsLibrary.version.isEmpty)
+}
