@@ -1,6 +1,0 @@
-import Testing
-import Logits
-
-@Test func cliTargetsLink() {
-    #expect(!LogitsLibrary.version.isEmpty)
-}
