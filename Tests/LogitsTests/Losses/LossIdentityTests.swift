@@ -102,4 +102,48 @@ import Testing
         #expect(ce.loss.isFinite && ce.gradient.storage.allSatisfy { $0.isFinite })
         #expect(Swift.abs(ce.values[0, 0] - 0.9 * 2e4 - 0.1 / 3 * (2e4 + 0 + 1e4)) <= 1)
     }
+
+    /// Large batches cross the row blocks of the softmax losses, the SIMD row paths (C >= 16) and
+    /// the periodic Double flush of the flat sigmoid kernel: compare with a Double reference.
+    @Test func largeBatchesMatchDoubleReference() throws {
+        let b = 300, c = 37
+        var rng = LossTestRNG(seed: 17)
+        let z = rng.matrix(b, c) { 6 * $0.normal() }
+        let y = (0..<b).map { $0 % 7 == 3 ? -100 : ($0 * 11) % c }
+        let ce = try SoftmaxCrossEntropy().compute(input: z, targets: .classIndices(y))
+        var total = 0.0, counted = 0.0
+        for i in 0..<b {
+            let row = (0..<c).map { Double(z[i, $0]) }
+            let m = row.max() ?? 0
+            let s = row.reduce(0) { $0 + Foundation.exp($1 - m) }
+            for j in 0..<c {
+                let want = y[i] < 0 ? 0 : (Foundation.exp(row[j] - m) / s - (j == y[i] ? 1 : 0))
+                #expect(Swift.abs(Double(ce.gradient[i, j]) * Double(b - b / 7 - 1) - want) <= 1e-5)
+            }
+            if y[i] >= 0 {
+                let l = m + Foundation.log(s) - row[y[i]]
+                total += l
+                counted += 1
+                #expect(Swift.abs(Double(ce.values[i, 0]) - l) <= 1e-6 + 1e-5 * l)
+            } else {
+                #expect(ce.values[i, 0] == 0)
+            }
+        }
+        #expect(counted == Double(b - b / 7 - 1))
+        #expect(Swift.abs(Double(ce.loss) - total / counted) <= 1e-5 * total / counted)
+
+        let t = rng.matrix(b, c) { $0.uniform() }
+        let bce = try SigmoidBinaryCrossEntropy().compute(input: z, targets: .matrix(t))
+        var sum = 0.0
+        for k in 0..<(b * c) {
+            let x = Double(z.storage[k]), tt = Double(t.storage[k])
+            let sp = Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x)))
+            let l = tt * (sp - x) + (1 - tt) * sp
+            sum += l
+            #expect(Swift.abs(Double(bce.values.storage[k]) - l) <= 1e-6 + 1e-5 * l)
+            let g = (1 / (1 + Foundation.exp(-x)) - tt) / Double(b * c)
+            #expect(Swift.abs(Double(bce.gradient.storage[k]) - g) <= 1e-9 + 1e-5 * Swift.abs(g))
+        }
+        #expect(Swift.abs(Double(bce.loss) - sum / Double(b * c)) <= 1e-6 * sum / Double(b * c))
+    }
 }
