@@ -18,7 +18,7 @@ struct SigmoidBCEKernel {
     var sampleWeight: UnsafePointer<Float>?
     var posWeight: UnsafePointer<Float>?
 
-    @inline(always)
+    @_transparent  // guaranteed inlining into the row loops (see expLanes)
     static func block(
         _ x: SIMD8<Float>, _ y: SIMD8<Float>, _ w: SIMD8<Float>, _ pw: SIMD8<Float>
     ) -> (loss: SIMD8<Float>, grad: SIMD8<Float>) {

@@ -8,7 +8,7 @@ import Foundation
 // finishes each row from `s_i = sum_j g_ij`.
 
 /// Rows per block for rows of `cols` elements.
-@inline(always)
+@inline(__always)
 func softmaxBlockRows(cols: Int) -> Int { Swift.max(1, Swift.min(256, 4096 / Swift.max(cols, 1))) }
 
 /// `p[k] = exp(p[k])` for `k < count`, vectorized.
@@ -23,7 +23,7 @@ func expInPlace(_ p: UnsafeMutablePointer<Float>, count: Int) {
 }
 
 /// Sum of `count` floats with eight partial sums.
-@inline(always)
+@inline(__always)
 func rowSum(_ p: UnsafePointer<Float>, count: Int) -> Float {
     if count < 16 {
         var s: Float = 0
@@ -44,7 +44,7 @@ func rowSum(_ p: UnsafePointer<Float>, count: Int) -> Float {
 }
 
 /// Row maximum, NaN if the row holds a NaN (`maxPropagatingNaN`, scalar for short rows).
-@inline(always)
+@inline(__always)
 func rowMax(_ p: UnsafePointer<Float>, count: Int) -> Float {
     if count >= 16 { return maxPropagatingNaN(p, count: count) }
     var m = -Float.infinity
@@ -60,7 +60,7 @@ func rowMax(_ p: UnsafePointer<Float>, count: Int) -> Float {
 /// Runs the shifted-exp stage over all rows of `z` (`rows x cols`) into `g`, then calls
 /// `finish(i, z_i, g_i, m_i)` for every row not `skip`ped, with `g_i` holding `exp(z_ij - m_i)`.
 /// Skipped rows are left as zeros.
-@inline(always)
+@_transparent  // guaranteed inlining, so that the row closures are inlined too
 func forEachShiftedExpRow(
     z z0: UnsafePointer<Float>, g g0: UnsafeMutablePointer<Float>, rows: Int, cols c: Int,
     skip: (Int) -> Bool,

@@ -18,7 +18,7 @@ let expUnderflowBound: Float = -103.97208  // exp(x) < 2^-150 (rounds to 0) belo
 public func vexp(_ x: SIMD8<Float>) -> SIMD8<Float> { expLanes(x) }
 
 /// The body of `vexp`, always inlined into the loss kernels.
-@inline(always)
+@_transparent  // guaranteed inlining: @inline(__always) is not honoured for a body this size (measured)
 func expLanes(_ x: SIMD8<Float>) -> SIMD8<Float> {
     // Clamp (NaN-preserving: comparisons with NaN are false, so NaN lanes are not replaced).
     var xc = x.replacing(with: expOverflowBound, where: x .> expOverflowBound)
@@ -55,7 +55,7 @@ func expLanes(_ x: SIMD8<Float>) -> SIMD8<Float> {
 public func vlog1pUnit(_ e: SIMD8<Float>) -> SIMD8<Float> { log1pUnitLanes(e) }
 
 /// The body of `vlog1pUnit`, always inlined into the loss kernels.
-@inline(always)
+@_transparent  // as above
 func log1pUnitLanes(_ e: SIMD8<Float>) -> SIMD8<Float> {
     let big = e .> 0.414_213_56
     let t = e.replacing(with: (e - 1) * 0.5, where: big)
@@ -77,7 +77,7 @@ func log1pUnitLanes(_ e: SIMD8<Float>) -> SIMD8<Float> {
 }
 
 /// Loads up to 8 floats from `p` (lanes past `count` are `fill`).
-@inline(always)
+@inline(__always)
 func loadPartial(_ p: UnsafePointer<Float>, _ count: Int, fill: Float = 0) -> SIMD8<Float> {
     if count >= 8 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
     var v = SIMD8<Float>(repeating: fill)
@@ -86,7 +86,7 @@ func loadPartial(_ p: UnsafePointer<Float>, _ count: Int, fill: Float = 0) -> SI
 }
 
 /// Stores the first `min(count, 8)` lanes of `v` at `p`.
-@inline(always)
+@inline(__always)
 func storePartial(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
     if count >= 8 {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
@@ -146,7 +146,7 @@ public func maxPropagatingNaN(_ p: UnsafePointer<Float>, count: Int) -> Float {
 }
 
 /// `|v|` per lane (clears the sign bit; NaN stays NaN).
-@inline(always)
+@inline(__always)
 public func vabs(_ v: SIMD8<Float>) -> SIMD8<Float> {
     unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: SIMD8<Float>.self)
 }
