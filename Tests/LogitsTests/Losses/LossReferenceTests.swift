@@ -39,9 +39,11 @@ import Testing
         case "BCEWithLogitsLoss", "BCELoss":
             var w: ElementWeight?
             if params["weight"] != nil {
-                w = (params["weight_shape"] as? String) == "[B, C]"
-                    ? .perElement(try GoldenReference.matrix(params["weight"]))
-                    : .perLabel(classWeight ?? [])
+                switch (params["weight_shape"] as? String)?.replacingOccurrences(of: " ", with: "") {
+                case "[B,C]"?: w = .perElement(try GoldenReference.matrix(params["weight"]))
+                case "[B,1]"?: w = .perSample(classWeight ?? [])
+                default: w = .perLabel(classWeight ?? [])
+                }
             }
             let pw = GoldenReference.flat(params["pos_weight"])?.map(Float.init)
             loss = kind == "BCELoss"
