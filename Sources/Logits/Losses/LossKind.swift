@@ -1,3 +1,5 @@
+import Foundation
+
 /// Loss names for the command line (`--loss ce|bce|focal|asl|softmargin`), and the factory that
 /// builds the configured loss. All of them take logits; the probability-space losses
 /// (`NegativeLogLikelihood`, `BinaryCrossEntropy`) are library-only because a network trained
@@ -156,5 +158,3 @@ public struct LossOptions: Sendable, Equatable {
         self.aslClip = aslClip
     }
 }
-
-import Foundation

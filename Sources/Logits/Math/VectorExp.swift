@@ -78,7 +78,7 @@ func log1pUnitLanes(_ e: SIMD8<Float>) -> SIMD8<Float> {
 
 /// Loads up to 8 floats from `p` (lanes past `count` are `fill`).
 @inline(__always)
-func loadPartial(_ p: UnsafePointer<Float>, _ count: Int, fill: Float = 0) -> SIMD8<Float> {
+func simdLoadPartial(_ p: UnsafePointer<Float>, _ count: Int, fill: Float = 0) -> SIMD8<Float> {
     if count >= 8 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
     var v = SIMD8<Float>(repeating: fill)
     for k in 0..<count { v[k] = p[k] }
@@ -87,7 +87,7 @@ func loadPartial(_ p: UnsafePointer<Float>, _ count: Int, fill: Float = 0) -> SI
 
 /// Stores the first `min(count, 8)` lanes of `v` at `p`.
 @inline(__always)
-func storePartial(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
+func simdStorePartial(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
     if count >= 8 {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
         return
@@ -112,8 +112,8 @@ public func expShiftedSum(
     if j < count {
         let n = count - j
         // Pad with -inf so the padded lanes contribute exp(-inf) = 0.
-        let e = expLanes(loadPartial(src + j, n, fill: -.infinity) - s)
-        storePartial(e, dst + j, n)
+        let e = expLanes(simdLoadPartial(src + j, n, fill: -.infinity) - s)
+        simdStorePartial(e, dst + j, n)
         acc += e
     }
     let h = acc.lowHalf + acc.highHalf

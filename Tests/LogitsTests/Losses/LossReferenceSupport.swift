@@ -3,7 +3,7 @@ import Testing
 @testable import Logits
 
 /// Locates and decodes `../shared/reference/*.json` (PyTorch golden values) relative to this file.
-enum GoldenReference {
+enum LossGoldenReference {
     /// `<package root>/../shared/reference`, found from this file's path.
     static let directory: URL = {
         var url = URL(fileURLWithPath: #filePath)
@@ -62,7 +62,7 @@ enum GoldenReference {
 
 /// Collects mismatches against the suggested tolerance `|got - want| <= 1e-6 + 1e-5 |want|`,
 /// with `inf` matched exactly and a NaN or inf where the reference is finite counted as a failure.
-struct ToleranceReport {
+struct LossToleranceReport {
     var failures: [String] = []
     var checked = 0
     var abs: Double = 1e-6
