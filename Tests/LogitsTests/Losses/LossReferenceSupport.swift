@@ -4,8 +4,12 @@ import Testing
 
 /// Locates and decodes `../shared/reference/*.json` (PyTorch golden values) relative to this file.
 enum LossGoldenReference {
-    /// `<package root>/../shared/reference`, found from this file's path.
+    /// `<package root>/../shared/reference`, found from this file's path (or the directory in
+    /// `LOGITS_REFERENCE_DIR`, to run the same checks on another reference set).
     static let directory: URL = {
+        if let dir = ProcessInfo.processInfo.environment["LOGITS_REFERENCE_DIR"], !dir.isEmpty {
+            return URL(fileURLWithPath: dir)
+        }
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { url.deleteLastPathComponent() }  // Losses, LogitsTests, Tests, package root
         return url.deletingLastPathComponent().appendingPathComponent("shared/reference")
