@@ -113,7 +113,7 @@ public struct NumericCSV: Sendable, Equatable {
             if cols < 0 {
                 cols = count
             } else if count != cols {
-                throw CSVError(file: name, row: line, column: 0, message: "\(count) columns, expected \(cols) as in the first row")
+                throw CSVError(file: name, row: line, column: 0, message: "\(count) column\(count == 1 ? "" : "s"), expected \(cols) as in the first row")
             }
             rows += 1
         }
