@@ -79,7 +79,8 @@ public struct MultiLabelReport: Sendable {
             MetricEntry("label_ranking_average_precision", .number(r.labelRankingAveragePrecision)),
             MetricEntry("roc_auc_per_label", .array(c.rocAUCPerLabel.map(MetricValue.optional))),
             MetricEntry("roc_auc_macro_skipped_labels", .integers(c.rocAUCSkippedLabels)),
-            MetricEntry("roc_auc_micro", .optional(c.rocAUCMicro)),
+            // scikit-learn returns NaN (not a skipped value) when the flattened problem has a single class.
+            MetricEntry("roc_auc_micro", .number(c.rocAUCMicro ?? .nan)),
             MetricEntry("roc_auc_macro", .optional(c.rocAUCMacro)),
             MetricEntry("roc_auc_weighted", .optional(c.rocAUCWeighted)),
             MetricEntry("sklearn_roc_auc_macro_all_labels", .number(c.sklearnRocAUCMacroAllLabels)),
