@@ -100,6 +100,8 @@ public struct MultiLabelReport: Sendable {
             MetricEntry("n_labels_without_negatives", .integer(labelsWithoutNegatives.count)),
             MetricEntry("brier_score", .number(brierScore)),
             MetricEntry("expected_calibration_error", .number(calibration.expectedCalibrationError)),
+            MetricEntry("maximum_calibration_error", .number(calibration.maximumCalibrationError)),
+            MetricEntry("reliability_bins", calibration.reliabilityJSON),
         ]
         if let s = saturation {
             e.append(MetricEntry("saturation_flagged_labels", .integers(s.columns.filter(\.flagged).map(\.index))))
