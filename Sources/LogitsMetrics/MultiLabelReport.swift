@@ -58,6 +58,7 @@ public struct MultiLabelReport: Sendable {
             MetricEntry("n_samples", .integer(samples)),
             MetricEntry("n_labels", .integer(labels)),
             MetricEntry("k", .integer(k)),
+            MetricEntry("decision_rule", .string(rule.summary)),
             MetricEntry("hamming_loss", .number(d.hammingLoss)),
             MetricEntry("accuracy", .number(d.subsetAccuracy)),
             MetricEntry("jaccard_samples", .number(d.jaccardSamples)),

@@ -61,7 +61,7 @@ public struct NumericCSV: Sendable, Equatable {
         var cols = -1, rows = 0, line = 0
         var pos = 0
         let n = bytes.count
-        var field = [CChar](repeating: 0, count: 64)
+        var field = [CChar](repeating: 0, count: 512)
         var blankSeen = 0
         while pos < n {
             line += 1
