@@ -14,6 +14,7 @@ struct MetricsBench: ParsableCommand {
     @Option(help: "Labels (columns).") var labels = 983
     @Option(help: "Timed repetitions (the best is reported).") var repeats = 5
     @Option(help: "Seed of the synthetic data.") var seed: UInt64 = 42
+    @Option(help: "Time the multi-class report instead, with this many classes (rows = --rows).") var classes: Int?
     @Flag(help: "Also time the parts (decisions, ranking, curves, saturation) separately.") var parts = false
     @Flag(help: "Print one JSON object {\"report\",\"n\",\"labels\",\"seconds\",...}.") var json = false
 
@@ -56,7 +57,38 @@ struct MetricsBench: ParsableCommand {
         return (best, bestCPU)
     }
 
+    /// Multi-class data: N(0, 1) logits, the true class boosted by 2 U(0, 1), float32-rounded.
+    func runMultiClass(classes c: Int) throws {
+        var g = SystemRandomNumberGenerator()
+        let truth = (0..<rows).map { _ in Int.random(in: 0..<c, using: &g) }
+        var v = [Double](repeating: 0, count: rows * c)
+        for i in 0..<rows {
+            for j in 0..<c {
+                let gauss = (-2 * log(max(Double.random(in: 0..<1, using: &g), 1e-300))).squareRoot()
+                    * cos(2 * Double.pi * Double.random(in: 0..<1, using: &g))
+                v[i * c + j] = Double(Float(gauss + (j == truth[i] ? 2 * Double.random(in: 0..<1, using: &g) : 0)))
+            }
+        }
+        let logits = try ScoreMatrix(rows: rows, cols: c, values: v)
+        var report: MultiClassReport?
+        let t = try Self.time(repeats) { report = try MultiClassReport(truth: truth, logits: logits, k: 5) }
+        if json {
+            print(MetricValue.object([
+                MetricEntry("report", .string("multiclass")), MetricEntry("n", .integer(rows)),
+                MetricEntry("classes", .integer(c)), MetricEntry("seconds", .number(t.wall)),
+                MetricEntry("cpu_seconds", .number(t.cpu)), MetricEntry("repeats", .integer(repeats)),
+            ]).json)
+        } else {
+            print(String(format: "full multi-class report, %d x %d (best of %d): %.3f s wall, %.3f s CPU (accuracy %.4f, OvO AUC %.4f)",
+                         rows, c, repeats, t.wall, t.cpu, report?.accuracy ?? .nan, report?.rocAUCOvOMacro ?? .nan))
+        }
+    }
+
     func run() throws {
+        if let classes {
+            guard classes >= 2 else { throw ValidationError("--classes must be at least 2") }
+            return try runMultiClass(classes: classes)
+        }
         let (y, s) = try Self.data(rows: rows, labels: labels, seed: seed)
         var report: MultiLabelReport?
         let full = try Self.time(repeats) { report = try MultiLabelReport(truth: y, scores: s, k: 3) }
