@@ -18,8 +18,8 @@ enum Gzip {
         // ISIZE (last 4 bytes, little-endian) = uncompressed size mod 2^32: a capacity hint only.
         let n = input.count
         let isize = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
-        var output = [UInt8]()
-        output.reserveCapacity(min(max(isize, 1 << 16), limit, input.count * 1100))
+        // Start at the announced size (+1 so a correct size never needs a second grow step).
+        var output = [UInt8](repeating: 0, count: min(max(isize + 1, 1 << 16), limit + 1, input.count * 1100))
         var stream = z_stream()
         let initStatus = inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard initStatus == Z_OK else {
@@ -35,10 +35,10 @@ enum Gzip {
             stream.avail_in = UInt32(min(input.count - consumed, Int(UInt32.max)))
             let availableBefore = Int(stream.avail_in)
             if output.count == produced {
-                guard produced < limit else {
+                guard produced <= limit else {
                     throw DataFileError(file: file, message: "decompressed data exceeds the limit of \(limit) bytes")
                 }
-                output.append(contentsOf: repeatElement(0, count: chunk))
+                output.append(contentsOf: [UInt8](repeating: 0, count: max(chunk, output.count / 2)))
             }
             let room = output.count - produced
             let status: Int32 = output.withUnsafeMutableBufferPointer { out in
@@ -47,6 +47,9 @@ enum Gzip {
                 return inflate(&stream, Z_NO_FLUSH)
             }
             produced += room - Int(stream.avail_out)
+            guard produced <= limit else {
+                throw DataFileError(file: file, message: "decompressed data exceeds the limit of \(limit) bytes")
+            }
             consumed += availableBefore - Int(stream.avail_in)
             switch status {
             case Z_STREAM_END:
