@@ -1,2 +1,1 @@
-enum LIBSVMLoader { static func load(path: String, options: LoadOptions) throws -> Dataset { throw DataFileError(file: path, message: "LIBSVM loader not built yet") } }
 enum CSVLoader { static func load(path: String, options: LoadOptions) throws -> Dataset { throw DataFileError(file: path, message: "CSV loader not built yet") } }
