@@ -22,7 +22,11 @@ enum CSVLoader {
     }
 
     static func load(path: String, options: LoadOptions) throws -> Dataset {
-        let data = try FileBytes.read(path)
+        try parse(try FileBytes.read(path), path: path, options: options)
+    }
+
+    /// Parses CSV bytes; `path` names the file in errors.
+    static func parse(_ data: Data, path: String, options: LoadOptions) throws -> Dataset {
         guard let text = String(data: data, encoding: .utf8) else {
             throw DataFileError(file: path, message: "not valid UTF-8 text; expected a UTF-8 CSV file")
         }
