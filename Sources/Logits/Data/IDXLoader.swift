@@ -64,12 +64,13 @@ public enum IDXLoader {
             guard count == classIndices.count else {
                 throw DataFileError(file: labels, message: "\(classIndices.count) labels for \(count) images in \((images as NSString).lastPathComponent); expected the same count")
             }
-            var x = [Float](repeating: 0, count: total)
-            x.withUnsafeMutableBufferPointer { out in
-                var table = [Float](repeating: 0, count: 256)
-                for v in 0..<256 { table[v] = Float(v) / 255 }
-                table.withUnsafeBufferPointer { t in
+            var table = [Float](repeating: 0, count: 256)
+            for v in 0..<256 { table[v] = Float(v) / 255 }
+            // Written once, straight from the pixel bytes (no zero fill first).
+            let x = table.withUnsafeBufferPointer { t in
+                [Float](unsafeUninitializedCapacity: total) { out, initialized in
                     for i in 0..<total { out[i] = t[Int(b[16 + i])] }
+                    initialized = total
                 }
             }
             let featureNames = (0..<rows).flatMap { r in (0..<cols).map { c in "r\(r)c\(c)" } }
