@@ -55,9 +55,12 @@ public enum IDXLoader {
             let head = try prefix(rawBytes, file: images, count: 16)
             let dims = try head.withUnsafeBytes { try header($0, file: images, magic: 2051, dimensions: 3) }
             let (count, rows, cols) = (dims[0], dims[1], dims[2])
-            let pixels = rows * cols
+            let (pixels, pixelOverflow) = rows.multipliedReportingOverflow(by: cols)
             let (total, overflow) = count.multipliedReportingOverflow(by: pixels)
-            guard !overflow, total <= options.maxDenseElements else {
+            guard count > 0, pixels > 0 else {
+                throw DataFileError(file: images, message: "the header announces \(count) images of \(rows)x\(cols); expected at least one non-empty image")
+            }
+            guard !pixelOverflow, !overflow, total <= options.maxDenseElements else {
                 throw DataFileError(file: images, message: "\(count) images of \(rows)x\(cols) exceed the dense size limit of \(options.maxDenseElements) elements")
             }
             var table = [Float](repeating: 0, count: 256)

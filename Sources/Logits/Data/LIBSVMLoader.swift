@@ -169,6 +169,10 @@ enum LIBSVMLoader {
                 }
             } else {
                 let c = options.labelCount ?? options.classNames?.count ?? header?.labels ?? (maxLabel + 1)
+                let (cells, overflow) = n.multipliedReportingOverflow(by: c)
+                guard c > 0, !overflow, cells <= options.maxDenseElements else {
+                    throw DataFileError(file: file, message: "\(c) classes for \(n) rows; expected between 1 class and the dense size limit of \(options.maxDenseElements) elements for N x C")
+                }
                 if let r = classes.firstIndex(where: { $0 >= c }) {
                     throw DataFileError(file: file, line: rowLines[r], message: "class index \(classes[r]) is out of range; expected 0...\(c - 1)")
                 }
