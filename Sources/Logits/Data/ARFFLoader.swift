@@ -34,10 +34,7 @@ enum ARFFLoader {
             if labelIndices.count == 1, case .nominal(let values) = attributes[labelIndices[0]].kind {
                 multiClass = values != ["0", "1"] || options.task.map { if case .multiClass = $0 { return true } else { return false } } == true
             }
-            if !multiClass, case .multiClass? = options.task {
-                throw DataFileError(file: file, message: "task multiClass needs exactly one nominal label attribute, found \(labelIndices.count) label attribute(s)")
-            }
-            if case .binary? = options.task, labelIndices.count != 1 || multiClass {
+            if case .binary? = options.task, labelIndices.count != 1 {
                 throw DataFileError(file: file, message: "task binary needs exactly one 0/1 label attribute, found \(labelIndices.count)")
             }
             if !multiClass {
