@@ -17,7 +17,7 @@ import Foundation
 /// the final `Float` buffers, so peak memory is the file plus the final matrices.
 enum ARFFLoader {
     static func load(path: String, options: LoadOptions) throws -> Dataset {
-        try parse(try FileBytes.read(path), path: path, options: options)
+        try parse(try FileBytes.readText(path, limit: options.maxTextBytes), path: path, options: options)
     }
 
     /// Parses ARFF bytes; `path` names the file in errors and locates a Mulan XML file.

@@ -22,7 +22,7 @@ enum CSVLoader {
     }
 
     static func load(path: String, options: LoadOptions) throws -> Dataset {
-        try parse(try FileBytes.read(path), path: path, options: options)
+        try parse(try FileBytes.readText(path, limit: options.maxTextBytes), path: path, options: options)
     }
 
     /// Parses CSV bytes; `path` names the file in errors.

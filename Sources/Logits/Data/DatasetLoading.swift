@@ -88,4 +88,13 @@ enum FileBytes {
             throw DataFileError(file: path, message: "cannot read file: \(error.localizedDescription)")
         }
     }
+
+    /// The file's bytes, gunzipped when they start with the gzip magic (`.arff.gz`, `.csv.gz`, ...).
+    static func readText(_ path: String, limit: Int) throws -> Data {
+        let raw = try read(path)
+        let inflated: [UInt8]? = try raw.withUnsafeBytes { bytes in
+            Gzip.isGzip(bytes) ? try Gzip.decompress(bytes, file: path, limit: limit) : nil
+        }
+        return inflated.map { Data($0) } ?? raw
+    }
 }

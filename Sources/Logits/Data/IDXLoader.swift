@@ -12,6 +12,11 @@ import Foundation
 /// `0..<C`, class names `"0"..."9"` (`C = 10`) or `LoadOptions.classNames` (e.g.
 /// Fashion-MNIST's; `C` = their count), and feature names `"r{row}c{col}"`.
 public enum IDXLoader {
+    /// Fashion-MNIST's class names, for `LoadOptions(classNames:)`.
+    public static let fashionMNISTClassNames = [
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    ]
+
     /// The labels file that belongs to an images file, by the standard naming
     /// (`train-images-idx3-ubyte.gz` -> `train-labels-idx1-ubyte.gz`, `t10k-...` likewise).
     public static func labelsPath(forImages path: String) -> String? {

@@ -21,7 +21,7 @@ import Foundation
 /// matrices are filled; the sparse copy is released before returning.
 enum LIBSVMLoader {
     static func load(path: String, options: LoadOptions) throws -> Dataset {
-        let data = try FileBytes.read(path)
+        let data = try FileBytes.readText(path, limit: options.maxTextBytes)
         return try data.withUnsafeBytes { try parse($0, file: path, options: options) }
     }
 
