@@ -113,7 +113,7 @@ enum ARFFLoader {
     /// Attribute indices (header order) of the targets.
     private static func selectLabels(header: ARFFHeader, path: String, options: LoadOptions) throws -> [Int] {
         let attributes = header.attributes
-        let byName = Dictionary(uniqueKeysWithValues: attributes.enumerated().map { ($1.name, $0) })
+        let byName = Dictionary(attributes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         func indices(ofNames names: [String], source: String) throws -> [Int] {
             var result: [Int] = []
             for name in names {
