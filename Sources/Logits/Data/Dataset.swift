@@ -9,10 +9,15 @@
 ///
 /// Every loader returns a fully validated `Dataset` or throws `DataFileError`.
 public struct Dataset: Sendable, Equatable {
+    /// `N x D` features, row `i` = sample `i`.
     public var features: Matrix
+    /// `N` class indices, or an `N x L` 0/1 label matrix.
     public var targets: Targets
+    /// `D` feature names (attribute / column names, `r{row}c{col}` for images).
     public var featureNames: [String]
+    /// `C` class names or `L` label names, in class-index / target-column order.
     public var labelNames: [String]
+    /// The task the targets imply (or the one forced by `LoadOptions.task`).
     public var task: ClassificationTask
 
     /// Number of samples `N`.
