@@ -51,6 +51,7 @@ struct TrainBench: ParsableCommand {
     @Option(help: "Activation: relu, gelu, tanh, leaky.") var activation: String?
     @Option(help: "Loss for multi-label sets: bce, focal, asl, softmargin.") var loss: String?
     @Option(help: "Learning-rate schedule: constant or cosine.") var schedule: String?
+    @Flag(help: "Refit on all rows for the best epoch count after early stopping.") var refit = false
 
     func validate() throws {
         if let e = epochs, e < 1 { throw ValidationError("--epochs must be >= 1") }
@@ -161,7 +162,8 @@ struct TrainBench: ParsableCommand {
                 optimizer: .adamW(weightDecay: defaults.weightDecay),
                 schedule: defaults.cosine ? .cosine(minimum: 0) : .constant, loss: lossFunction, seed: seed,
                 validation: defaults.validationFraction > 0 ? .fraction(defaults.validationFraction) : .none,
-                patience: defaults.validationFraction > 0 ? defaults.patience : nil, reportBatches: false)
+                patience: defaults.validationFraction > 0 ? defaults.patience : nil, reportBatches: false,
+                refitOnFullData: refit || defaults.refit)
             let start = DispatchTime.now().uptimeNanoseconds
             let result = try Trainer(config: cfg).fit(model, features: d.train, targets: d.trainTargets)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -226,6 +228,7 @@ struct TrainingDefaults {
     var validationFraction = 0.15
     var patience = 8
     var cosine = false
+    var refit = false
 
     static func `for`(task: ClassificationTask, rows: Int) -> TrainingDefaults {
         var d = TrainingDefaults()
