@@ -33,11 +33,13 @@ public struct SwiftGemm: GemmBackend {
 
     /// Micro-tile rows.
     static let mr = 6
-    /// Micro-tile columns (one `SIMD8<Float>`).
+    /// Micro-tile columns (two `SIMD4<Float>`).
     static let nr = 8
+    /// Copies of each packed A value (one `SIMD4<Float>`).
+    static let lanes = 4
     /// Depth of a packed block (`kc x nr` B micro-panel: 8 KiB, stays in L1).
     static let kc = 256
-    /// Rows of a packed A block (`mc x kc`: 96 KiB, stays in L2).
+    /// Rows of a packed A block (`mc x kc`, 4 copies each: 384 KiB, stays in L2).
     static let mc = 96
     /// Columns of a packed B block (`kc x nc`: 2 MiB, L2/L3).
     static let nc = 2048
@@ -99,8 +101,8 @@ public struct SwiftGemm: GemmBackend {
         let kcMax = min(kc, p.k)
         let ncMax = min(nc, roundUp(cols.count, nr))
         let mcMax = min(mc, roundUp(rows.count, mr))
-        scratch.reserve(aCount: mcMax * kcMax, bCount: kcMax * ncMax)
-        let packedA = scratch.a
+        scratch.reserve(aCount: mcMax * kcMax * lanes, bCount: kcMax * ncMax)
+        let packedA = UnsafeRawPointer(scratch.a).assumingMemoryBound(to: SIMD4<Float>.self)
         let packedB = scratch.b
 
         var jc = cols.lowerBound
@@ -114,7 +116,7 @@ public struct SwiftGemm: GemmBackend {
                 var ic = rows.lowerBound
                 while ic < rows.upperBound {
                     let mcb = min(mc, rows.upperBound - ic)
-                    packA(p, i0: ic, mc: mcb, k0: pc, kc: kcb, into: packedA)
+                    packA(p, i0: ic, mc: mcb, k0: pc, kc: kcb, into: scratch.a)
                     var jr = 0
                     while jr < ncb {
                         let nrb = min(nr, ncb - jr)
@@ -123,7 +125,7 @@ public struct SwiftGemm: GemmBackend {
                         while ir < mcb {
                             let mrb = min(mr, mcb - ir)
                             microKernel(
-                                kc: kcb, a: UnsafePointer(packedA + ir * kcb), b: bPanel,
+                                kc: kcb, a: packedA + ir * kcb, b: bPanel,
                                 c: p.c + (ic + ir) * p.ldc + jc + jr, ldc: p.ldc,
                                 rows: mrb, cols: nrb, alpha: p.alpha, beta: betaHere)
                             ir += mr
@@ -143,34 +145,40 @@ public struct SwiftGemm: GemmBackend {
 
     // MARK: - Packing
 
-    /// Packs `op(A)[i0 ..< i0+mc, k0 ..< k0+kc]` as `mr`-row micro-panels: panel `q` holds, for each
-    /// `p`, the `mr` values `op(A)[i0 + q*mr + i, k0 + p]` contiguously (zero past the last row).
+    /// Packs `op(A)[i0 ..< i0+mc, k0 ..< k0+kc]` as `mr`-row micro-panels of pre-broadcast values:
+    /// panel `q` holds, for each `p`, the `mr` values `op(A)[i0 + q*mr + i, k0 + p]`, each repeated
+    /// `lanes` (4) times (zero past the last row). The micro-kernel then loads a ready-made
+    /// `SIMD4` instead of broadcasting a scalar: SSE has no broadcast load, and the `shufps`
+    /// it would need competes with the multiplies and adds for the same execution ports.
     static func packA(_ prob: GemmProblem, i0: Int, mc: Int, k0: Int, kc: Int, into dst: UnsafeMutablePointer<Float>) {
         let rs = prob.aRowStride, cs = prob.aColStride
+        let out = UnsafeMutableRawPointer(dst).assumingMemoryBound(to: SIMD4<Float>.self)
         var ir = 0
         while ir < mc {
             let rowsHere = min(mr, mc - ir)
-            let panel = dst + ir * kc
+            let panel = out + ir * kc
             let src = prob.a + (i0 + ir) * rs + k0 * cs
             if rowsHere == mr && cs == 1 {
                 // op(A) rows are contiguous: read 6 rows side by side.
                 let r0 = src, r1 = src + rs, r2 = src + 2 * rs, r3 = src + 3 * rs, r4 = src + 4 * rs, r5 = src + 5 * rs
                 for p in 0..<kc {
                     let d = panel + p * mr
-                    d[0] = r0[p]; d[1] = r1[p]; d[2] = r2[p]; d[3] = r3[p]; d[4] = r4[p]; d[5] = r5[p]
+                    d[0] = SIMD4(repeating: r0[p]); d[1] = SIMD4(repeating: r1[p]); d[2] = SIMD4(repeating: r2[p])
+                    d[3] = SIMD4(repeating: r3[p]); d[4] = SIMD4(repeating: r4[p]); d[5] = SIMD4(repeating: r5[p])
                 }
             } else if rowsHere == mr && rs == 1 {
-                // op(A) columns are contiguous (A stored transposed): copy 6 at a time.
+                // op(A) columns are contiguous (A stored transposed): 6 consecutive values per p.
                 for p in 0..<kc {
                     let s = src + p * cs
                     let d = panel + p * mr
-                    d[0] = s[0]; d[1] = s[1]; d[2] = s[2]; d[3] = s[3]; d[4] = s[4]; d[5] = s[5]
+                    d[0] = SIMD4(repeating: s[0]); d[1] = SIMD4(repeating: s[1]); d[2] = SIMD4(repeating: s[2])
+                    d[3] = SIMD4(repeating: s[3]); d[4] = SIMD4(repeating: s[4]); d[5] = SIMD4(repeating: s[5])
                 }
             } else {
                 for p in 0..<kc {
                     let d = panel + p * mr
                     for i in 0..<mr {
-                        d[i] = i < rowsHere ? src[i * rs + p * cs] : 0
+                        d[i] = SIMD4(repeating: i < rowsHere ? src[i * rs + p * cs] : 0)
                     }
                 }
             }
@@ -214,40 +222,51 @@ public struct SwiftGemm: GemmBackend {
     // MARK: - Micro-kernel
 
     /// `C[0..<rows, 0..<cols] = alpha * (Ap * Bp) + beta * C` for one `mr x nr` tile, where `Ap` is a
-    /// packed `mr x kc` micro-panel and `Bp` a packed `kc x nr` one.
+    /// packed (pre-broadcast) `mr x kc` micro-panel and `Bp` a packed `kc x nr` one.
+    /// Twelve `SIMD4<Float>` accumulators: exactly the 16 SSE registers minus B's two and A's one.
     @inline(__always)
     static func microKernel(
-        kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        kc: Int, a: UnsafePointer<SIMD4<Float>>, b: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int,
         rows: Int, cols: Int, alpha: Float, beta: Float
     ) {
-        var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
-        var c3 = SIMD8<Float>(), c4 = SIMD8<Float>(), c5 = SIMD8<Float>()
+        var c00 = SIMD4<Float>(), c01 = SIMD4<Float>(), c10 = SIMD4<Float>(), c11 = SIMD4<Float>()
+        var c20 = SIMD4<Float>(), c21 = SIMD4<Float>(), c30 = SIMD4<Float>(), c31 = SIMD4<Float>()
+        var c40 = SIMD4<Float>(), c41 = SIMD4<Float>(), c50 = SIMD4<Float>(), c51 = SIMD4<Float>()
         var pa = a
         var pb = UnsafeRawPointer(b)
         for _ in 0..<kc {
-            let bv = pb.loadUnaligned(as: SIMD8<Float>.self)
-            c0 = madd(SIMD8(repeating: pa[0]), bv, c0)
-            c1 = madd(SIMD8(repeating: pa[1]), bv, c1)
-            c2 = madd(SIMD8(repeating: pa[2]), bv, c2)
-            c3 = madd(SIMD8(repeating: pa[3]), bv, c3)
-            c4 = madd(SIMD8(repeating: pa[4]), bv, c4)
-            c5 = madd(SIMD8(repeating: pa[5]), bv, c5)
+            let b0 = pb.load(as: SIMD4<Float>.self)
+            let b1 = pb.load(fromByteOffset: 16, as: SIMD4<Float>.self)
+            var av = pa[0]
+            c00 = madd(av, b0, c00); c01 = madd(av, b1, c01)
+            av = pa[1]
+            c10 = madd(av, b0, c10); c11 = madd(av, b1, c11)
+            av = pa[2]
+            c20 = madd(av, b0, c20); c21 = madd(av, b1, c21)
+            av = pa[3]
+            c30 = madd(av, b0, c30); c31 = madd(av, b1, c31)
+            av = pa[4]
+            c40 = madd(av, b0, c40); c41 = madd(av, b1, c41)
+            av = pa[5]
+            c50 = madd(av, b0, c50); c51 = madd(av, b1, c51)
             pa += mr
             pb += nr * MemoryLayout<Float>.stride
         }
         if rows == mr && cols == nr {
-            store(c0, to: c, alpha: alpha, beta: beta)
-            store(c1, to: c + ldc, alpha: alpha, beta: beta)
-            store(c2, to: c + 2 * ldc, alpha: alpha, beta: beta)
-            store(c3, to: c + 3 * ldc, alpha: alpha, beta: beta)
-            store(c4, to: c + 4 * ldc, alpha: alpha, beta: beta)
-            store(c5, to: c + 5 * ldc, alpha: alpha, beta: beta)
+            store(c00, c01, to: c, alpha: alpha, beta: beta)
+            store(c10, c11, to: c + ldc, alpha: alpha, beta: beta)
+            store(c20, c21, to: c + 2 * ldc, alpha: alpha, beta: beta)
+            store(c30, c31, to: c + 3 * ldc, alpha: alpha, beta: beta)
+            store(c40, c41, to: c + 4 * ldc, alpha: alpha, beta: beta)
+            store(c50, c51, to: c + 5 * ldc, alpha: alpha, beta: beta)
             return
         }
         // Edge tile: spill the accumulators and write the valid part only.
         withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: mr) { tile in
-            tile[0] = c0; tile[1] = c1; tile[2] = c2; tile[3] = c3; tile[4] = c4; tile[5] = c5
+            tile[0] = SIMD8(lowHalf: c00, highHalf: c01); tile[1] = SIMD8(lowHalf: c10, highHalf: c11)
+            tile[2] = SIMD8(lowHalf: c20, highHalf: c21); tile[3] = SIMD8(lowHalf: c30, highHalf: c31)
+            tile[4] = SIMD8(lowHalf: c40, highHalf: c41); tile[5] = SIMD8(lowHalf: c50, highHalf: c51)
             for i in 0..<rows {
                 let row = c + i * ldc
                 for j in 0..<cols {
@@ -260,9 +279,9 @@ public struct SwiftGemm: GemmBackend {
 
     /// `c[0..<8] = alpha * v + beta * c[0..<8]`, not reading `c` when `beta == 0`.
     @inline(__always)
-    static func store(_ v: SIMD8<Float>, to c: UnsafeMutablePointer<Float>, alpha: Float, beta: Float) {
+    static func store(_ lo: SIMD4<Float>, _ hi: SIMD4<Float>, to c: UnsafeMutablePointer<Float>, alpha: Float, beta: Float) {
         let raw = UnsafeMutableRawPointer(c)
-        var out = v * alpha
+        var out = SIMD8(lowHalf: lo, highHalf: hi) * alpha
         if beta == 1 {
             out += raw.loadUnaligned(as: SIMD8<Float>.self)
         } else if beta != 0 {
@@ -274,7 +293,7 @@ public struct SwiftGemm: GemmBackend {
     /// `a * b + c`: fused (`fmla`) on arm64; separate packed multiply and add elsewhere, because
     /// baseline x86-64 has no FMA and `addingProduct` becomes a per-lane `fmaf` call there.
     @inline(__always)
-    static func madd(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>) -> SIMD8<Float> {
+    static func madd(_ a: SIMD4<Float>, _ b: SIMD4<Float>, _ c: SIMD4<Float>) -> SIMD4<Float> {
         #if arch(arm64)
         return c.addingProduct(a, b)
         #else
