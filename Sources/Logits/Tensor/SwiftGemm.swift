@@ -1,4 +1,6 @@
+import CLogitsKernels
 import Dispatch
+import Foundation
 
 /// The portable GEMM kernel, pure Swift: `C = alpha * op(A) * op(B) + beta * C` (row-major).
 ///
@@ -14,32 +16,67 @@ import Dispatch
 ///   by row blocks (or column blocks when `op(A)` has fewer rows than `op(B)` has columns) with
 ///   `DispatchQueue.concurrentPerform`; each worker packs into its own reused scratch buffers.
 ///
+///
+/// On x86-64 CPUs with AVX2 and FMA the same driver can run a 6 x 16 micro-kernel written in C
+/// with those instructions enabled per function (`Kernel.avx2fma`, target `CLogitsKernels`, no
+/// build flags), chosen at run time by `cpuid`. `LOGITS_SWIFT_KERNEL=portable` (or
+/// `kernel: .portable`) keeps the pure-Swift micro-kernel.
+///
 /// With `beta == 0`, `C` is never read. With `alpha == 0` or `k == 0`, `A` and `B` are not read.
 public struct SwiftGemm: GemmBackend {
+    /// The innermost `mr x nr` loop.
+    public enum Kernel: String, Sendable, CaseIterable {
+        /// Pure Swift SIMD (6 x 8, `SIMD4<Float>` accumulators), any CPU.
+        case portable
+        /// C with AVX2 + FMA intrinsics (6 x 16, 256-bit accumulators), x86-64 CPUs that have them.
+        case avx2fma
+
+        /// Micro-tile columns.
+        var nr: Int { self == .portable ? 8 : 16 }
+        /// Copies of each packed A value (the portable kernel reads pre-broadcast `SIMD4`s).
+        var lanes: Int { self == .portable ? 4 : 1 }
+    }
+
     /// Worker threads; `nil` reads `Threading.threadCount` at each call.
     public let threads: Int?
     /// Multiply-adds (`m * n * k`) from which a call is split over threads.
     public let parallelThreshold: Int
+    /// The micro-kernel in use.
+    public let kernel: Kernel
 
     /// - Parameters:
     ///   - threads: worker threads, `nil` (default) for `Threading.threadCount` at each call.
     ///   - parallelThreshold: `m * n * k` from which a call goes parallel (default `defaultParallelThreshold`).
-    public init(threads: Int? = nil, parallelThreshold: Int = SwiftGemm.defaultParallelThreshold) {
+    ///   - kernel: the micro-kernel; `nil` (default) for `defaultKernel`. A kernel this CPU
+    ///     cannot run is replaced by `.portable`.
+    public init(threads: Int? = nil, parallelThreshold: Int = SwiftGemm.defaultParallelThreshold, kernel: Kernel? = nil) {
         self.threads = threads.map { max(1, $0) }
         self.parallelThreshold = max(0, parallelThreshold)
+        let wanted = kernel ?? Self.defaultKernel
+        self.kernel = Self.supportedKernels.contains(wanted) ? wanted : .portable
     }
 
     public var name: String { "swift" }
 
+    /// Kernels this CPU can run (`.portable` always).
+    public static let supportedKernels: [Kernel] = logits_cpu_has_avx2_fma() == 1 ? [.portable, .avx2fma] : [.portable]
+
+    /// The fastest supported kernel, unless `LOGITS_SWIFT_KERNEL=portable` asks for the pure-Swift one.
+    public static let defaultKernel: Kernel = {
+        let env = ProcessInfo.processInfo.environment["LOGITS_SWIFT_KERNEL"]?.lowercased()
+        if let env, let forced = Kernel(rawValue: env), supportedKernels.contains(forced) { return forced }
+        return supportedKernels.last ?? .portable
+    }()
+
     /// Micro-tile rows.
     static let mr = 6
-    /// Micro-tile columns (two `SIMD4<Float>`).
+    /// Micro-tile columns of the portable kernel (two `SIMD4<Float>`).
     static let nr = 8
-    /// Copies of each packed A value (one `SIMD4<Float>`).
+    /// Copies of each packed A value for the portable kernel (one `SIMD4<Float>`).
     static let lanes = 4
-    /// Depth of a packed block (`kc x nr` B micro-panel: 8 KiB, stays in L1).
+    /// Depth of a packed block (`kc x nr` B micro-panel: 8-16 KiB, stays in L1).
     static let kc = 256
-    /// Rows of a packed A block (`mc x kc`, 4 copies each: 384 KiB, stays in L2).
+    /// Rows of a packed A block (`mc x kc`: 96 KiB, 384 KiB pre-broadcast, stays in L2).
     static let mc = 96
     /// Columns of a packed B block (`kc x nc`: 2 MiB, L2/L3).
     static let nc = 2048
@@ -70,12 +107,13 @@ public struct SwiftGemm: GemmBackend {
         let mn = m.multipliedReportingOverflow(by: n)
         let work = mn.partialValue.multipliedReportingOverflow(by: k)
         let big = mn.overflow || work.overflow || work.partialValue >= parallelThreshold
+        let kernel = self.kernel
         let splitRows = m >= n
-        let unit = splitRows ? Self.mr : Self.nr
+        let unit = splitRows ? Self.mr : kernel.nr
         let extent = splitRows ? m : n
         let parts = big ? min(threads, (extent + unit - 1) / unit) : 1
         if parts <= 1 {
-            Self.withScratch { Self.run(problem, rows: 0..<m, cols: 0..<n, scratch: $0) }
+            Self.withScratch { Self.run(problem, kernel: kernel, rows: 0..<m, cols: 0..<n, scratch: $0) }
             return
         }
         // Equal shares in whole micro-tiles.
@@ -86,9 +124,9 @@ public struct SwiftGemm: GemmBackend {
             guard lo < hi else { return }
             Self.withScratch { scratch in
                 if splitRows {
-                    Self.run(problem, rows: lo..<hi, cols: 0..<n, scratch: scratch)
+                    Self.run(problem, kernel: kernel, rows: lo..<hi, cols: 0..<n, scratch: scratch)
                 } else {
-                    Self.run(problem, rows: 0..<m, cols: lo..<hi, scratch: scratch)
+                    Self.run(problem, kernel: kernel, rows: 0..<m, cols: lo..<hi, scratch: scratch)
                 }
             }
         }
@@ -97,12 +135,13 @@ public struct SwiftGemm: GemmBackend {
     // MARK: - Blocking
 
     /// The block loops for the `rows x cols` part of C (one worker's share).
-    static func run(_ p: GemmProblem, rows: Range<Int>, cols: Range<Int>, scratch: GemmScratch) {
+    static func run(_ p: GemmProblem, kernel: Kernel, rows: Range<Int>, cols: Range<Int>, scratch: GemmScratch) {
+        let nr = kernel.nr
         let kcMax = min(kc, p.k)
         let ncMax = min(nc, roundUp(cols.count, nr))
         let mcMax = min(mc, roundUp(rows.count, mr))
-        scratch.reserve(aCount: mcMax * kcMax * lanes, bCount: kcMax * ncMax)
-        let packedA = UnsafeRawPointer(scratch.a).assumingMemoryBound(to: SIMD4<Float>.self)
+        scratch.reserve(aCount: mcMax * kcMax * kernel.lanes, bCount: kcMax * ncMax)
+        let packedA = scratch.a
         let packedB = scratch.b
 
         var jc = cols.lowerBound
@@ -112,31 +151,67 @@ public struct SwiftGemm: GemmBackend {
             while pc < p.k {
                 let kcb = min(kc, p.k - pc)
                 let betaHere: Float = pc == 0 ? p.beta : 1
-                packB(p, k0: pc, kc: kcb, j0: jc, nc: ncb, into: packedB)
+                packB(p, nr: nr, k0: pc, kc: kcb, j0: jc, nc: ncb, into: packedB)
                 var ic = rows.lowerBound
                 while ic < rows.upperBound {
                     let mcb = min(mc, rows.upperBound - ic)
-                    packA(p, i0: ic, mc: mcb, k0: pc, kc: kcb, into: scratch.a)
-                    var jr = 0
-                    while jr < ncb {
-                        let nrb = min(nr, ncb - jr)
-                        let bPanel = UnsafePointer(packedB + jr * kcb)
-                        var ir = 0
-                        while ir < mcb {
-                            let mrb = min(mr, mcb - ir)
-                            microKernel(
-                                kc: kcb, a: packedA + ir * kcb, b: bPanel,
-                                c: p.c + (ic + ir) * p.ldc + jc + jr, ldc: p.ldc,
-                                rows: mrb, cols: nrb, alpha: p.alpha, beta: betaHere)
-                            ir += mr
-                        }
-                        jr += nr
+                    switch kernel {
+                    case .portable:
+                        packABroadcast(p, i0: ic, mc: mcb, k0: pc, kc: kcb, into: packedA)
+                        macroPortable(p, packedA: packedA, packedB: packedB, ic: ic, mc: mcb, jc: jc, nc: ncb, kc: kcb, beta: betaHere)
+                    case .avx2fma:
+                        packA(p, i0: ic, mc: mcb, k0: pc, kc: kcb, into: packedA)
+                        macroAVX2(p, packedA: packedA, packedB: packedB, ic: ic, mc: mcb, jc: jc, nc: ncb, kc: kcb, beta: betaHere)
                     }
                     ic += mc
                 }
                 pc += kcb
             }
             jc += ncb
+        }
+    }
+
+    /// All `mr x nr` tiles of one packed `mc x kc` A block times one packed `kc x nc` B block.
+    static func macroPortable(
+        _ p: GemmProblem, packedA: UnsafeMutablePointer<Float>, packedB: UnsafeMutablePointer<Float>,
+        ic: Int, mc: Int, jc: Int, nc: Int, kc: Int, beta: Float
+    ) {
+        let quads = UnsafeRawPointer(packedA).assumingMemoryBound(to: SIMD4<Float>.self)
+        var jr = 0
+        while jr < nc {
+            let nrb = min(nr, nc - jr)
+            let bPanel = UnsafePointer(packedB + jr * kc)
+            var ir = 0
+            while ir < mc {
+                microKernel(
+                    kc: kc, a: quads + ir * kc, b: bPanel,
+                    c: p.c + (ic + ir) * p.ldc + jc + jr, ldc: p.ldc,
+                    rows: min(mr, mc - ir), cols: nrb, alpha: p.alpha, beta: beta)
+                ir += mr
+            }
+            jr += nr
+        }
+    }
+
+    /// As `macroPortable`, with the C AVX2/FMA 6 x 16 micro-kernel.
+    static func macroAVX2(
+        _ p: GemmProblem, packedA: UnsafeMutablePointer<Float>, packedB: UnsafeMutablePointer<Float>,
+        ic: Int, mc: Int, jc: Int, nc: Int, kc: Int, beta: Float
+    ) {
+        let nr = Kernel.avx2fma.nr
+        var jr = 0
+        while jr < nc {
+            let nrb = min(nr, nc - jr)
+            let bPanel = UnsafePointer(packedB + jr * kc)
+            var ir = 0
+            while ir < mc {
+                logits_sgemm_6x16_avx2_fma(
+                    kc, packedA + ir * kc, bPanel,
+                    p.c + (ic + ir) * p.ldc + jc + jr, p.ldc,
+                    min(mr, mc - ir), nrb, p.alpha, beta)
+                ir += mr
+            }
+            jr += nr
         }
     }
 
@@ -150,7 +225,7 @@ public struct SwiftGemm: GemmBackend {
     /// `lanes` (4) times (zero past the last row). The micro-kernel then loads a ready-made
     /// `SIMD4` instead of broadcasting a scalar: SSE has no broadcast load, and the `shufps`
     /// it would need competes with the multiplies and adds for the same execution ports.
-    static func packA(_ prob: GemmProblem, i0: Int, mc: Int, k0: Int, kc: Int, into dst: UnsafeMutablePointer<Float>) {
+    static func packABroadcast(_ prob: GemmProblem, i0: Int, mc: Int, k0: Int, kc: Int, into dst: UnsafeMutablePointer<Float>) {
         let rs = prob.aRowStride, cs = prob.aColStride
         let out = UnsafeMutableRawPointer(dst).assumingMemoryBound(to: SIMD4<Float>.self)
         var ir = 0
@@ -186,9 +261,43 @@ public struct SwiftGemm: GemmBackend {
         }
     }
 
-    /// Packs `op(B)[k0 ..< k0+kc, j0 ..< j0+nc]` as `nr`-column micro-panels: panel `q` holds, for
-    /// each `p`, the `nr` values `op(B)[k0 + p, j0 + q*nr + j]` contiguously (zero past the last column).
-    static func packB(_ prob: GemmProblem, k0: Int, kc: Int, j0: Int, nc: Int, into dst: UnsafeMutablePointer<Float>) {
+    /// Packs `op(A)[i0 ..< i0+mc, k0 ..< k0+kc]` as `mr`-row micro-panels of plain values: panel `q`
+    /// holds, for each `p`, the `mr` values `op(A)[i0 + q*mr + i, k0 + p]` (zero past the last row).
+    static func packA(_ prob: GemmProblem, i0: Int, mc: Int, k0: Int, kc: Int, into dst: UnsafeMutablePointer<Float>) {
+        let rs = prob.aRowStride, cs = prob.aColStride
+        var ir = 0
+        while ir < mc {
+            let rowsHere = min(mr, mc - ir)
+            let panel = dst + ir * kc
+            let src = prob.a + (i0 + ir) * rs + k0 * cs
+            if rowsHere == mr && cs == 1 {
+                let r0 = src, r1 = src + rs, r2 = src + 2 * rs, r3 = src + 3 * rs, r4 = src + 4 * rs, r5 = src + 5 * rs
+                for p in 0..<kc {
+                    let d = panel + p * mr
+                    d[0] = r0[p]; d[1] = r1[p]; d[2] = r2[p]; d[3] = r3[p]; d[4] = r4[p]; d[5] = r5[p]
+                }
+            } else if rowsHere == mr && rs == 1 {
+                for p in 0..<kc {
+                    let s = src + p * cs
+                    let d = panel + p * mr
+                    d[0] = s[0]; d[1] = s[1]; d[2] = s[2]; d[3] = s[3]; d[4] = s[4]; d[5] = s[5]
+                }
+            } else {
+                for p in 0..<kc {
+                    let d = panel + p * mr
+                    for i in 0..<mr {
+                        d[i] = i < rowsHere ? src[i * rs + p * cs] : 0
+                    }
+                }
+            }
+            ir += mr
+        }
+    }
+
+    /// Packs `op(B)[k0 ..< k0+kc, j0 ..< j0+nc]` as `nr`-column micro-panels (`nr` a multiple of 8):
+    /// panel `q` holds, for each `p`, the `nr` values `op(B)[k0 + p, j0 + q*nr + j]` contiguously
+    /// (zero past the last column).
+    static func packB(_ prob: GemmProblem, nr: Int, k0: Int, kc: Int, j0: Int, nc: Int, into dst: UnsafeMutablePointer<Float>) {
         let rs = prob.bRowStride, cs = prob.bColStride
         var jr = 0
         while jr < nc {
@@ -196,13 +305,19 @@ public struct SwiftGemm: GemmBackend {
             let panel = dst + jr * kc
             let src = prob.b + k0 * rs + (j0 + jr) * cs
             if colsHere == nr && cs == 1 {
-                // op(B) rows are contiguous: one 8-wide copy per p.
+                // op(B) rows are contiguous: 8-wide copies.
                 for p in 0..<kc {
-                    let v = UnsafeRawPointer(src + p * rs).loadUnaligned(as: SIMD8<Float>.self)
-                    UnsafeMutableRawPointer(panel + p * nr).storeBytes(of: v, as: SIMD8<Float>.self)
+                    let from = UnsafeRawPointer(src + p * rs)
+                    let to = UnsafeMutableRawPointer(panel + p * nr)
+                    var j = 0
+                    while j < nr {
+                        to.storeBytes(of: from.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self),
+                                      toByteOffset: 4 * j, as: SIMD8<Float>.self)
+                        j += 8
+                    }
                 }
             } else if colsHere == nr && rs == 1 {
-                // B stored transposed: read 8 rows of B (columns of op(B)) side by side.
+                // B stored transposed: each column of op(B) is a contiguous row of B.
                 for j in 0..<nr {
                     let s = src + j * cs
                     for p in 0..<kc { panel[p * nr + j] = s[p] }
