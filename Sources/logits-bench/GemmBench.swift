@@ -19,7 +19,7 @@ struct GemmBench: ParsableCommand {
     @Option(help: "Comma-separated thread counts.")
     var threads = "1,2"
 
-    @Option(help: "Comma-separated backends (default: all available, naive only on the smallest shape).")
+    @Option(help: "Comma-separated backends: openblas-c-direct, openblas, accelerate, swift (pure-Swift kernel), swift-avx2fma, naive (default: all available, naive only on the smallest shape).")
     var backends: String?
 
     @Option(help: "Shapes as MxNxK, comma-separated (default: the issue's five).")
@@ -27,6 +27,7 @@ struct GemmBench: ParsableCommand {
 
     static let defaultShapes = [(64, 256, 103), (128, 512, 784), (256, 256, 256), (512, 512, 512), (1024, 1024, 1024)]
     static let cDirect = "openblas-c-direct"
+    static let swiftAVX2 = "swift-avx2fma"
 
     struct Row: Codable {
         let backend: String
@@ -65,18 +66,32 @@ struct GemmBench: ParsableCommand {
     func run() throws {
         let threadCounts = try parsedThreads()
         let shapeList = try parsedShapes()
-        var names: [String]
+        // "swift" is the pure-Swift portable micro-kernel (the issue's figure); "swift-avx2fma" the
+        // same driver with the optional C AVX2/FMA micro-kernel, where the CPU has it.
+        var names: [String] = []
         var available: [String: any GemmBackend] = [:]
-        for backend in Gemm.availableBackends() { available[backend.name] = backend }
+        for backend in Gemm.availableBackends() {
+            if backend is SwiftGemm {
+                available["swift"] = SwiftGemm(kernel: .portable)
+                names.append("swift")
+                if SwiftGemm.supportedKernels.contains(.avx2fma) {
+                    available[Self.swiftAVX2] = SwiftGemm(kernel: .avx2fma)
+                    names.append(Self.swiftAVX2)
+                }
+            } else {
+                available[backend.name] = backend
+                names.append(backend.name)
+            }
+        }
+        if available["openblas"] != nil { names.insert(Self.cDirect, at: 0) }
         if let backends {
             names = backends.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            for name in names where name != Self.cDirect {
-                if available[name] == nil { available[name] = try Gemm.backend(named: name) }
+            for name in names where name != Self.cDirect && available[name] == nil {
+                if name == Self.swiftAVX2 {
+                    throw ValidationError("\(Self.swiftAVX2): this CPU has no AVX2/FMA")
+                }
+                available[name] = try Gemm.backend(named: name)
             }
-        } else {
-            names = []
-            if available["openblas"] != nil { names.append(Self.cDirect) }
-            names += Gemm.availableBackends().map(\.name)
         }
         let explicitNaive = backends?.contains("naive") ?? false
         let smallest = shapeList.map { $0.0 * $0.1 * $0.2 }.min() ?? 0
@@ -179,7 +194,7 @@ struct GemmBench: ParsableCommand {
         var note = ""
         if row.backend == "openblas", let direct = same(Self.cDirect) {
             note = String(format: "  %.1f%% of C-direct", 100 * row.gflops / direct.gflops)
-        } else if row.backend == "swift", let blas = same("openblas") ?? same("accelerate") {
+        } else if row.backend.hasPrefix("swift"), let blas = same("openblas") ?? same("accelerate") {
             note = String(format: "  %.1f%% of %@", 100 * row.gflops / blas.gflops, blas.backend)
         }
         let shape = "\(row.m)x\(row.n)x\(row.k)"
