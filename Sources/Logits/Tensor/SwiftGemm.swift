@@ -426,7 +426,7 @@ public struct SwiftGemm: GemmBackend {
 
     // MARK: - Scratch
 
-    private static let pool = LockedValue<[GemmScratch]>([])
+    private static let pool = TensorLockedValue<[GemmScratch]>([])
 
     /// Runs `body` with a scratch buffer taken from a process-wide pool (one per concurrent
     /// worker; buffers are kept and reused, so steady-state calls do not allocate).
