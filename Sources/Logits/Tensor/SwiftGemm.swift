@@ -2,20 +2,19 @@ import CLogitsKernels
 import Dispatch
 import Foundation
 
-/// The portable GEMM kernel, pure Swift: `C = alpha * op(A) * op(B) + beta * C` (row-major).
+/// The package's own GEMM, a Swift driver with a pure-Swift SIMD micro-kernel: `C = alpha * op(A) * op(B) + beta * C` (row-major).
 ///
 /// GotoBLAS/BLIS structure:
 /// - `op(B)` is cut into `kc x nc` blocks packed into contiguous `kc x nr` micro-panels, and
 ///   `op(A)` into `mc x kc` blocks packed into `mr x kc` micro-panels (the packing absorbs the
 ///   transposes, so all four combinations run the same inner loop; edges are zero-padded);
-/// - a register-tiled `mr x nr` (6 x 8) micro-kernel accumulates in `SIMD8<Float>` registers:
-///   12 SSE registers of accumulators on baseline x86-64, written as `a * b + c` (packed
-///   `mulps`/`addps`; `addingProduct` would be one `fmaf` call per lane there) and as fused
-///   `addingProduct` on arm64, where it is a native `fmla`;
+/// - a register-tiled `mr x nr` (6 x 8) micro-kernel accumulates in twelve `SIMD4<Float>` values
+///   (12 of the 16 SSE registers on baseline x86-64) from pre-broadcast packed A, written as
+///   `a * b + c` (packed `mulps`/`addps`; `addingProduct` would be one `fmaf` call per lane there)
+///   and as fused `addingProduct` on arm64, where it is a native `fmla`;
 /// - work above `parallelThreshold` multiply-adds is split over `Threading.threadCount` threads
 ///   by row blocks (or column blocks when `op(A)` has fewer rows than `op(B)` has columns) with
 ///   `DispatchQueue.concurrentPerform`; each worker packs into its own reused scratch buffers.
-///
 ///
 /// On x86-64 CPUs with AVX2 and FMA the same driver can run a 6 x 16 micro-kernel written in C
 /// with those instructions enabled per function (`Kernel.avx2fma`, target `CLogitsKernels`, no
