@@ -64,6 +64,9 @@ struct GemmBench: ParsableCommand {
     @Option(help: "Shapes as MxNxK, comma-separated (default: the issue's five).")
     var shapes: String?
 
+    @Option(help: "m*n*k from which the Swift backends go parallel (default: SwiftGemm.defaultParallelThreshold).")
+    var swiftParallelThreshold: Int = SwiftGemm.defaultParallelThreshold
+
     static let defaultShapes = [(64, 256, 103), (128, 512, 784), (256, 256, 256), (512, 512, 512), (1024, 1024, 1024)]
     static let cDirect = "openblas-c-direct"
     static let swiftAVX2 = "swift-avx2fma"
@@ -111,10 +114,10 @@ struct GemmBench: ParsableCommand {
         var available: [String: any GemmBackend] = [:]
         for backend in Gemm.availableBackends() {
             if backend is SwiftGemm {
-                available["swift"] = SwiftGemm(kernel: .portable)
+                available["swift"] = SwiftGemm(parallelThreshold: swiftParallelThreshold, kernel: .portable)
                 names.append("swift")
                 if SwiftGemm.supportedKernels.contains(.avx2fma) {
-                    available[Self.swiftAVX2] = SwiftGemm(kernel: .avx2fma)
+                    available[Self.swiftAVX2] = SwiftGemm(parallelThreshold: swiftParallelThreshold, kernel: .avx2fma)
                     names.append(Self.swiftAVX2)
                 }
             } else {
