@@ -24,16 +24,26 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
 
+        /// Optional x86-64 AVX2/FMA GEMM micro-kernel, selected at run time by CPU detection.
+        .target(name: "CLogitsKernels", path: "Sources/CLogitsKernels"),
+
         // MARK: - Libraries
         .target(
             name: "Logits",
             dependencies: [
-                "CZlib",
+                "CZlib", "CLogitsKernels",
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         /// Metrics and curves; deliberately independent of the network code.
         .target(name: "LogitsMetrics"),
+
+        /// Benchmark-only C baseline: cblas_sgemm timed from C (used by logits-bench, never by the library).
+        .target(
+            name: "CBenchBLAS",
+            path: "Sources/CBenchBLAS",
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
+        ),
 
         // MARK: - Executables
         .executableTarget(
@@ -48,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "LogitsBench",
             dependencies: [
-                "Logits", "LogitsMetrics",
+                "Logits", "LogitsMetrics", "CBenchBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/logits-bench"

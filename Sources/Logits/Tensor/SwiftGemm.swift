@@ -1,0 +1,493 @@
+import CLogitsKernels
+import Dispatch
+import Foundation
+
+/// The package's own GEMM, a Swift driver with a pure-Swift SIMD micro-kernel: `C = alpha * op(A) * op(B) + beta * C` (row-major).
+///
+/// GotoBLAS/BLIS structure:
+/// - `op(B)` is cut into `kc x nc` blocks packed into contiguous `kc x nr` micro-panels, and
+///   `op(A)` into `mc x kc` blocks packed into `mr x kc` micro-panels (the packing absorbs the
+///   transposes, so all four combinations run the same inner loop; edges are zero-padded);
+/// - a register-tiled `mr x nr` (6 x 8) micro-kernel accumulates in twelve `SIMD4<Float>` values
+///   (12 of the 16 SSE registers on baseline x86-64) from pre-broadcast packed A, written as
+///   `a * b + c` (packed `mulps`/`addps`; `addingProduct` would be one `fmaf` call per lane there)
+///   and as fused `addingProduct` on arm64, where it is a native `fmla`;
+/// - work above `parallelThreshold` multiply-adds is split over `Threading.threadCount` threads
+///   by row blocks (or column blocks when `op(A)` has fewer rows than `op(B)` has columns) with
+///   `DispatchQueue.concurrentPerform`; each worker packs into its own reused scratch buffers.
+///
+/// On x86-64 CPUs with AVX2 and FMA the same driver can run a 6 x 16 micro-kernel written in C
+/// with those instructions enabled per function (`Kernel.avx2fma`, target `CLogitsKernels`, no
+/// build flags), chosen at run time by `cpuid`. `LOGITS_SWIFT_KERNEL=portable` (or
+/// `kernel: .portable`) keeps the pure-Swift micro-kernel.
+///
+/// With `beta == 0`, `C` is never read. With `alpha == 0` or `k == 0`, `A` and `B` are not read.
+public struct SwiftGemm: GemmBackend {
+    /// The innermost `mr x nr` loop.
+    public enum Kernel: String, Sendable, CaseIterable {
+        /// Pure Swift SIMD (6 x 8, `SIMD4<Float>` accumulators), any CPU.
+        case portable
+        /// C with AVX2 + FMA intrinsics (6 x 16, 256-bit accumulators), x86-64 CPUs that have them.
+        case avx2fma
+
+        /// Micro-tile columns.
+        var nr: Int { self == .portable ? 8 : 16 }
+        /// Copies of each packed A value (the portable kernel reads pre-broadcast `SIMD4`s).
+        var lanes: Int { self == .portable ? 4 : 1 }
+    }
+
+    /// Worker threads; `nil` reads `Threading.threadCount` at each call.
+    public let threads: Int?
+    /// Multiply-adds (`m * n * k`) from which a call is split over threads.
+    public let parallelThreshold: Int
+    /// The micro-kernel in use.
+    public let kernel: Kernel
+
+    /// - Parameters:
+    ///   - threads: worker threads, `nil` (default) for `Threading.threadCount` at each call.
+    ///   - parallelThreshold: `m * n * k` from which a call goes parallel (default `defaultParallelThreshold`).
+    ///   - kernel: the micro-kernel; `nil` (default) for `defaultKernel`. A kernel this CPU
+    ///     cannot run is replaced by `.portable`.
+    public init(threads: Int? = nil, parallelThreshold: Int = SwiftGemm.defaultParallelThreshold, kernel: Kernel? = nil) {
+        self.threads = threads.map { max(1, $0) }
+        self.parallelThreshold = max(0, parallelThreshold)
+        let wanted = kernel ?? Self.defaultKernel
+        self.kernel = Self.supportedKernels.contains(wanted) ? wanted : .portable
+    }
+
+    public var name: String { "swift" }
+
+    /// Kernels this CPU can run (`.portable` always).
+    public static let supportedKernels: [Kernel] = logits_cpu_has_avx2_fma() == 1 ? [.portable, .avx2fma] : [.portable]
+
+    /// The fastest supported kernel, unless `LOGITS_SWIFT_KERNEL=portable` asks for the pure-Swift one.
+    public static let defaultKernel: Kernel = {
+        let env = ProcessInfo.processInfo.environment["LOGITS_SWIFT_KERNEL"]?.lowercased()
+        if let env, let forced = Kernel(rawValue: env), supportedKernels.contains(forced) { return forced }
+        return supportedKernels.last ?? .portable
+    }()
+
+    /// Micro-tile rows.
+    static let mr = 6
+    /// Micro-tile columns of the portable kernel (two `SIMD4<Float>`).
+    static let nr = 8
+    /// Copies of each packed A value for the portable kernel (one `SIMD4<Float>`).
+    static let lanes = 4
+    /// Depth of a packed block (`kc x nr` B micro-panel: 8-16 KiB, stays in L1).
+    static let kc = 256
+    /// Rows of a packed A block (`mc x kc`: 96 KiB, 384 KiB pre-broadcast, stays in L2).
+    static let mc = 96
+    /// Columns of a packed B block (`kc x nc`: 2 MiB, L2/L3).
+    static let nc = 2048
+    /// Multiply-adds (`m * n * k`) below which a call stays on the calling thread:
+    /// thread fan-out costs tens of microseconds, more than it saves on small products.
+    public static let defaultParallelThreshold = 1 << 21
+
+    public func sgemm(
+        transA: Transpose, transB: Transpose,
+        m: Int, n: Int, k: Int,
+        alpha: Float,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if m <= 0 || n <= 0 { return }
+        if k <= 0 || alpha == 0 {
+            Self.scale(c: c, ldc: ldc, rows: 0..<m, cols: 0..<n, beta: beta)
+            return
+        }
+        let problem = GemmProblem(
+            a: a, aRowStride: transA == .none ? lda : 1, aColStride: transA == .none ? 1 : lda,
+            b: b, bRowStride: transB == .none ? ldb : 1, bColStride: transB == .none ? 1 : ldb,
+            c: c, ldc: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta)
+
+        let threads = self.threads ?? Threading.threadCount
+        let mn = m.multipliedReportingOverflow(by: n)
+        let work = mn.partialValue.multipliedReportingOverflow(by: k)
+        let big = mn.overflow || work.overflow || work.partialValue >= parallelThreshold
+        let kernel = self.kernel
+        let splitRows = m >= n
+        let unit = splitRows ? Self.mr : kernel.nr
+        let extent = splitRows ? m : n
+        let parts = big ? min(threads, (extent + unit - 1) / unit) : 1
+        if parts <= 1 {
+            Self.withScratch { Self.run(problem, kernel: kernel, rows: 0..<m, cols: 0..<n, scratch: $0) }
+            return
+        }
+        // Equal shares in whole micro-tiles.
+        let units = (extent + unit - 1) / unit
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let lo = min(extent, (units * part / parts) * unit)
+            let hi = min(extent, (units * (part + 1) / parts) * unit)
+            guard lo < hi else { return }
+            Self.withScratch { scratch in
+                if splitRows {
+                    Self.run(problem, kernel: kernel, rows: lo..<hi, cols: 0..<n, scratch: scratch)
+                } else {
+                    Self.run(problem, kernel: kernel, rows: 0..<m, cols: lo..<hi, scratch: scratch)
+                }
+            }
+        }
+    }
+
+    // MARK: - Blocking
+
+    /// The block loops for the `rows x cols` part of C (one worker's share).
+    static func run(_ p: GemmProblem, kernel: Kernel, rows: Range<Int>, cols: Range<Int>, scratch: GemmScratch) {
+        let nr = kernel.nr
+        let kcMax = min(kc, p.k)
+        let ncMax = min(nc, roundUp(cols.count, nr))
+        let mcMax = min(mc, roundUp(rows.count, mr))
+        scratch.reserve(aCount: mcMax * kcMax * kernel.lanes, bCount: kcMax * ncMax)
+        let packedA = scratch.a
+        let packedB = scratch.b
+
+        var jc = cols.lowerBound
+        while jc < cols.upperBound {
+            let ncb = min(nc, cols.upperBound - jc)
+            var pc = 0
+            while pc < p.k {
+                let kcb = min(kc, p.k - pc)
+                let betaHere: Float = pc == 0 ? p.beta : 1
+                packB(p, nr: nr, k0: pc, kc: kcb, j0: jc, nc: ncb, into: packedB)
+                var ic = rows.lowerBound
+                while ic < rows.upperBound {
+                    let mcb = min(mc, rows.upperBound - ic)
+                    switch kernel {
+                    case .portable:
+                        packABroadcast(p, i0: ic, mc: mcb, k0: pc, kc: kcb, into: packedA)
+                        macroPortable(p, packedA: packedA, packedB: packedB, ic: ic, mc: mcb, jc: jc, nc: ncb, kc: kcb, beta: betaHere)
+                    case .avx2fma:
+                        packA(p, i0: ic, mc: mcb, k0: pc, kc: kcb, into: packedA)
+                        macroAVX2(p, packedA: packedA, packedB: packedB, ic: ic, mc: mcb, jc: jc, nc: ncb, kc: kcb, beta: betaHere)
+                    }
+                    ic += mc
+                }
+                pc += kcb
+            }
+            jc += ncb
+        }
+    }
+
+    /// All `mr x nr` tiles of one packed `mc x kc` A block times one packed `kc x nc` B block.
+    static func macroPortable(
+        _ p: GemmProblem, packedA: UnsafeMutablePointer<Float>, packedB: UnsafeMutablePointer<Float>,
+        ic: Int, mc: Int, jc: Int, nc: Int, kc: Int, beta: Float
+    ) {
+        let quads = UnsafeRawPointer(packedA).assumingMemoryBound(to: SIMD4<Float>.self)
+        var jr = 0
+        while jr < nc {
+            let nrb = min(nr, nc - jr)
+            let bPanel = UnsafePointer(packedB + jr * kc)
+            var ir = 0
+            while ir < mc {
+                microKernel(
+                    kc: kc, a: quads + ir * kc, b: bPanel,
+                    c: p.c + (ic + ir) * p.ldc + jc + jr, ldc: p.ldc,
+                    rows: min(mr, mc - ir), cols: nrb, alpha: p.alpha, beta: beta)
+                ir += mr
+            }
+            jr += nr
+        }
+    }
+
+    /// As `macroPortable`, with the C AVX2/FMA 6 x 16 micro-kernel.
+    static func macroAVX2(
+        _ p: GemmProblem, packedA: UnsafeMutablePointer<Float>, packedB: UnsafeMutablePointer<Float>,
+        ic: Int, mc: Int, jc: Int, nc: Int, kc: Int, beta: Float
+    ) {
+        let nr = Kernel.avx2fma.nr
+        var jr = 0
+        while jr < nc {
+            let nrb = min(nr, nc - jr)
+            let bPanel = UnsafePointer(packedB + jr * kc)
+            var ir = 0
+            while ir < mc {
+                logits_sgemm_6x16_avx2_fma(
+                    kc, packedA + ir * kc, bPanel,
+                    p.c + (ic + ir) * p.ldc + jc + jr, p.ldc,
+                    min(mr, mc - ir), nrb, p.alpha, beta)
+                ir += mr
+            }
+            jr += nr
+        }
+    }
+
+    @inline(__always)
+    static func roundUp(_ x: Int, _ unit: Int) -> Int { (x + unit - 1) / unit * unit }
+
+    // MARK: - Packing
+
+    /// Packs `op(A)[i0 ..< i0+mc, k0 ..< k0+kc]` as `mr`-row micro-panels of pre-broadcast values:
+    /// panel `q` holds, for each `p`, the `mr` values `op(A)[i0 + q*mr + i, k0 + p]`, each repeated
+    /// `lanes` (4) times (zero past the last row). The micro-kernel then loads a ready-made
+    /// `SIMD4` instead of broadcasting a scalar: SSE has no broadcast load, and the `shufps`
+    /// it would need competes with the multiplies and adds for the same execution ports.
+    static func packABroadcast(_ prob: GemmProblem, i0: Int, mc: Int, k0: Int, kc: Int, into dst: UnsafeMutablePointer<Float>) {
+        let rs = prob.aRowStride, cs = prob.aColStride
+        let out = UnsafeMutableRawPointer(dst).assumingMemoryBound(to: SIMD4<Float>.self)
+        var ir = 0
+        while ir < mc {
+            let rowsHere = min(mr, mc - ir)
+            let panel = out + ir * kc
+            let src = prob.a + (i0 + ir) * rs + k0 * cs
+            if rowsHere == mr && cs == 1 {
+                // op(A) rows are contiguous: read 6 rows side by side.
+                let r0 = src, r1 = src + rs, r2 = src + 2 * rs, r3 = src + 3 * rs, r4 = src + 4 * rs, r5 = src + 5 * rs
+                for p in 0..<kc {
+                    let d = panel + p * mr
+                    d[0] = SIMD4(repeating: r0[p]); d[1] = SIMD4(repeating: r1[p]); d[2] = SIMD4(repeating: r2[p])
+                    d[3] = SIMD4(repeating: r3[p]); d[4] = SIMD4(repeating: r4[p]); d[5] = SIMD4(repeating: r5[p])
+                }
+            } else if rowsHere == mr && rs == 1 {
+                // op(A) columns are contiguous (A stored transposed): 6 consecutive values per p.
+                for p in 0..<kc {
+                    let s = src + p * cs
+                    let d = panel + p * mr
+                    d[0] = SIMD4(repeating: s[0]); d[1] = SIMD4(repeating: s[1]); d[2] = SIMD4(repeating: s[2])
+                    d[3] = SIMD4(repeating: s[3]); d[4] = SIMD4(repeating: s[4]); d[5] = SIMD4(repeating: s[5])
+                }
+            } else {
+                for p in 0..<kc {
+                    let d = panel + p * mr
+                    for i in 0..<mr {
+                        d[i] = SIMD4(repeating: i < rowsHere ? src[i * rs + p * cs] : 0)
+                    }
+                }
+            }
+            ir += mr
+        }
+    }
+
+    /// Packs `op(A)[i0 ..< i0+mc, k0 ..< k0+kc]` as `mr`-row micro-panels of plain values: panel `q`
+    /// holds, for each `p`, the `mr` values `op(A)[i0 + q*mr + i, k0 + p]` (zero past the last row).
+    static func packA(_ prob: GemmProblem, i0: Int, mc: Int, k0: Int, kc: Int, into dst: UnsafeMutablePointer<Float>) {
+        let rs = prob.aRowStride, cs = prob.aColStride
+        var ir = 0
+        while ir < mc {
+            let rowsHere = min(mr, mc - ir)
+            let panel = dst + ir * kc
+            let src = prob.a + (i0 + ir) * rs + k0 * cs
+            if rowsHere == mr && cs == 1 {
+                let r0 = src, r1 = src + rs, r2 = src + 2 * rs, r3 = src + 3 * rs, r4 = src + 4 * rs, r5 = src + 5 * rs
+                for p in 0..<kc {
+                    let d = panel + p * mr
+                    d[0] = r0[p]; d[1] = r1[p]; d[2] = r2[p]; d[3] = r3[p]; d[4] = r4[p]; d[5] = r5[p]
+                }
+            } else if rowsHere == mr && rs == 1 {
+                for p in 0..<kc {
+                    let s = src + p * cs
+                    let d = panel + p * mr
+                    d[0] = s[0]; d[1] = s[1]; d[2] = s[2]; d[3] = s[3]; d[4] = s[4]; d[5] = s[5]
+                }
+            } else {
+                for p in 0..<kc {
+                    let d = panel + p * mr
+                    for i in 0..<mr {
+                        d[i] = i < rowsHere ? src[i * rs + p * cs] : 0
+                    }
+                }
+            }
+            ir += mr
+        }
+    }
+
+    /// Packs `op(B)[k0 ..< k0+kc, j0 ..< j0+nc]` as `nr`-column micro-panels (`nr` a multiple of 8):
+    /// panel `q` holds, for each `p`, the `nr` values `op(B)[k0 + p, j0 + q*nr + j]` contiguously
+    /// (zero past the last column).
+    static func packB(_ prob: GemmProblem, nr: Int, k0: Int, kc: Int, j0: Int, nc: Int, into dst: UnsafeMutablePointer<Float>) {
+        let rs = prob.bRowStride, cs = prob.bColStride
+        var jr = 0
+        while jr < nc {
+            let colsHere = min(nr, nc - jr)
+            let panel = dst + jr * kc
+            let src = prob.b + k0 * rs + (j0 + jr) * cs
+            if colsHere == nr && cs == 1 {
+                // op(B) rows are contiguous: 8-wide copies.
+                for p in 0..<kc {
+                    let from = UnsafeRawPointer(src + p * rs)
+                    let to = UnsafeMutableRawPointer(panel + p * nr)
+                    var j = 0
+                    while j < nr {
+                        to.storeBytes(of: from.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self),
+                                      toByteOffset: 4 * j, as: SIMD8<Float>.self)
+                        j += 8
+                    }
+                }
+            } else if colsHere == nr && rs == 1 {
+                // B stored transposed: each column of op(B) is a contiguous row of B.
+                for j in 0..<nr {
+                    let s = src + j * cs
+                    for p in 0..<kc { panel[p * nr + j] = s[p] }
+                }
+            } else {
+                for p in 0..<kc {
+                    let d = panel + p * nr
+                    for j in 0..<nr {
+                        d[j] = j < colsHere ? src[p * rs + j * cs] : 0
+                    }
+                }
+            }
+            jr += nr
+        }
+    }
+
+    // MARK: - Micro-kernel
+
+    /// `C[0..<rows, 0..<cols] = alpha * (Ap * Bp) + beta * C` for one `mr x nr` tile, where `Ap` is a
+    /// packed (pre-broadcast) `mr x kc` micro-panel and `Bp` a packed `kc x nr` one.
+    /// Twelve `SIMD4<Float>` accumulators: exactly the 16 SSE registers minus B's two and A's one.
+    @inline(__always)
+    static func microKernel(
+        kc: Int, a: UnsafePointer<SIMD4<Float>>, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        rows: Int, cols: Int, alpha: Float, beta: Float
+    ) {
+        var c00 = SIMD4<Float>(), c01 = SIMD4<Float>(), c10 = SIMD4<Float>(), c11 = SIMD4<Float>()
+        var c20 = SIMD4<Float>(), c21 = SIMD4<Float>(), c30 = SIMD4<Float>(), c31 = SIMD4<Float>()
+        var c40 = SIMD4<Float>(), c41 = SIMD4<Float>(), c50 = SIMD4<Float>(), c51 = SIMD4<Float>()
+        var pa = a
+        var pb = UnsafeRawPointer(b)
+        for _ in 0..<kc {
+            let b0 = pb.load(as: SIMD4<Float>.self)
+            let b1 = pb.load(fromByteOffset: 16, as: SIMD4<Float>.self)
+            var av = pa[0]
+            c00 = madd(av, b0, c00); c01 = madd(av, b1, c01)
+            av = pa[1]
+            c10 = madd(av, b0, c10); c11 = madd(av, b1, c11)
+            av = pa[2]
+            c20 = madd(av, b0, c20); c21 = madd(av, b1, c21)
+            av = pa[3]
+            c30 = madd(av, b0, c30); c31 = madd(av, b1, c31)
+            av = pa[4]
+            c40 = madd(av, b0, c40); c41 = madd(av, b1, c41)
+            av = pa[5]
+            c50 = madd(av, b0, c50); c51 = madd(av, b1, c51)
+            pa += mr
+            pb += nr * MemoryLayout<Float>.stride
+        }
+        if rows == mr && cols == nr {
+            store(c00, c01, to: c, alpha: alpha, beta: beta)
+            store(c10, c11, to: c + ldc, alpha: alpha, beta: beta)
+            store(c20, c21, to: c + 2 * ldc, alpha: alpha, beta: beta)
+            store(c30, c31, to: c + 3 * ldc, alpha: alpha, beta: beta)
+            store(c40, c41, to: c + 4 * ldc, alpha: alpha, beta: beta)
+            store(c50, c51, to: c + 5 * ldc, alpha: alpha, beta: beta)
+            return
+        }
+        // Edge tile: spill the accumulators and write the valid part only.
+        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: mr) { tile in
+            tile[0] = SIMD8(lowHalf: c00, highHalf: c01); tile[1] = SIMD8(lowHalf: c10, highHalf: c11)
+            tile[2] = SIMD8(lowHalf: c20, highHalf: c21); tile[3] = SIMD8(lowHalf: c30, highHalf: c31)
+            tile[4] = SIMD8(lowHalf: c40, highHalf: c41); tile[5] = SIMD8(lowHalf: c50, highHalf: c51)
+            for i in 0..<rows {
+                let row = c + i * ldc
+                for j in 0..<cols {
+                    let v = alpha * tile[i][j]
+                    row[j] = beta == 0 ? v : v + beta * row[j]
+                }
+            }
+        }
+    }
+
+    /// `c[0..<8] = alpha * v + beta * c[0..<8]`, not reading `c` when `beta == 0`.
+    @inline(__always)
+    static func store(_ lo: SIMD4<Float>, _ hi: SIMD4<Float>, to c: UnsafeMutablePointer<Float>, alpha: Float, beta: Float) {
+        let raw = UnsafeMutableRawPointer(c)
+        var out = SIMD8(lowHalf: lo, highHalf: hi) * alpha
+        if beta == 1 {
+            out += raw.loadUnaligned(as: SIMD8<Float>.self)
+        } else if beta != 0 {
+            out += raw.loadUnaligned(as: SIMD8<Float>.self) * beta
+        }
+        raw.storeBytes(of: out, as: SIMD8<Float>.self)
+    }
+
+    /// `a * b + c`: fused (`fmla`) on arm64; separate packed multiply and add elsewhere, because
+    /// baseline x86-64 has no FMA and `addingProduct` becomes a per-lane `fmaf` call there.
+    @inline(__always)
+    static func madd(_ a: SIMD4<Float>, _ b: SIMD4<Float>, _ c: SIMD4<Float>) -> SIMD4<Float> {
+        #if arch(arm64)
+        return c.addingProduct(a, b)
+        #else
+        return a * b + c
+        #endif
+    }
+
+    /// `C = beta * C` over a block (`beta == 0` writes zeros without reading).
+    static func scale(c: UnsafeMutablePointer<Float>, ldc: Int, rows: Range<Int>, cols: Range<Int>, beta: Float) {
+        for i in rows {
+            let row = c + i * ldc
+            for j in cols { row[j] = beta == 0 ? 0 : beta * row[j] }
+        }
+    }
+
+    // MARK: - Scratch
+
+    private static let pool = TensorLockedValue<[GemmScratch]>([])
+
+    /// Runs `body` with a scratch buffer taken from a process-wide pool (one per concurrent
+    /// worker; buffers are kept and reused, so steady-state calls do not allocate).
+    static func withScratch(_ body: (GemmScratch) -> Void) {
+        let scratch = pool.withLock { $0.popLast() } ?? GemmScratch()
+        body(scratch)
+        pool.withLock { $0.append(scratch) }
+    }
+}
+
+/// One GEMM call's operands as strides of `op(A)` and `op(B)`: `op(A)[i, p] = a[i*aRowStride + p*aColStride]`.
+struct GemmProblem: @unchecked Sendable {  // unchecked: raw pointers shared read-only (A, B) or over disjoint blocks (C)
+    let a: UnsafePointer<Float>
+    let aRowStride: Int
+    let aColStride: Int
+    let b: UnsafePointer<Float>
+    let bRowStride: Int
+    let bColStride: Int
+    let c: UnsafeMutablePointer<Float>
+    let ldc: Int
+    let m: Int
+    let n: Int
+    let k: Int
+    let alpha: Float
+    let beta: Float
+}
+
+/// Packing buffers of one GEMM worker, grown on demand and reused across calls.
+final class GemmScratch: @unchecked Sendable {  // unchecked: used by one worker at a time (taken from / returned to a locked pool)
+    private(set) var a: UnsafeMutablePointer<Float>
+    private(set) var b: UnsafeMutablePointer<Float>
+    private var aCapacity = 0
+    private var bCapacity = 0
+
+    init() {
+        a = Self.allocate(16)
+        b = Self.allocate(16)
+        aCapacity = 16
+        bCapacity = 16
+    }
+
+    deinit {
+        a.deallocate()
+        b.deallocate()
+    }
+
+    /// Ensures room for `aCount` and `bCount` floats.
+    func reserve(aCount: Int, bCount: Int) {
+        if aCount > aCapacity {
+            a.deallocate()
+            a = Self.allocate(aCount)
+            aCapacity = aCount
+        }
+        if bCount > bCapacity {
+            b.deallocate()
+            b = Self.allocate(bCount)
+            bCapacity = bCount
+        }
+    }
+
+    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: count)
+    }
+}
