@@ -35,6 +35,13 @@ let package = Package(
         /// Metrics and curves; deliberately independent of the network code.
         .target(name: "LogitsMetrics"),
 
+        /// Benchmark-only C baseline: cblas_sgemm timed from C (used by logits-bench, never by the library).
+        .target(
+            name: "CBenchBLAS",
+            path: "Sources/CBenchBLAS",
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
+        ),
+
         // MARK: - Executables
         .executableTarget(
             name: "LogitsCLI",
@@ -48,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "LogitsBench",
             dependencies: [
-                "Logits", "LogitsMetrics",
+                "Logits", "LogitsMetrics", "CBenchBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/logits-bench"

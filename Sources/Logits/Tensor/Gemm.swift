@@ -1,8 +1,11 @@
 /// Matrix-level GEMM over `Matrix` values, dispatched to the selected backend.
 public enum Gemm {
-    /// The backend used when none is passed explicitly.
-    /// (Selection by `LOGITS_BACKEND` and availability is filled in by the backend work.)
-    public static let shared: any GemmBackend = NaiveGemm()
+    /// The backend used when none is passed explicitly, chosen once at first use: the one
+    /// `LOGITS_BACKEND` forces, else the best available (Accelerate on Apple, then OpenBLAS when it
+    /// loads, then the portable Swift kernel). A forced backend that cannot be used never traps:
+    /// `shared` falls back to the best available one and `selection` holds the error.
+    /// See `selection` and `effectiveSelection` for why it was chosen.
+    public static var shared: any GemmBackend { effectiveSelection.backend }
 
     /// `c = alpha * op(a) * op(b) + beta * c`, shapes checked.
     ///

@@ -1,0 +1,79 @@
+/// A fully connected layer stored exactly like PyTorch's `nn.Linear`:
+///
+///     forward:  Y = X Wᵀ + b            X: B x in,  W: out x in,  b: out,  Y: B x out
+///     backward: dW = dYᵀ X,  db = 1ᵀ dY (column sums),  dX = dY W
+///
+/// With a `fusedActivation` (one whose derivative follows from its output, e.g. ReLU), the layer
+/// computes `Y = f(X Wᵀ + b)` with the bias add and the activation in one pass after the GEMM, and
+/// its backward first applies `dY ⊙ f'(Y)` in place. The fused activation is still a separate
+/// module for naming (it has no parameters).
+public final class Dense: Layer {
+    public let inputCount: Int
+    public let outputCount: Int
+    /// `out x in` weight (`<index>.weight`).
+    public let weight: Parameter
+    /// `1 x out` bias (`<index>.bias`, PyTorch shape `[out]`).
+    public let bias: Parameter
+    /// Activation applied after the bias in the same pass, if any.
+    public let fusedActivation: Activation?
+
+    public var parameters: [Parameter] { [weight, bias] }
+
+    /// A layer `inputs -> outputs` initialised by `initializer` from `rng`; parameters are named
+    /// `<namePrefix>weight` / `<namePrefix>bias`.
+    public init(
+        inputs: Int, outputs: Int, initializer: Initializer, rng: inout TrainingRandom,
+        namePrefix: String = "", fusedActivation: Activation? = nil
+    ) {
+        precondition(fusedActivation?.derivableFromOutput ?? true, "only output-derivable activations fuse")  // trap-ok: internal construction
+        self.inputCount = inputs
+        self.outputCount = outputs
+        var w = Matrix(rows: outputs, cols: inputs)
+        var b = Matrix(rows: 1, cols: outputs)
+        initializer.initialize(weight: &w, bias: &b, rng: &rng)
+        self.weight = Parameter(name: namePrefix + "weight", value: w, isVector: false)
+        self.bias = Parameter(name: namePrefix + "bias", value: b, isVector: true)
+        self.fusedActivation = fusedActivation
+    }
+
+    public func forward(_ x: Matrix, into y: inout Matrix, training: Bool) throws {
+        try checkInput(x, "Dense")
+        try Gemm.multiply(x, .none, weight.value, .transpose, into: &y)
+        let rows = y.rows, cols = y.cols
+        bias.value.withUnsafeBufferPointer { b in
+            y.withUnsafeMutableBufferPointer { out in
+                guard let bp = b.baseAddress, let op = out.baseAddress else { return }
+                if let act = fusedActivation {
+                    act.forwardAddingBias(bp, to: op, rows: rows, cols: cols)
+                } else {
+                    Elementwise.addRowVector(bp, to: op, rows: rows, cols: cols)
+                }
+            }
+        }
+    }
+
+    public func backward(
+        input x: Matrix, output y: Matrix, outputGradient dy: inout Matrix,
+        inputGradient dx: inout Matrix, computeInputGradient: Bool
+    ) throws {
+        let rows = dy.rows, cols = dy.cols
+        if let act = fusedActivation {
+            y.withUnsafeBufferPointer { yp in
+                dy.withUnsafeMutableBufferPointer { gp in
+                    guard let ya = yp.baseAddress, let ga = gp.baseAddress else { return }
+                    act.backwardFromOutput(output: ya, gradient: ga, count: rows * cols)
+                }
+            }
+        }
+        dy.withUnsafeBufferPointer { gp in
+            bias.gradient.withUnsafeMutableBufferPointer { bp in
+                guard let ga = gp.baseAddress, let ba = bp.baseAddress else { return }
+                Elementwise.columnSums(ga, rows: rows, cols: cols, into: ba)
+            }
+        }
+        try Gemm.multiply(dy, .transpose, x, .none, into: &weight.gradient)
+        if computeInputGradient {
+            try Gemm.multiply(dy, .none, weight.value, .none, into: &dx)
+        }
+    }
+}
