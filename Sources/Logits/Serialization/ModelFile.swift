@@ -16,7 +16,7 @@ import Foundation
 /// | `logits.label_names` | JSON array of label / class names (one per output) |
 /// | `logits.feature_names` | JSON array of input feature names (may be empty) |
 /// | `logits.standardization` | JSON `{"mean": [...], "scale": [...]}`, absent if none |
-/// | `logits.thresholds` | JSON array of per-label decision thresholds, absent if none |
+/// | `logits.thresholds` | JSON array of per-output decision thresholds on the logit scale, absent if none |
 public struct ModelFile: Sendable, Equatable {
     /// The model-file format version this library writes and reads.
     public static let formatVersion = "1"
@@ -46,14 +46,16 @@ public struct ModelFile: Sendable, Equatable {
     public var featureNames: [String]
     /// Feature standardization fitted on the training data, applied before the network.
     public var standardization: FeatureStandardization?
-    /// Per-output decision thresholds (probability scale) tuned on validation data, if any.
-    public var thresholds: [Float]?
+    /// Per-output decision thresholds on the **logit** scale, tuned on validation data, if any:
+    /// output `j` is predicted when `z_j > thresholds[j]` (probability `p` corresponds to the logit
+    /// `log(p / (1 - p))`; logits avoid the float32 saturation of probabilities).
+    public var thresholds: [Double]?
     /// The Logits version that wrote the file.
     public var logitsVersion: String
 
     public init(tensors: [SafeTensor], architecture: String, task: TaskDescription, labelNames: [String],
                 featureNames: [String] = [], standardization: FeatureStandardization? = nil,
-                thresholds: [Float]? = nil, logitsVersion: String = LogitsLibrary.version) {
+                thresholds: [Double]? = nil, logitsVersion: String = LogitsLibrary.version) {
         self.tensors = tensors
         self.architecture = architecture
         self.task = task
@@ -131,7 +133,7 @@ public struct ModelFile: Sendable, Equatable {
         self.standardization = try metadata[Key.standardization].map {
             try decoded(FeatureStandardization.self, Key.standardization, $0)
         }
-        self.thresholds = try metadata[Key.thresholds].map { try decoded([Float].self, Key.thresholds, $0) }
+        self.thresholds = try metadata[Key.thresholds].map { try decoded([Double].self, Key.thresholds, $0) }
         self.logitsVersion = metadata[Key.version] ?? "unknown"
         try validate(path: path)
     }
@@ -149,6 +151,9 @@ public struct ModelFile: Sendable, Equatable {
         }
         if let thresholds, thresholds.count != task.outputs {
             throw fail(Key.thresholds, "\(thresholds.count) thresholds for \(task.outputs) outputs")
+        }
+        if let bad = thresholds?.first(where: { $0.isNaN }) {
+            throw fail(Key.thresholds, "threshold \(bad) is not a number")
         }
         if let s = standardization, s.mean.count != s.scale.count {
             throw fail(Key.standardization, "\(s.mean.count) means but \(s.scale.count) scales")
