@@ -62,6 +62,8 @@ extension Gemm {
             do {
                 let chosen = try backend(named: forced, environment: environment)
                 return .success(GemmSelection(backend: chosen, reason: "forced by \(backendVariable)=\(forced)\(detail(chosen))", skipped: []))
+            } catch LogitsError.invalidValue(let message) {
+                return .failure(LogitsError.invalidValue("\(backendVariable)=\(forced): \(message)"))
             } catch let error as LogitsError {
                 return .failure(LogitsError.unavailable("\(backendVariable)=\(forced): \(describe(error))"))
             } catch {

@@ -16,7 +16,19 @@ import Dispatch
 ///
 /// With `beta == 0`, `C` is never read. With `alpha == 0` or `k == 0`, `A` and `B` are not read.
 public struct SwiftGemm: GemmBackend {
-    public init() {}
+    /// Worker threads; `nil` reads `Threading.threadCount` at each call.
+    public let threads: Int?
+    /// Multiply-adds (`m * n * k`) from which a call is split over threads.
+    public let parallelThreshold: Int
+
+    /// - Parameters:
+    ///   - threads: worker threads, `nil` (default) for `Threading.threadCount` at each call.
+    ///   - parallelThreshold: `m * n * k` from which a call goes parallel (default `defaultParallelThreshold`).
+    public init(threads: Int? = nil, parallelThreshold: Int = SwiftGemm.defaultParallelThreshold) {
+        self.threads = threads.map { max(1, $0) }
+        self.parallelThreshold = max(0, parallelThreshold)
+    }
+
     public var name: String { "swift" }
 
     /// Micro-tile rows.
@@ -31,7 +43,7 @@ public struct SwiftGemm: GemmBackend {
     static let nc = 2048
     /// Multiply-adds (`m * n * k`) below which a call stays on the calling thread:
     /// thread fan-out costs tens of microseconds, more than it saves on small products.
-    public static let parallelThreshold = 1 << 21
+    public static let defaultParallelThreshold = 1 << 21
 
     public func sgemm(
         transA: Transpose, transB: Transpose,
@@ -52,9 +64,10 @@ public struct SwiftGemm: GemmBackend {
             b: b, bRowStride: transB == .none ? ldb : 1, bColStride: transB == .none ? 1 : ldb,
             c: c, ldc: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta)
 
-        let threads = Threading.threadCount
-        let work = m.multipliedReportingOverflow(by: n).partialValue.multipliedReportingOverflow(by: k)
-        let big = work.overflow || work.partialValue >= Self.parallelThreshold
+        let threads = self.threads ?? Threading.threadCount
+        let mn = m.multipliedReportingOverflow(by: n)
+        let work = mn.partialValue.multipliedReportingOverflow(by: k)
+        let big = mn.overflow || work.overflow || work.partialValue >= parallelThreshold
         let splitRows = m >= n
         let unit = splitRows ? Self.mr : Self.nr
         let extent = splitRows ? m : n

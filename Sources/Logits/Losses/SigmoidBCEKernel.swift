@@ -1,0 +1,83 @@
+// The vectorized element kernel shared by `SigmoidBinaryCrossEntropy` and `MultiLabelSoftMargin`.
+//
+// Per element, with e = exp(-|x|), L = log1p(e), sigma(-|x|) = e / (1 + e):
+//
+//     softplus(x)  = max(x, 0) + L         softplus(-x) = max(-x, 0) + L
+//     loss = w [pw y softplus(-x) + (1 - y) softplus(x)]          (two non-negative terms)
+//     grad = w [(pw y + 1 - y) sigma(x) - pw y]
+//          = w [(1 - y) - k sigma(-x)]   for x >= 0      (k = pw y + 1 - y)
+//          = w [k sigma(x) - pw y]       for x <  0
+//
+// The two gradient forms are the same number; each picks the side where the small sigmoid is
+// computed directly, so saturated logits keep the tiny residual (e.g. -sigma(-30)) instead of 0.
+
+struct SigmoidBCEKernel {
+    /// Weight source: per-label pointer, per-element pointer (row stride = cols), or per-sample.
+    var labelWeight: UnsafePointer<Float>?
+    var elementWeight: UnsafePointer<Float>?
+    var sampleWeight: UnsafePointer<Float>?
+    var posWeight: UnsafePointer<Float>?
+
+    @inline(__always)
+    static func block(
+        _ x: SIMD8<Float>, _ y: SIMD8<Float>, _ w: SIMD8<Float>, _ pw: SIMD8<Float>
+    ) -> (loss: SIMD8<Float>, grad: SIMD8<Float>) {
+        let e = vexp(-vabs(x))
+        let l = vlog1pUnit(e)
+        let sSmall = e / (1 + e)                              // sigma(-|x|)
+        let neg = x .< 0
+        let spPos = x.replacing(with: 0, where: neg) + l      // softplus(x); NaN stays NaN
+        let spNeg = (-x).replacing(with: 0, where: x .> 0) + l  // softplus(-x)
+        let pwy = pw * y
+        let oneMinusY = 1 - y
+        let k = pwy + oneMinusY
+        let loss = w * (pwy * spNeg + oneMinusY * spPos)
+        let g = (oneMinusY - k * sSmall).replacing(with: k * sSmall - pwy, where: neg)
+        return (loss, w * g)
+    }
+
+    /// Runs over `rows x cols`; writes `grad = scale * d loss/d x` and (if `values` is non-nil)
+    /// the per-element losses. Returns the summed loss and whether some target was outside [0, 1]
+    /// or NaN (the caller throws; outputs are then meaningless).
+    func run(
+        x: UnsafePointer<Float>, y: UnsafePointer<Float>, rows: Int, cols: Int, scale: Float,
+        grad: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>?
+    ) -> (total: Double, badTarget: Bool) {
+        var total: Double = 0
+        var bad = SIMDMask<SIMD8<Int32>>(repeating: false)
+        let one = SIMD8<Float>(repeating: 1)
+        let scaleV = SIMD8<Float>(repeating: scale)
+        for i in 0..<rows {
+            let rowW: SIMD8<Float> = sampleWeight.map { SIMD8(repeating: $0[i]) } ?? one
+            let xr = x + i * cols, yr = y + i * cols, gr = grad + i * cols
+            let er = elementWeight.map { $0 + i * cols }
+            var acc = SIMD8<Float>(repeating: 0)
+            var j = 0
+            while j < cols {
+                let n = Swift.min(8, cols - j)
+                let xv = loadPartial(xr + j, n)
+                let yv = loadPartial(yr + j, n)
+                var w = rowW
+                if let lw = labelWeight { w = w * loadPartial(lw + j, n) }
+                if let ew = er { w = w * loadPartial(ew + j, n) }
+                let pw = posWeight.map { loadPartial($0 + j, n) } ?? one
+                bad = bad .| .!((yv .>= 0) .& (yv .<= 1))
+                let (l, g) = Self.block(xv, yv, w, pw)
+                storePartial(g * scaleV, gr + j, n)
+                if let v = values { storePartial(l, v + i * cols + j, n) }
+                if n == 8 {
+                    acc += l
+                } else {  // add only the valid lanes of a partial block
+                    var part = SIMD8<Float>(repeating: 0)
+                    for k in 0..<n { part[k] = l[k] }
+                    acc += part
+                }
+                j += 8
+            }
+            let h = acc.lowHalf + acc.highHalf
+            let q = h.lowHalf + h.highHalf
+            total += Double(q[0] + q[1])
+        }
+        return (total, any(bad))
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+
+/// Mini-batch training of an `MLP` with validation, early stopping and progress events.
+///
+/// Per epoch: the training rows are shuffled with a `TrainingRandom` seeded from `config.seed`
+/// (one Fisher-Yates pass per epoch), cut into batches of `batchSize` (the last may be shorter),
+/// and for each batch: gather rows into preallocated buffers → forward → loss and `d loss/d logits`
+/// → backward → optional global-norm clipping → optimizer step with the scheduled learning rate.
+/// After the epoch the validation set (if any) is evaluated in evaluation mode; the monitored value
+/// decides improvement, patience and the best weights.
+///
+/// The batch loop allocates nothing once the buffers have their size (gradients, activations,
+/// optimizer state, batch buffers are all reused). With the same seed, data, model seed, GEMM
+/// backend and thread count, two runs give bitwise identical weights.
+public struct Trainer: Sendable {
+    public var config: TrainerConfig
+
+    public init(config: TrainerConfig) {
+        self.config = config
+    }
+
+    /// Trains `model` on `features` (`N x inputs`) and `targets` (`N` class indices or `N x outputs`).
+    ///
+    /// - Parameter onEvent: called on this thread after every batch (if `reportBatches`) and epoch.
+    /// - Returns: the history and the best epoch; the model holds the final (or best) weights.
+    /// - Throws: `LogitsError.invalidValue` / `.shapeMismatch` for bad data or options (before any
+    ///   training); `LogitsError.nonFinite` naming the epoch and batch when the loss becomes NaN or
+    ///   infinite; the model then holds the best weights so far (the initial ones if no epoch finished).
+    @discardableResult
+    public func fit(
+        _ model: MLP, features: Matrix, targets: Targets,
+        onEvent: ((TrainingEvent) -> Void)? = nil
+    ) throws -> TrainingResult {
+        try config.validate()
+        let outputs = model.outputCount
+        try TrainingDataCheck.checkFeatures(features, expectedColumns: model.inputCount)
+        try TrainingDataCheck.checkTargets(targets, rows: features.rows, outputs: outputs)
+
+        // Training / validation rows.
+        var trainX = features, trainY = targets
+        var valX: Matrix?, valY: Targets?
+        switch config.validation {
+        case .none: break
+        case .fraction(let f):
+            var order = Array(0..<features.rows)
+            var splitRNG = TrainingRandom(seed: config.seed ^ 0x5641_4C49_4441_5445)
+            splitRNG.shuffle(&order)
+            let nVal = Int((Double(features.rows) * f).rounded())
+            guard nVal >= 1, nVal < features.rows else {
+                throw LogitsError.invalidValue(
+                    "validation fraction \(f) of \(features.rows) rows leaves \(nVal) validation and \(features.rows - nVal) training rows; both must be >= 1")
+            }
+            let valIdx = Array(order[(features.rows - nVal)...]).sorted()
+            let trainIdx = Array(order[..<(features.rows - nVal)]).sorted()
+            valX = TrainingDataCheck.gather(features, rows: valIdx)
+            valY = TrainingDataCheck.gather(targets, rows: valIdx)
+            trainX = TrainingDataCheck.gather(features, rows: trainIdx)
+            trainY = TrainingDataCheck.gather(targets, rows: trainIdx)
+        case .given(let vx, let vy):
+            try TrainingDataCheck.checkFeatures(vx, expectedColumns: model.inputCount, what: "validation features")
+            try TrainingDataCheck.checkTargets(vy, rows: vx.rows, outputs: outputs, what: "validation targets")
+            valX = vx
+            valY = vy
+        }
+        let n = trainX.rows
+        guard n > 0 else { throw LogitsError.invalidValue("no training rows") }
+
+        let optimizer = try config.optimizer.makeOptimizer()
+        let parameters = model.parameters
+        let batchSize = min(config.batchSize, n)
+        let batches = (n + batchSize - 1) / batchSize
+        let totalSteps = batches * config.epochs
+        var rng = TrainingRandom(seed: config.seed)
+        var order = Array(0..<n)
+
+        // Preallocated batch buffers and workspaces (sized for the largest batch).
+        var batchX = Matrix(rows: 0, cols: model.inputCount)
+        batchX.reserveCapacity(rows: batchSize, cols: model.inputCount)
+        var batchLabels: [Int] = []
+        var batchTargetMatrix = Matrix(rows: 0, cols: outputs)
+        switch trainY {
+        case .classIndices: batchLabels.reserveCapacity(batchSize)
+        case .matrix: batchTargetMatrix.reserveCapacity(rows: batchSize, cols: outputs)
+        }
+        model.workspace.prepare(for: model, batch: batchSize, withGradients: true)
+        var valWorkspace = ModelWorkspace()
+        var valGradient = Matrix(rows: 0, cols: 0)
+
+        // Weights to fall back on (the initial ones until an epoch improves); a deep copy, so the
+        // optimizer's in-place updates never trigger copy-on-write.
+        var best = model.parameters.map { p in
+            var m = Matrix(rows: p.value.rows, cols: p.value.cols)
+            m.storage.withUnsafeMutableBufferPointer { d in
+                p.value.withUnsafeBufferPointer { s in
+                    if let da = d.baseAddress, let sa = s.baseAddress { da.update(from: sa, count: s.count) }
+                }
+            }
+            return m
+        }
+        var bestScore: Double?
+        var bestEpoch = 0
+        var sinceBest = 0
+        var history: [EpochRecord] = []
+        var stoppedEarly = false
+        let runStart = DispatchTime.now().uptimeNanoseconds
+        var step = 0
+        var lr = config.learningRate
+
+        for epoch in 0..<config.epochs {
+            rng.shuffle(&order)
+            let epochStart = DispatchTime.now().uptimeNanoseconds
+            var lossSum = 0.0
+            var seen = 0
+            for b in 0..<batches {
+                let lo = b * batchSize, hi = min(n, lo + batchSize)
+                let idx = order[lo..<hi]
+                TrainingDataCheck.gather(trainX, rows: idx, into: &batchX)
+                let batchTargets: Targets
+                switch trainY {
+                case .classIndices(let y):
+                    batchLabels.removeAll(keepingCapacity: true)
+                    for i in idx { batchLabels.append(y[i]) }
+                    batchTargets = .classIndices(batchLabels)
+                case .matrix(let y):
+                    TrainingDataCheck.gather(y, rows: idx, into: &batchTargetMatrix)
+                    batchTargets = .matrix(batchTargetMatrix)
+                }
+                try model.forwardTraining(batchX)
+                let last = model.workspace.outputs.count - 1
+                let logits = model.workspace.outputs[last]
+                let loss = try config.loss.lossAndGradient(
+                    logits: logits, targets: batchTargets, gradient: &model.workspace.gradients[last])
+                guard loss.isFinite else {
+                    model.restore(best)
+                    throw LogitsError.nonFinite(
+                        "training loss is \(loss) at epoch \(epoch + 1), batch \(b + 1) of \(batches) (learning rate \(lr)); "
+                        + (bestEpoch > 0 ? "the model holds the best weights so far (epoch \(bestEpoch))"
+                                         : "the model holds the weights it had before training"))
+                }
+                try model.backward(input: batchX)
+                if let c = config.clipNorm { GradientClipping.clipGlobalNorm(parameters, maxNorm: c) }
+                lr = config.schedule.learningRate(base: config.learningRate, step: step, epoch: epoch, totalSteps: totalSteps)
+                optimizer.step(parameters, learningRate: lr)
+                step += 1
+                lossSum += Double(loss) * Double(hi - lo)
+                seen += hi - lo
+                if config.reportBatches, let onEvent {
+                    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - epochStart) / 1e9
+                    onEvent(.batch(epoch: epoch + 1, batch: b + 1, batches: batches, loss: Double(loss),
+                                   samplesPerSecond: elapsed > 0 ? Double(seen) / elapsed : 0))
+                }
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - epochStart) / 1e9
+            var record = EpochRecord(
+                epoch: epoch + 1, trainLoss: lossSum / Double(max(1, seen)), validationLoss: nil, metric: nil,
+                seconds: seconds, samplesPerSecond: seconds > 0 ? Double(seen) / seconds : 0,
+                improved: false, learningRate: lr)
+
+            if let vx = valX, let vy = valY {
+                try model.forward(vx, workspace: &valWorkspace, training: false)
+                let vLogits = valWorkspace.outputs[valWorkspace.outputs.count - 1]
+                let vLoss = Double(try config.loss.lossAndGradient(logits: vLogits, targets: vy, gradient: &valGradient))
+                record.validationLoss = vLoss
+                let score: Double
+                switch config.monitor {
+                case .validationLoss: score = vLoss
+                case .metric(_, _, let compute): score = compute(vLogits, vy)
+                }
+                record.metric = score
+                let better: Bool
+                if !score.isFinite {
+                    better = false
+                } else if let bs = bestScore {
+                    better = config.monitor.mode == .min ? score < bs - config.minDelta : score > bs + config.minDelta
+                } else {
+                    better = true
+                }
+                if better {
+                    bestScore = score
+                    bestEpoch = epoch + 1
+                    sinceBest = 0
+                    Trainer.copy(parameters, into: &best)
+                } else {
+                    sinceBest += 1
+                }
+                record.improved = better
+            } else {
+                bestEpoch = epoch + 1
+                record.improved = true
+                Trainer.copy(parameters, into: &best)
+            }
+            history.append(record)
+            onEvent?(.epoch(record))
+            if let patience = config.patience, valX != nil, sinceBest >= patience, epoch + 1 < config.epochs {
+                stoppedEarly = true
+                break
+            }
+        }
+        if valX != nil && config.restoreBestWeights && bestEpoch > 0 {
+            model.restore(best)
+        } else {
+            bestEpoch = history.count
+        }
+        return TrainingResult(
+            history: history, bestEpoch: bestEpoch, bestMetric: bestScore, stoppedEarly: stoppedEarly,
+            seconds: Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9,
+            trainingRows: n, validationRows: valX?.rows ?? 0)
+    }
+
+    /// Copies the parameter values into same-shaped buffers (no allocation).
+    static func copy(_ parameters: [Parameter], into buffers: inout [Matrix]) {
+        for (k, p) in parameters.enumerated() {
+            buffers[k].withUnsafeMutableBufferPointer { d in
+                p.value.withUnsafeBufferPointer { s in
+                    if let da = d.baseAddress, let sa = s.baseAddress { da.update(from: sa, count: min(d.count, s.count)) }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+/// Input checks done once before training or prediction, so that bad user data gets a clear error
+/// (naming the row and column) instead of a trap or a silently diverging run.
+public enum TrainingDataCheck {
+    /// - Throws: `LogitsError.invalidValue` for the first NaN/infinite feature (row, column, value),
+    ///   `LogitsError.shapeMismatch` for a wrong feature count.
+    public static func checkFeatures(_ x: Matrix, expectedColumns: Int, what: String = "features") throws {
+        guard x.cols == expectedColumns else {
+            throw LogitsError.shapeMismatch("\(what) have \(x.cols) columns, the model expects \(expectedColumns)")
+        }
+        let c = x.cols
+        let bad: Int? = x.withUnsafeBufferPointer { p in
+            for i in 0..<p.count where !p[i].isFinite { return i }
+            return nil
+        }
+        if let i = bad {
+            throw LogitsError.invalidValue("\(what) row \(i / c), column \(i % c) is \(x.storage[i]); every feature must be finite")
+        }
+    }
+
+    /// - Throws: `LogitsError.shapeMismatch` when `targets` do not have `rows` rows (or `outputs`
+    ///   columns); `LogitsError.invalidValue` for a class index outside `0..<outputs` or a target
+    ///   value outside `[0, 1]` (row and column named).
+    public static func checkTargets(_ t: Targets, rows: Int, outputs: Int, what: String = "targets") throws {
+        guard t.count == rows else {
+            throw LogitsError.shapeMismatch("\(t.count) \(what) for \(rows) feature rows")
+        }
+        switch t {
+        case .classIndices(let y):
+            if let i = y.firstIndex(where: { $0 < 0 || $0 >= outputs }) {
+                throw LogitsError.invalidValue("\(what) row \(i) has class \(y[i]), expected 0..<\(outputs)")
+            }
+        case .matrix(let m):
+            guard m.cols == outputs else {
+                throw LogitsError.shapeMismatch("\(what) have \(m.cols) columns, the model has \(outputs) outputs")
+            }
+            if let i = m.storage.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+                throw LogitsError.invalidValue(
+                    "\(what) row \(i / outputs), column \(i % outputs) is \(m.storage[i]), expected a value in [0, 1]")
+            }
+        }
+    }
+
+    /// The rows `indices` of `x` (allocates; used once per split, not per batch).
+    public static func gather(_ x: Matrix, rows indices: [Int]) -> Matrix {
+        var out = Matrix(rows: indices.count, cols: x.cols)
+        gather(x, rows: indices[...], into: &out)
+        return out
+    }
+
+    /// Copies rows `indices` of `x` into `out` (resized within its capacity: no allocation when reserved).
+    public static func gather(_ x: Matrix, rows indices: ArraySlice<Int>, into out: inout Matrix) {
+        let c = x.cols
+        out.resize(rows: indices.count, cols: c)
+        x.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                for (k, r) in indices.enumerated() {
+                    (d + k * c).update(from: s + r * c, count: c)
+                }
+            }
+        }
+    }
+
+    /// The targets of rows `indices` (allocates).
+    public static func gather(_ t: Targets, rows indices: [Int]) -> Targets {
+        switch t {
+        case .classIndices(let y): return .classIndices(indices.map { y[$0] })
+        case .matrix(let m): return .matrix(gather(m, rows: indices))
+        }
+    }
+}

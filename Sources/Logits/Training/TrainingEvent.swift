@@ -1,0 +1,46 @@
+/// One epoch's summary, as reported and kept in the history.
+public struct EpochRecord: Sendable, Equatable, Codable {
+    /// 1-based epoch number.
+    public var epoch: Int
+    /// Mean training loss over the epoch's batches (weighted by batch size; dropout active).
+    public var trainLoss: Double
+    /// Loss on the validation set after the epoch, if there is one.
+    public var validationLoss: Double?
+    /// The monitored metric (a custom metric, or the validation loss), if there is a validation set.
+    public var metric: Double?
+    /// Wall time of the epoch's training batches.
+    public var seconds: Double
+    /// Training rows per second in this epoch.
+    public var samplesPerSecond: Double
+    /// Whether the monitored value improved on the best so far.
+    public var improved: Bool
+    /// Learning rate of the epoch's last step.
+    public var learningRate: Float
+}
+
+/// Progress of a training run, delivered synchronously on the training thread.
+public enum TrainingEvent: Sendable, Equatable {
+    /// After each mini-batch: 1-based epoch and batch, batches per epoch, the batch loss, and the
+    /// epoch's running throughput.
+    case batch(epoch: Int, batch: Int, batches: Int, loss: Double, samplesPerSecond: Double)
+    /// After each epoch (and its validation).
+    case epoch(EpochRecord)
+}
+
+/// The outcome of `Trainer.fit`.
+public struct TrainingResult: Sendable, Equatable, Codable {
+    /// Per-epoch records, in order (for curves).
+    public var history: [EpochRecord]
+    /// 1-based epoch whose weights the model holds at the end (the best validation epoch when
+    /// restoring, else the last).
+    public var bestEpoch: Int
+    /// Monitored value at `bestEpoch` (nil without validation).
+    public var bestMetric: Double?
+    /// Whether patience ran out before `epochs`.
+    public var stoppedEarly: Bool
+    /// Total training time (batches and validation).
+    public var seconds: Double
+    /// Rows used for training / for validation.
+    public var trainingRows: Int
+    public var validationRows: Int
+}

@@ -1,0 +1,143 @@
+/// Threshold-based multi-label metrics (truth and decisions both N x L 0/1), scikit-learn semantics,
+/// `zero_division = 0` everywhere (a 0/0 precision, recall, F1 or Jaccard counts as 0).
+public struct MultiLabelDecisionMetrics: Sendable, Equatable {
+    /// Fraction of wrong (sample, label) decisions: `#{y_ij != ŷ_ij} / (N L)`.
+    public var hammingLoss: Double
+    /// Subset (exact-match) accuracy: fraction of samples whose whole label row is right.
+    public var subsetAccuracy: Double
+    /// Per-label confusion counts (`multilabel_confusion_matrix` = `[[tn, fp], [fn, tp]]` each).
+    public var confusion: [BinaryConfusion]
+    /// Precision / recall / F1 / Jaccard per label with micro, macro and weighted (by support) averages.
+    public var precision: Averages
+    public var recall: Averages
+    public var f1: Averages
+    public var jaccard: Averages
+    /// `average="samples"`: the score of each sample's row, averaged over samples
+    /// (a sample with no true and no predicted label scores 0, zero_division 0).
+    public var precisionSamples: Double
+    public var recallSamples: Double
+    public var f1Samples: Double
+    public var jaccardSamples: Double
+
+    /// Computes every decision metric. Throws if the shapes differ or there is no sample.
+    public init(truth: BinaryMatrix, predicted: BinaryMatrix) throws {
+        guard truth.rows == predicted.rows, truth.cols == predicted.cols else {
+            throw MetricsError.shapeMismatch("truth is \(truth.rows) x \(truth.cols), decisions \(predicted.rows) x \(predicted.cols)")
+        }
+        guard truth.rows > 0, truth.cols > 0 else { throw MetricsError.empty("no sample or no label") }
+        let n = truth.rows, l = truth.cols
+        var perLabel = [BinaryConfusion](repeating: BinaryConfusion(), count: l)
+        var wrong = 0, exact = 0
+        var pS = 0.0, rS = 0.0, fS = 0.0, jS = 0.0
+        truth.values.withUnsafeBufferPointer { y in
+            predicted.values.withUnsafeBufferPointer { yh in
+                for i in 0..<n {
+                    var c = BinaryConfusion()
+                    for j in 0..<l {
+                        let t = y[i * l + j] != 0, p = yh[i * l + j] != 0
+                        switch (t, p) {
+                        case (true, true): c.tp += 1; perLabel[j].tp += 1
+                        case (false, true): c.fp += 1; perLabel[j].fp += 1
+                        case (true, false): c.fn += 1; perLabel[j].fn += 1
+                        case (false, false): c.tn += 1; perLabel[j].tn += 1
+                        }
+                    }
+                    wrong += c.fp + c.fn
+                    if c.fp + c.fn == 0 { exact += 1 }
+                    pS += c.precision; rS += c.recall; fS += c.f1; jS += c.jaccard
+                }
+            }
+        }
+        hammingLoss = Double(wrong) / Double(n * l)
+        subsetAccuracy = Double(exact) / Double(n)
+        confusion = perLabel
+        precision = averages(of: perLabel) { $0.precision }
+        recall = averages(of: perLabel) { $0.recall }
+        f1 = averages(of: perLabel) { $0.f1 }
+        jaccard = averages(of: perLabel) { $0.jaccard }
+        precisionSamples = pS / Double(n)
+        recallSamples = rS / Double(n)
+        f1Samples = fS / Double(n)
+        jaccardSamples = jS / Double(n)
+    }
+}
+
+/// Per-label ROC AUC and average precision of a multi-label score matrix, with scikit-learn's averages.
+public struct MultiLabelCurveMetrics: Sendable, Equatable {
+    /// `roc_auc_score(y[:, j], s[:, j])`; `nil` for a label with a single class in the truth (undefined).
+    public var rocAUCPerLabel: [Double?]
+    /// Labels left out of the ROC AUC averages (no positive or no negative sample).
+    public var rocAUCSkippedLabels: [Int]
+    /// Mean ROC AUC over the labels with both classes (`nil` if none).
+    public var rocAUCMacro: Double?
+    /// Mean over the labels with both classes, weighted by each label's positives (`nil` if none).
+    public var rocAUCWeighted: Double?
+    /// ROC AUC of the flattened N·L problem (`average="micro"`; `nil` if it has a single class).
+    public var rocAUCMicro: Double?
+    /// What scikit-learn returns for `average="macro"` on the whole matrix: NaN as soon as one label is undefined.
+    public var sklearnRocAUCMacroAllLabels: Double
+    /// scikit-learn's `average="weighted"` on the whole matrix: NaN if a label with positives is undefined
+    /// (a label without positives has weight 0 and is forced to 0).
+    public var sklearnRocAUCWeightedAllLabels: Double
+    /// Step-wise AP per label; a label without positives gets 0 (scikit-learn's "recall set to one").
+    public var averagePrecisionPerLabel: [Double]
+    /// Mean AP over all labels, those without positives (AP 0) included, as scikit-learn.
+    public var averagePrecisionMacro: Double
+    /// Mean AP weighted by positives per label (0 if there is no positive at all).
+    public var averagePrecisionWeighted: Double
+    /// AP of the flattened N·L problem.
+    public var averagePrecisionMicro: Double
+
+    /// Computes per-label curves' summaries. One O(N) radix sort per label and one for the flattened matrix.
+    public init(truth: BinaryMatrix, scores: ScoreMatrix) throws {
+        guard truth.rows == scores.rows, truth.cols == scores.cols else {
+            throw MetricsError.shapeMismatch("truth is \(truth.rows) x \(truth.cols), scores \(scores.rows) x \(scores.cols)")
+        }
+        guard truth.rows > 0, truth.cols > 0 else { throw MetricsError.empty("no sample or no label") }
+        let l = truth.cols, n = truth.rows
+        var sorter = DescendingSorter()
+        var aucs = [Double?](repeating: nil, count: l)
+        var aps = [Double](repeating: 0, count: l)
+        var positives = [Double](repeating: 0, count: l)
+        var micro = BinaryCounts(thresholds: [], tps: [], fps: [])
+        scores.values.withUnsafeBufferPointer { s in
+            truth.values.withUnsafeBufferPointer { y in
+                for j in 0..<l {
+                    let c = BinaryCounts.make(sorter: &sorter, scores: s.baseAddress, offset: j, stride: l, count: n) { y[$0 * l + j] != 0 }
+                    aucs[j] = c.rocAUC
+                    aps[j] = c.averagePrecision
+                    positives[j] = c.positives
+                }
+                micro = BinaryCounts.make(sorter: &sorter, scores: s.baseAddress, offset: 0, stride: 1, count: n * l) { y[$0] != 0 }
+            }
+        }
+        rocAUCPerLabel = aucs
+        rocAUCSkippedLabels = (0..<l).filter { aucs[$0] == nil }
+        let kept = (0..<l).filter { aucs[$0] != nil }
+        if kept.isEmpty {
+            rocAUCMacro = nil
+            rocAUCWeighted = nil
+        } else {
+            let values = kept.map { aucs[$0] ?? .nan }
+            rocAUCMacro = mean(values)
+            rocAUCWeighted = weightedMean(values, weights: kept.map { positives[$0] })
+        }
+        rocAUCMicro = micro.rocAUC
+        sklearnRocAUCMacroAllLabels = kept.count == l ? mean(kept.map { aucs[$0] ?? .nan }) : .nan
+        sklearnRocAUCWeightedAllLabels = sklearnWeightedAverage(aucs.map { $0 ?? .nan }, weights: positives)
+        averagePrecisionPerLabel = aps
+        averagePrecisionMacro = mean(aps)
+        averagePrecisionWeighted = sklearnWeightedAverage(aps, weights: positives)
+        averagePrecisionMicro = micro.averagePrecision
+    }
+}
+
+/// scikit-learn's `_average_binary_score` weighted average: 0 if the weights sum to 0; entries with
+/// weight 0 are forced to 0 (so their NaN does not spread); otherwise `Σ w x / Σ w` (NaN spreads).
+func sklearnWeightedAverage(_ xs: [Double], weights: [Double]) -> Double {
+    let total = weights.reduce(0, +)
+    guard total != 0 else { return 0 }
+    var s = 0.0
+    for i in 0..<xs.count where weights[i] != 0 { s += xs[i] * weights[i] }
+    return s / total
+}

@@ -1,0 +1,107 @@
+/// The full multi-label evaluation of an N x L score matrix (logits by default) against 0/1 truth:
+/// decision metrics at a threshold (or any `DecisionRule`), ranking metrics, per-label ROC AUC / AP,
+/// Brier score and calibration of the sigmoid probabilities, and the float32-saturation diagnostic.
+public struct MultiLabelReport: Sendable {
+    public var samples: Int
+    public var labels: Int
+    /// The cut-off of precision@k and nDCG@k.
+    public var k: Int
+    /// The rule that produced the decisions (default: `scores > threshold`).
+    public var rule: DecisionRule
+    public var decisions: MultiLabelDecisionMetrics
+    public var ranking: RankingMetrics
+    public var curves: MultiLabelCurveMetrics
+    /// Multi-label Brier score of the probabilities (`mean (p - y)²` over all cells).
+    public var brierScore: Double
+    /// Calibration of every cell's probability against its truth (15 bins).
+    public var calibration: Calibration
+    /// Labels with no positive / no negative sample.
+    public var labelsWithoutPositives: [Int]
+    public var labelsWithoutNegatives: [Int]
+    /// Present when the scores are logits: what float32 sigmoid probabilities would lose.
+    public var saturation: SaturationDiagnostic?
+
+    /// - Parameters:
+    ///   - truth: N x L 0/1 matrix.
+    ///   - scores: N x L scores; logits unless `scoresAreProbabilities`.
+    ///   - rule: decision rule; default `.global(0)` for logits, `.global(0.5)` for probabilities.
+    ///   - k: cut-off for precision@k and nDCG@k.
+    public init(truth: BinaryMatrix, scores: ScoreMatrix, rule: DecisionRule? = nil, k: Int = 3,
+                scoresAreProbabilities: Bool = false) throws {
+        guard truth.rows == scores.rows, truth.cols == scores.cols else {
+            throw MetricsError.shapeMismatch("truth is \(truth.rows) x \(truth.cols), scores \(scores.rows) x \(scores.cols)")
+        }
+        samples = truth.rows
+        labels = truth.cols
+        self.k = k
+        let rule = rule ?? .global(scoresAreProbabilities ? 0.5 : 0)
+        self.rule = rule
+        decisions = try MultiLabelDecisionMetrics(truth: truth, predicted: try rule.decisions(scores))
+        ranking = try RankingMetrics(truth: truth, scores: scores, k: k)
+        curves = try MultiLabelCurveMetrics(truth: truth, scores: scores)
+        let probabilities = scoresAreProbabilities ? scores : try scores.mapped(SoftmaxMath.sigmoid)
+        brierScore = try multiLabelBrierScore(truth: truth, probabilities: probabilities)
+        calibration = try Calibration(truth: truth, probabilities: probabilities)
+        let confusion = decisions.confusion, n = truth.rows
+        labelsWithoutPositives = (0..<truth.cols).filter { confusion[$0].support == 0 }
+        labelsWithoutNegatives = (0..<truth.cols).filter { confusion[$0].support == n }
+        saturation = scoresAreProbabilities ? nil : SaturationDiagnostic.sigmoid(logits: scores)
+    }
+
+    /// Every metric under its scikit-learn-style name (the keys of the reference `metrics.json`).
+    public var json: MetricValue {
+        let d = decisions, r = ranking, c = curves
+        var e: [MetricEntry] = [
+            MetricEntry("task", .string("multilabel")),
+            MetricEntry("n_samples", .integer(samples)),
+            MetricEntry("n_labels", .integer(labels)),
+            MetricEntry("k", .integer(k)),
+            MetricEntry("hamming_loss", .number(d.hammingLoss)),
+            MetricEntry("accuracy", .number(d.subsetAccuracy)),
+            MetricEntry("jaccard_samples", .number(d.jaccardSamples)),
+            MetricEntry("jaccard_micro", .number(d.jaccard.micro)),
+            MetricEntry("jaccard_macro", .number(d.jaccard.macro)),
+            MetricEntry("jaccard_weighted", .number(d.jaccard.weighted)),
+        ]
+        for (name, avg, samplesValue) in [("f1", d.f1, d.f1Samples), ("precision", d.precision, d.precisionSamples),
+                                          ("recall", d.recall, d.recallSamples)] {
+            e.append(MetricEntry("\(name)_micro", .number(avg.micro)))
+            e.append(MetricEntry("\(name)_macro", .number(avg.macro)))
+            e.append(MetricEntry("\(name)_weighted", .number(avg.weighted)))
+            e.append(MetricEntry("\(name)_samples", .number(samplesValue)))
+            e.append(MetricEntry("\(name)_per_class", .numbers(avg.perClass)))
+        }
+        e += [
+            MetricEntry("label_ranking_loss", .number(r.rankingLoss)),
+            MetricEntry("coverage_error", .number(r.coverageError)),
+            MetricEntry("label_ranking_average_precision", .number(r.labelRankingAveragePrecision)),
+            MetricEntry("roc_auc_per_label", .array(c.rocAUCPerLabel.map(MetricValue.optional))),
+            MetricEntry("roc_auc_macro_skipped_labels", .integers(c.rocAUCSkippedLabels)),
+            MetricEntry("roc_auc_micro", .optional(c.rocAUCMicro)),
+            MetricEntry("roc_auc_macro", .optional(c.rocAUCMacro)),
+            MetricEntry("roc_auc_weighted", .optional(c.rocAUCWeighted)),
+            MetricEntry("sklearn_roc_auc_macro_all_labels", .number(c.sklearnRocAUCMacroAllLabels)),
+            MetricEntry("sklearn_roc_auc_weighted_all_labels", .number(c.sklearnRocAUCWeightedAllLabels)),
+            MetricEntry("average_precision_micro", .number(c.averagePrecisionMicro)),
+            MetricEntry("average_precision_macro", .number(c.averagePrecisionMacro)),
+            MetricEntry("average_precision_weighted", .number(c.averagePrecisionWeighted)),
+            MetricEntry("average_precision_per_label", .numbers(c.averagePrecisionPerLabel)),
+            MetricEntry("ndcg_at_k", .number(r.ndcgAtK)),
+            MetricEntry("ndcg", .number(r.ndcg)),
+            MetricEntry("multilabel_confusion_matrix", .array(d.confusion.map { .matrix($0.matrix) })),
+            MetricEntry("one_error", .number(r.oneError)),
+            MetricEntry("one_error_skip_empty", .optional(r.oneErrorSkipEmpty)),
+            MetricEntry("precision_at_k", .number(r.precisionAtK)),
+            MetricEntry("n_samples_without_labels", .integer(r.samplesWithoutLabels)),
+            MetricEntry("n_labels_without_positives", .integer(labelsWithoutPositives.count)),
+            MetricEntry("n_labels_without_negatives", .integer(labelsWithoutNegatives.count)),
+            MetricEntry("brier_score", .number(brierScore)),
+            MetricEntry("expected_calibration_error", .number(calibration.expectedCalibrationError)),
+        ]
+        if let s = saturation {
+            e.append(MetricEntry("saturation_flagged_labels", .integers(s.columns.filter(\.flagged).map(\.index))))
+            e.append(MetricEntry("saturation_warnings", .array(s.warnings.map { .string($0) })))
+        }
+        return .object(e)
+    }
+}
