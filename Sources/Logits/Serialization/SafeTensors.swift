@@ -249,8 +249,8 @@ public enum SafeTensors {
         return out
     }
 
-    /// A JSON string literal (quoted, escaped).
-    static func jsonString(_ s: String) -> String {
+    /// `s` as a JSON string literal: quoted, with `"`, `\\` and control characters escaped.
+    public static func jsonString(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
