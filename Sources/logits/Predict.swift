@@ -108,9 +108,7 @@ struct Predict: ParsableCommand {
             return (try FeatureTable.parse(text, source: path, featureCount: loaded.inputCount,
                                            featureNames: loaded.file.featureNames).features, path)
         }
-        var options = DataOptions()
-        options.format = inputFormat
-        options.labels = labels
+        let options = try DataOptions.parse(["--format", inputFormat.rawValue] + (labels.map { ["--labels", $0] } ?? []))
         return (try options.load(path).features, path)
     }
 }

@@ -23,13 +23,13 @@ struct Train: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
 
     @Option(help: "Hidden layer widths, comma-separated ('none' for a linear model).")
-    var hidden: String = "256"
+    var hidden: String = "512"
 
     @Option(help: "Hidden activation: \(ActivationChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var activation: ActivationChoice = .relu
 
     @Option(help: "Dropout probability after each hidden activation.")
-    var dropout: Float = 0.5
+    var dropout: Float = 0.6
 
     @Flag(help: "Add a LayerNorm after each hidden Linear.")
     var layerNorm = false
@@ -62,7 +62,7 @@ struct Train: ParsableCommand {
     var patience: Int = 10
 
     @Option(help: "Fraction of the training rows held out for validation / early stopping (0: none).")
-    var validation: Double = 0.2
+    var validation: Double = 0.15
 
     @Option(help: "Random seed (weights, dropout, batch order, validation split).")
     var seed: UInt64 = 0
