@@ -76,7 +76,7 @@ struct Curves: ParsableCommand {
         func save(_ text: String, _ name: String) throws {
             let url = dir.appendingPathComponent(name)
             try AtomicFile.write(Array(text.utf8), to: url)
-            written.append(url.path)
+            written.append(displayPath(url))
         }
         try save(roccsv, "roc.csv")
         try save(prcsv, "pr.csv")

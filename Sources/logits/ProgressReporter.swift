@@ -24,12 +24,16 @@ final class ProgressReporter {
         self.write = write
     }
 
-    /// One batch finished. Redraws the bar at most every 0.1 s (and on the last batch).
+    /// One batch finished (`now`: seconds since the epoch started). Redraws the bar at most every
+    /// 0.1 s and on the last batch.
     func batch(epoch: Int, batch: Int, of batches: Int, loss: Double, samplesPerSecond: Double, now: Double) {
         guard isTerminal else { return }
         guard batch == batches || now - lastDraw >= 0.1 else { return }
         lastDraw = now
-        let remaining = samplesPerSecond > 0 && batch > 0 ? Double(batches - batch) * (now / Double(max(batch, 1))) : 0
+        // Time per batch so far in this epoch, times the batches left in this epoch and in the
+        // remaining epochs (an upper bound: early stopping may end sooner).
+        let perBatch = batch > 0 ? now / Double(batch) : 0
+        let remaining = perBatch * Double(batches - batch + batches * max(0, totalEpochs - epoch))
         write("\r" + Self.barLine(epoch: epoch, totalEpochs: totalEpochs, batch: batch, batches: batches, loss: loss,
                                   samplesPerSecond: samplesPerSecond, eta: remaining) + "\u{1B}[K")
         barVisible = true

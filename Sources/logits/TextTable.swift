@@ -1,3 +1,5 @@
+import Foundation
+
 /// A plain-text table with aligned columns, for terminal reports.
 ///
 /// ```
@@ -51,4 +53,11 @@ struct TextTable {
 func fmt(_ value: Double, _ digits: Int = 4) -> String {
     guard value.isFinite else { return value.isNaN ? "n/a" : (value > 0 ? "inf" : "-inf") }
     return SVGLinePlot.format(value, digits)
+}
+
+/// `url`'s path relative to the current directory when it lies inside it (for messages).
+func displayPath(_ url: URL) -> String {
+    let cwd = FileManager.default.currentDirectoryPath
+    let path = url.standardizedFileURL.path
+    return path.hasPrefix(cwd + "/") ? String(path.dropFirst(cwd.count + 1)) : path
 }

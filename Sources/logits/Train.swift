@@ -168,11 +168,11 @@ struct Train: ParsableCommand {
         let result = try Trainer(config: config).fit(model, features: fit.features, targets: fit.targets) { event in
             switch event {
             case let .batch(epoch, batch, batches, loss, samplesPerSecond):
-                if batch == 1 { epochStart = now() }
                 let elapsed = now() - epochStart
                 reporter.batch(epoch: epoch, batch: batch, of: batches, loss: loss, samplesPerSecond: samplesPerSecond,
                                now: elapsed)
             case .epoch(let r):
+                epochStart = now()
                 var validationValues: [(String, Double)] = []
                 if let v = r.validationLoss { validationValues.append(("val_loss", v)) }
                 reporter.epochEnd(ProgressReporter.epochLine(
@@ -248,7 +248,7 @@ struct Train: ParsableCommand {
                 print(publishedTable(report).render(), terminator: "")
             }
         }
-        print("\nSaved \(modelURL.path) and \(historyURL.path)")
+        print("\nSaved \(displayPath(modelURL)) and \(displayPath(historyURL))")
     }
 
     private func publishedRows(_ report: EvaluationReport) -> [(String, Double?, [Double], Bool)] {
