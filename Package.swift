@@ -24,11 +24,14 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
 
+        /// Optional x86-64 AVX2/FMA GEMM micro-kernel, selected at run time by CPU detection.
+        .target(name: "CLogitsKernels", path: "Sources/CLogitsKernels"),
+
         // MARK: - Libraries
         .target(
             name: "Logits",
             dependencies: [
-                "CZlib",
+                "CZlib", "CLogitsKernels",
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),

@@ -39,23 +39,61 @@ public struct BinaryCounts: Sendable, Equatable {
     static func make(sorter: inout DescendingSorter, scores: UnsafePointer<Double>?, offset: Int, stride: Int,
                      count n: Int, isPositive: (Int) -> Bool) -> BinaryCounts {
         guard n > 0, let scores else { return BinaryCounts(thresholds: [], tps: [], fps: []) }
-        let order = sorter.sort(base: scores, offset: offset, stride: stride, count: n)
+        sorter.sort(base: scores, offset: offset, stride: stride, count: n, mark: isPositive)
         var thresholds: [Double] = [], tps: [Double] = [], fps: [Double] = []
         var tp = 0.0, fp = 0.0
-        var k = order.startIndex
-        while k < order.endIndex {
-            let p = Int(order[k])
-            let v = scores[offset + p * stride]
-            if isPositive(p) { tp += 1 } else { fp += 1 }
-            let next = k + 1
-            if next == order.endIndex || scores[offset + Int(order[next]) * stride] != v {
-                thresholds.append(v)
-                tps.append(tp)
-                fps.append(fp)
+        // Groups are runs of equal sorted keys (equal keys <=> equal scores): no gather from `scores`.
+        sorter.keys.withUnsafeBufferPointer { keys in
+            sorter.order.withUnsafeBufferPointer { order in
+                for k in 0..<n {
+                    if order[k] < 0 { tp += 1 } else { fp += 1 }
+                    if k + 1 == n || keys[k + 1] != keys[k] {
+                        thresholds.append(DescendingSorter.value(ofKey: keys[k]))
+                        tps.append(tp)
+                        fps.append(fp)
+                    }
+                }
             }
-            k = next
         }
         return BinaryCounts(thresholds: thresholds, tps: tps, fps: fps)
+    }
+
+    /// One pass over the sorted groups without storing the curve: ROC AUC (trapezoid), step-wise AP and the
+    /// number of distinct scores; `group(threshold, groupSize)` is called for each tie group, highest first.
+    /// Same formulas as `rocAUC` / `averagePrecision`.
+    static func summarize(sorter: inout DescendingSorter, scores: UnsafePointer<Double>?, offset: Int, count n: Int,
+                          isPositive: (Int) -> Bool, group: (Double, Int) -> Void) -> CurveSummary {
+        guard n > 0, let scores else { return CurveSummary(rocAUC: nil, averagePrecision: 0, positives: 0, negatives: 0, distinct: 0) }
+        var positives = 0
+        sorter.sort(base: scores, offset: offset, stride: 1, count: n) { i in
+            let p = isPositive(i)
+            if p { positives += 1 }
+            return p
+        }
+        let pTotal = Double(positives), nTotal = Double(n - positives)
+        var tp = 0.0, fp = 0.0, prevT = 0.0, prevF = 0.0, area = 0.0, ap = 0.0, prevRecall = 0.0
+        var distinct = 0
+        sorter.keys.withUnsafeBufferPointer { keys in
+            sorter.order.withUnsafeBufferPointer { order in
+                for k in 0..<n {
+                    if order[k] < 0 { tp += 1 } else { fp += 1 }
+                    if k + 1 == n || keys[k + 1] != keys[k] {
+                        distinct += 1
+                        group(DescendingSorter.value(ofKey: keys[k]), Int(tp - prevT + fp - prevF))
+                        area += (fp - prevF) * (tp + prevT)
+                        if pTotal > 0 {
+                            let recall = tp / pTotal
+                            ap += (recall - prevRecall) * (tp / (tp + fp))
+                            prevRecall = recall
+                        }
+                        prevT = tp
+                        prevF = fp
+                    }
+                }
+            }
+        }
+        return CurveSummary(rocAUC: pTotal > 0 && nTotal > 0 ? area / 2 / (pTotal * nTotal) : nil,
+                            averagePrecision: max(0, ap), positives: positives, negatives: n - positives, distinct: distinct)
     }
 
     /// ROC AUC by the trapezoidal rule over the grouped points (a tied positive/negative pair counts 1/2):
@@ -88,4 +126,13 @@ public struct BinaryCounts: Sendable, Equatable {
         }
         return max(0, ap)
     }
+}
+
+/// ROC AUC, AP and counts of one binary problem, computed without storing its curve.
+struct CurveSummary {
+    var rocAUC: Double?
+    var averagePrecision: Double
+    var positives: Int
+    var negatives: Int
+    var distinct: Int
 }

@@ -3,7 +3,8 @@
 /// (11-bit digits, passes whose digit is constant are skipped), insertion sort for short inputs.
 /// O(N) per call; keeps its buffers between calls so that sorting many columns or rows allocates once.
 struct DescendingSorter {
-    private var keys: [UInt64] = []
+    /// The sorted keys of the last call (first `count` entries valid): equal keys <=> equal scores.
+    private(set) var keys: [UInt64] = []
     private var keysTmp: [UInt64] = []
     private var idxTmp: [Int32] = []
     private var histogram = [Int](repeating: 0, count: 2048)
@@ -19,9 +20,33 @@ struct DescendingSorter {
         return ~ascending
     }
 
+    /// The score a key stands for (-0 comes back as +0).
+    @inline(__always) static func value(ofKey key: UInt64) -> Double {
+        let ascending = ~key
+        let b = (ascending >> 63) != 0 ? (ascending & ~(1 << 63)) : ~ascending
+        return Double(bitPattern: b)
+    }
+
     /// Sorts `count` values read as `base[offset + i * stride]`, i = 0..<count; returns `order`.
     @discardableResult
     mutating func sort(base: UnsafePointer<Double>, offset: Int = 0, stride: Int = 1, count n: Int) -> ArraySlice<Int32> {
+        load(base: base, offset: offset, stride: stride, count: n)
+        return sortLoaded(n)
+    }
+
+    /// The same, and the sign bit of each order entry carries `mark(i)` (the position is `entry & Int32.max`),
+    /// so that a consumer walking the sorted order needs no random access to the labels.
+    @discardableResult
+    mutating func sort(base: UnsafePointer<Double>, offset: Int = 0, stride: Int = 1, count n: Int,
+                       mark: (Int) -> Bool) -> ArraySlice<Int32> {
+        load(base: base, offset: offset, stride: stride, count: n)
+        order.withUnsafeMutableBufferPointer { o in
+            for i in 0..<n where mark(i) { o[i] |= Int32.min }
+        }
+        return sortLoaded(n)
+    }
+
+    private mutating func load(base: UnsafePointer<Double>, offset: Int, stride: Int, count n: Int) {
         if keys.count < n {
             keys = [UInt64](repeating: 0, count: n)
             keysTmp = keys
@@ -36,6 +61,9 @@ struct DescendingSorter {
                 }
             }
         }
+    }
+
+    private mutating func sortLoaded(_ n: Int) -> ArraySlice<Int32> {
         if n <= 48 {
             insertionSort(n)
         } else {

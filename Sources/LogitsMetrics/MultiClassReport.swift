@@ -10,6 +10,8 @@ public struct MultiClassReport: Sendable {
     public var balancedAccuracy: Double
     /// scikit-learn `top_k_accuracy_score` (ties: the higher class index ranks first).
     public var topKAccuracy: Double
+    /// Top-k accuracy on the probabilities (differs from `topKAccuracy` only where softmax creates ties).
+    public var topKAccuracyProbabilities: Double
     /// `[C][C]`, rows = true class.
     public var confusionMatrix: [[Int]]
     public var precision: Averages
@@ -68,6 +70,7 @@ public struct MultiClassReport: Sendable {
         accuracy = Double(zip(truth, predicted).filter { $0 == $1 }.count) / Double(samples)
         balancedAccuracy = MultiClassMetrics.balancedAccuracy(confusionMatrix)
         topKAccuracy = try MultiClassMetrics.topKAccuracy(truth: truth, scores: reference, k: k)
+        topKAccuracyProbabilities = try MultiClassMetrics.topKAccuracy(truth: truth, scores: probs, k: k)
         precision = averages(of: counts) { $0.precision }
         recall = averages(of: counts) { $0.recall }
         f1 = averages(of: counts) { $0.f1 }
@@ -114,6 +117,7 @@ public struct MultiClassReport: Sendable {
             MetricEntry("accuracy", .number(accuracy)),
             MetricEntry("balanced_accuracy", .number(balancedAccuracy)),
             MetricEntry("top_k_accuracy", .number(topKAccuracy)),
+            MetricEntry("top_k_accuracy_probabilities", .number(topKAccuracyProbabilities)),
             MetricEntry("confusion_matrix", .matrix(confusionMatrix)),
         ]
         for (name, avg) in [("f1", f1), ("precision", precision), ("recall", recall)] {

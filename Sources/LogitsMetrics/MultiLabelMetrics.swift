@@ -87,6 +87,8 @@ public struct MultiLabelCurveMetrics: Sendable, Equatable {
     public var averagePrecisionWeighted: Double
     /// AP of the flattened N·L problem.
     public var averagePrecisionMicro: Double
+    /// Float32-sigmoid saturation per label, read off the same sorts (the scores taken as logits).
+    public var sigmoidSaturation: [SaturationDiagnostic.Column]
 
     /// Computes per-label curves' summaries. One O(N) radix sort per label and one for the flattened matrix.
     public init(truth: BinaryMatrix, scores: ScoreMatrix) throws {
@@ -99,19 +101,33 @@ public struct MultiLabelCurveMetrics: Sendable, Equatable {
         var aucs = [Double?](repeating: nil, count: l)
         var aps = [Double](repeating: 0, count: l)
         var positives = [Double](repeating: 0, count: l)
-        var micro = BinaryCounts(thresholds: [], tps: [], fps: [])
-        scores.values.withUnsafeBufferPointer { s in
-            truth.values.withUnsafeBufferPointer { y in
+        var saturation: [SaturationDiagnostic.Column] = []
+        saturation.reserveCapacity(l)
+        // Label-major copies so that each label's scores and truth are contiguous (cache-friendly sorts).
+        let st = transposed(scores.values, rows: n, cols: l, zero: 0.0)
+        let yt = transposed(truth.values, rows: n, cols: l, zero: 0 as UInt8)
+        var micro = CurveSummary(rocAUC: nil, averagePrecision: 0, positives: 0, negatives: 0, distinct: 0)
+        st.withUnsafeBufferPointer { s in
+            yt.withUnsafeBufferPointer { y in
                 for j in 0..<l {
-                    let c = BinaryCounts.make(sorter: &sorter, scores: s.baseAddress, offset: j, stride: l, count: n) { y[$0 * l + j] != 0 }
+                    var tally = SaturationDiagnostic.SigmoidTally()
+                    let c = BinaryCounts.summarize(sorter: &sorter, scores: s.baseAddress, offset: j * n, count: n,
+                                                   isPositive: { y[j * n + $0] != 0 }, group: { tally.add($0, size: $1) })
                     aucs[j] = c.rocAUC
                     aps[j] = c.averagePrecision
-                    positives[j] = c.positives
+                    positives[j] = Double(c.positives)
+                    saturation.append(tally.column(index: j, minimumLossFraction: 0.01))
                 }
-                micro = BinaryCounts.make(sorter: &sorter, scores: s.baseAddress, offset: 0, stride: 1, count: n * l) { y[$0] != 0 }
+            }
+        }
+        scores.values.withUnsafeBufferPointer { s in
+            truth.values.withUnsafeBufferPointer { y in
+                micro = BinaryCounts.summarize(sorter: &sorter, scores: s.baseAddress, offset: 0, count: n * l,
+                                               isPositive: { y[$0] != 0 }, group: { _, _ in })
             }
         }
         rocAUCPerLabel = aucs
+        sigmoidSaturation = saturation
         rocAUCSkippedLabels = (0..<l).filter { aucs[$0] == nil }
         let kept = (0..<l).filter { aucs[$0] != nil }
         if kept.isEmpty {
@@ -140,4 +156,26 @@ func sklearnWeightedAverage(_ xs: [Double], weights: [Double]) -> Double {
     var s = 0.0
     for i in 0..<xs.count where weights[i] != 0 { s += xs[i] * weights[i] }
     return s / total
+}
+
+/// Blocked transpose of a row-major `rows x cols` array into column-major order.
+func transposed<T>(_ a: [T], rows: Int, cols: Int, zero: T) -> [T] {
+    var out = [T](repeating: zero, count: a.count)
+    let b = 32
+    a.withUnsafeBufferPointer { src in
+        out.withUnsafeMutableBufferPointer { dst in
+            var i0 = 0
+            while i0 < rows {
+                let i1 = min(rows, i0 + b)
+                var j0 = 0
+                while j0 < cols {
+                    let j1 = min(cols, j0 + b)
+                    for i in i0..<i1 { for j in j0..<j1 { dst[j * rows + i] = src[i * cols + j] } }
+                    j0 = j1
+                }
+                i0 = i1
+            }
+        }
+    }
+    return out
 }

@@ -45,7 +45,9 @@ public struct MultiLabelReport: Sendable {
         let confusion = decisions.confusion, n = truth.rows
         labelsWithoutPositives = (0..<truth.cols).filter { confusion[$0].support == 0 }
         labelsWithoutNegatives = (0..<truth.cols).filter { confusion[$0].support == n }
-        saturation = scoresAreProbabilities ? nil : SaturationDiagnostic.sigmoid(logits: scores)
+        let columns = curves.sigmoidSaturation
+        saturation = scoresAreProbabilities ? nil : SaturationDiagnostic(
+            columns: columns, warnings: columns.compactMap { SaturationDiagnostic.warning($0, kind: "sigmoid", label: "label") })
     }
 
     /// Every metric under its scikit-learn-style name (the keys of the reference `metrics.json`).

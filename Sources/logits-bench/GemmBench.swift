@@ -5,6 +5,45 @@ import Logits
 
 /// `logits-bench gemm`: GFLOP/s of every available GEMM backend, plus OpenBLAS's `cblas_sgemm`
 /// called directly from C ("openblas-c-direct") as the baseline for the OpenBLAS backend.
+/// Random row-major operands of one shape (A: m x k, B: k x n, C: m x n), shared by the backends.
+final class Operands {
+    let m: Int, n: Int, k: Int
+    let a: UnsafeMutablePointer<Float>
+    let b: UnsafeMutablePointer<Float>
+    let c: UnsafeMutablePointer<Float>
+
+    init(m: Int, n: Int, k: Int) {
+        self.m = m; self.n = n; self.k = k
+        a = .allocate(capacity: m * k)
+        b = .allocate(capacity: k * n)
+        c = .allocate(capacity: m * n)
+        var state: UInt32 = 12345
+        for (p, count) in [(a, m * k), (b, k * n), (c, m * n)] {
+            for i in 0..<count {
+                state = state &* 1664525 &+ 1013904223
+                p[i] = Float((state >> 8) & 0xFFFF) / 65536 - 0.5
+            }
+        }
+    }
+
+    deinit {
+        a.deallocate(); b.deallocate(); c.deallocate()
+    }
+
+    /// `C = A * B` once.
+    func call(_ backend: any GemmBackend) {
+        backend.sgemm(transA: .none, transB: .none, m: m, n: n, k: k, alpha: 1,
+                      a: a, lda: k, b: b, ldb: n, beta: 0, c: c, ldc: n)
+    }
+
+    /// Seconds per call over `calls` consecutive calls.
+    func seconds(_ backend: any GemmBackend, calls: Int) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<calls { call(backend) }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 / Double(calls)
+    }
+}
+
 struct GemmBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm",
@@ -19,14 +58,18 @@ struct GemmBench: ParsableCommand {
     @Option(help: "Comma-separated thread counts.")
     var threads = "1,2"
 
-    @Option(help: "Comma-separated backends (default: all available, naive only on the smallest shape).")
+    @Option(help: "Comma-separated backends: openblas-c-direct, openblas, accelerate, swift (pure-Swift kernel), swift-avx2fma, naive (default: all available, naive only on the smallest shape).")
     var backends: String?
 
     @Option(help: "Shapes as MxNxK, comma-separated (default: the issue's five).")
     var shapes: String?
 
+    @Option(help: "m*n*k from which the Swift backends go parallel (default: SwiftGemm.defaultParallelThreshold).")
+    var swiftParallelThreshold: Int = SwiftGemm.defaultParallelThreshold
+
     static let defaultShapes = [(64, 256, 103), (128, 512, 784), (256, 256, 256), (512, 512, 512), (1024, 1024, 1024)]
     static let cDirect = "openblas-c-direct"
+    static let swiftAVX2 = "swift-avx2fma"
 
     struct Row: Codable {
         let backend: String
@@ -65,18 +108,32 @@ struct GemmBench: ParsableCommand {
     func run() throws {
         let threadCounts = try parsedThreads()
         let shapeList = try parsedShapes()
-        var names: [String]
+        // "swift" is the pure-Swift portable micro-kernel (the issue's figure); "swift-avx2fma" the
+        // same driver with the optional C AVX2/FMA micro-kernel, where the CPU has it.
+        var names: [String] = []
         var available: [String: any GemmBackend] = [:]
-        for backend in Gemm.availableBackends() { available[backend.name] = backend }
+        for backend in Gemm.availableBackends() {
+            if backend is SwiftGemm {
+                available["swift"] = SwiftGemm(parallelThreshold: swiftParallelThreshold, kernel: .portable)
+                names.append("swift")
+                if SwiftGemm.supportedKernels.contains(.avx2fma) {
+                    available[Self.swiftAVX2] = SwiftGemm(parallelThreshold: swiftParallelThreshold, kernel: .avx2fma)
+                    names.append(Self.swiftAVX2)
+                }
+            } else {
+                available[backend.name] = backend
+                names.append(backend.name)
+            }
+        }
+        if available["openblas"] != nil { names.insert(Self.cDirect, at: 0) }
         if let backends {
             names = backends.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            for name in names where name != Self.cDirect {
-                if available[name] == nil { available[name] = try Gemm.backend(named: name) }
+            for name in names where name != Self.cDirect && available[name] == nil {
+                if name == Self.swiftAVX2 {
+                    throw ValidationError("\(Self.swiftAVX2): this CPU has no AVX2/FMA")
+                }
+                available[name] = try Gemm.backend(named: name)
             }
-        } else {
-            names = []
-            if available["openblas"] != nil { names.append(Self.cDirect) }
-            names += Gemm.availableBackends().map(\.name)
         }
         let explicitNaive = backends?.contains("naive") ?? false
         let smallest = shapeList.map { $0.0 * $0.1 * $0.2 }.min() ?? 0
@@ -84,24 +141,44 @@ struct GemmBench: ParsableCommand {
         defer { Threading.threadCount = savedThreads }
 
         if !json {
-            print("GEMM C = A * B (row-major, float32), GFLOP/s = 2*m*n*k / median seconds over \(repeats) samples")
+            print("GEMM C = A * B (row-major, float32), GFLOP/s = 2*m*n*k / median seconds over \(repeats) samples, backends sampled round-robin")
             if let openblas = available["openblas"] as? CBLASGemm { print("openblas: \(openblas.libraryPath)") }
         }
         var rows: [Row] = []
+        var cDirectFailed = false
         for (m, n, k) in shapeList {
+            let operands = Operands(m: m, n: n, k: k)
             for t in threadCounts {
                 Threading.threadCount = t
+                // One sampler per backend; samples are taken round-robin (backend 1, 2, ..., 1, 2, ...)
+                // so that load from other processes hits every backend alike.
+                var samplers: [(name: String, sample: () -> Double?)] = []
                 for name in names {
                     if name == "naive" && !explicitNaive && m * n * k > smallest { continue }
-                    let seconds: [Double]
                     if name == Self.cDirect {
-                        guard let s = cDirectSeconds(m: m, n: n, k: k, threads: t) else { continue }
-                        seconds = s
+                        if cDirectFailed { continue }
+                        let calls = iterations(m: m, n: n, k: k)
+                        samplers.append((name, { cDirectSeconds(m: m, n: n, k: k, threads: t, calls: calls) }))
                     } else if let backend = available[name] {
-                        seconds = time(backend, m: m, n: n, k: k)
-                    } else { continue }
-                    let row = Row(backend: name, m: m, n: n, k: k, threads: t,
-                                  gflops: 2.0 * Double(m) * Double(n) * Double(k) / median(seconds) / 1e9)
+                        let calls = name == "naive" ? 1 : iterations(m: m, n: n, k: k)
+                        operands.call(backend)  // warm-up: loads, packs buffers, spins up threads
+                        samplers.append((name, { operands.seconds(backend, calls: calls) }))
+                    }
+                }
+                var seconds = [[Double]](repeating: [], count: samplers.count)
+                var failed = Set<Int>()
+                for _ in 0..<repeats {
+                    for (i, sampler) in samplers.enumerated() where !failed.contains(i) {
+                        if let value = sampler.sample() { seconds[i].append(value) } else { failed.insert(i) }
+                    }
+                }
+                for (i, sampler) in samplers.enumerated() {
+                    if failed.contains(i) {
+                        if sampler.name == Self.cDirect { cDirectFailed = true }
+                        continue
+                    }
+                    let row = Row(backend: sampler.name, m: m, n: n, k: k, threads: t,
+                                  gflops: 2.0 * Double(m) * Double(n) * Double(k) / median(seconds[i]) / 1e9)
                     rows.append(row)
                     if !json { printRow(row, rows: rows) }
                 }
@@ -119,43 +196,15 @@ struct GemmBench: ParsableCommand {
         max(1, Int(2.5e9 / (2.0 * Double(m) * Double(n) * Double(k))))
     }
 
-    func time(_ backend: any GemmBackend, m: Int, n: Int, k: Int) -> [Double] {
-        var state: UInt32 = 12345
-        func random() -> Float {
-            state = state &* 1664525 &+ 1013904223
-            return Float((state >> 8) & 0xFFFF) / 65536 - 0.5
-        }
-        let a = (0..<(m * k)).map { _ in random() }
-        let b = (0..<(k * n)).map { _ in random() }
-        var c = (0..<(m * n)).map { _ in random() }
-        let calls = backend.name == "naive" ? 1 : iterations(m: m, n: n, k: k)
-        return a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                c.withUnsafeMutableBufferPointer { pc in
-                    let cBase = pc.baseAddress!  // trap-ok: non-empty array
-                    let call = {
-                        backend.sgemm(transA: .none, transB: .none, m: m, n: n, k: k, alpha: 1,
-                                      a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n,  // trap-ok: non-empty arrays
-                                      beta: 0, c: cBase, ldc: n)
-                    }
-                    call()  // warm-up: loads, packs buffers, spins up threads
-                    return (0..<repeats).map { _ in
-                        let start = DispatchTime.now().uptimeNanoseconds
-                        for _ in 0..<calls { call() }
-                        return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 / Double(calls)
-                    }
-                }
-            }
-        }
-    }
-
-    func cDirectSeconds(m: Int, n: Int, k: Int, threads: Int) -> [Double]? {
-        var seconds = [Double](repeating: 0, count: repeats)
+    /// Seconds per call of `cblas_sgemm` from C over one sample of `calls` calls, or nil (reported once) when
+    /// OpenBLAS cannot be loaded from C.
+    func cDirectSeconds(m: Int, n: Int, k: Int, threads: Int, calls: Int) -> Double? {
+        var seconds = [Double](repeating: 0, count: 1)
         var error = [CChar](repeating: 0, count: 512)
         let path = ProcessInfo.processInfo.environment["LOGITS_BLAS_LIBRARY"] ?? ""
         let status = cbench_sgemm_seconds(
             path, Int32(threads), Int32(m), Int32(n), Int32(k),
-            Int32(repeats), Int32(iterations(m: m, n: n, k: k)), &seconds, &error, Int32(error.count))
+            1, Int32(calls), &seconds, &error, Int32(error.count))
         if status != 0 {
             if !json {
                 let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -163,7 +212,7 @@ struct GemmBench: ParsableCommand {
             }
             return nil
         }
-        return seconds
+        return seconds[0]
     }
 
     func median(_ values: [Double]) -> Double {
@@ -179,7 +228,7 @@ struct GemmBench: ParsableCommand {
         var note = ""
         if row.backend == "openblas", let direct = same(Self.cDirect) {
             note = String(format: "  %.1f%% of C-direct", 100 * row.gflops / direct.gflops)
-        } else if row.backend == "swift", let blas = same("openblas") ?? same("accelerate") {
+        } else if row.backend.hasPrefix("swift"), let blas = same("openblas") ?? same("accelerate") {
             note = String(format: "  %.1f%% of %@", 100 * row.gflops / blas.gflops, blas.backend)
         }
         let shape = "\(row.m)x\(row.n)x\(row.k)"

@@ -1,9 +1,314 @@
 import ArgumentParser
+import Foundation
+import Logits
+import LogitsMetrics
 
+/// `logits-bench train`: training speed (samples/s) on the PyTorch peer presets, and, with
+/// `--quality`, test-set quality of the default training settings over several seeds.
+///
+/// Speed presets (same as `shared/peers/torch_mlp.py --bench`): yeast 103-256-14 batch 64, 30 epochs;
+/// fashion-mnist / mnist 784-512-256-10 batch 128, 10 epochs; delicious 500-512-256-983 and bibtex
+/// 1836-512-256-159 batch 128, 10 epochs. Adam lr 1e-3, PyTorch default init, no validation,
+/// no dropout. Time = the training loop only (data loading, standardisation and model construction
+/// excluded); samples/s = rows × epochs / seconds, median over `--repeats` trainings.
 struct TrainBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "(in progress)")
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Training samples/s on the PyTorch presets (--quality: test metrics of the default settings).")
+
+    @Flag(help: "Print JSON: an array of {\"config\",\"samples_per_s\",\"seconds\",\"epochs\"} (speed) or metric objects (quality).")
+    var json = false
+
+    @Option(help: "Comma-separated configs: yeast, fashion-mnist, mnist, delicious, bibtex (default: yeast,fashion-mnist,delicious).")
+    var config = "yeast,fashion-mnist,delicious"
+
+    @Option(help: "Epochs (default: the preset's 30/10/10; fewer for a quick run).")
+    var epochs: Int?
+
+    @Option(help: "Timed trainings per config; the median is reported (default 5 for yeast, 1 otherwise).")
+    var repeats: Int?
+
+    @Option(help: "GEMM/kernel threads.")
+    var threads = 2
+
+    @Option(help: "Data root (default: ../shared/data from the package root, or $LOGITS_DATA_DIR).")
+    var dataDir: String?
+
+    @Flag(help: "Quality mode: train with the default settings and report test metrics per seed and their mean.")
+    var quality = false
+
+    @Option(help: "Quality mode: comma-separated seeds.")
+    var seeds = "0,1,2"
+
+    // Quality-mode overrides of the default settings (for tuning).
+    @Option(help: "Hidden widths, e.g. 256 or 512,256.") var hidden: String?
+    @Option(help: "Dropout after each hidden activation.") var dropout: Float?
+    @Option(help: "Learning rate.") var lr: Float?
+    @Option(help: "Weight decay (AdamW, decoupled).") var weightDecay: Float?
+    @Option(help: "Batch size.") var batch: Int?
+    @Option(help: "Validation fraction for early stopping (0 = none).") var valFraction: Double?
+    @Option(help: "Early-stopping patience in epochs.") var patience: Int?
+    @Option(help: "Activation: relu, gelu, tanh, leaky.") var activation: String?
+    @Option(help: "Loss for multi-label sets: bce, focal, asl, softmargin.") var loss: String?
+    @Option(help: "Learning-rate schedule: constant or cosine.") var schedule: String?
+
+    func validate() throws {
+        if let e = epochs, e < 1 { throw ValidationError("--epochs must be >= 1") }
+        if let r = repeats, r < 1 { throw ValidationError("--repeats must be >= 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be >= 1") }
+    }
+
+    struct SpeedRow: Codable {
+        let config: String
+        let samples_per_s: Double
+        let seconds: Double
+        let epochs: Int
+        let backend: String
+        let threads: Int
+        let runs: [Double]
+    }
 
     func run() throws {
-        throw ValidationError("'train' benchmark is being built")
+        Threading.threadCount = threads
+        let root = try dataRoot()
+        var speedRows: [SpeedRow] = []
+        var qualityRows: [[String: Double]] = []
+        for name in config.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
+            guard let preset = Preset.named(name) else {
+                throw ValidationError("unknown config '\(name)'; expected yeast, fashion-mnist, mnist, delicious, bibtex")
+            }
+            let data = try BenchData.load(preset, root: root)
+            if quality {
+                for row in try runQuality(preset, data) { qualityRows.append(row) }
+            } else {
+                speedRows.append(try runSpeed(preset, data))
+            }
+        }
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys]
+            let out = quality ? try enc.encode(qualityRows) : try enc.encode(speedRows)
+            print(String(decoding: out, as: UTF8.self))
+        }
+    }
+
+    func dataRoot() throws -> String {
+        if let d = dataDir { return d }
+        if let d = ProcessInfo.processInfo.environment["LOGITS_DATA_DIR"] { return d }
+        // Sources/logits-bench/TrainBench.swift -> package root -> ../shared/data
+        let pkg = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = [pkg.appendingPathComponent("../shared/data").standardized.path, "../shared/data", "/work/shared/data"]
+        for c in candidates where FileManager.default.fileExists(atPath: c) { return c }
+        throw ValidationError("data directory not found (tried \(candidates)); pass --data-dir")
+    }
+
+    // MARK: - Speed
+
+    func runSpeed(_ p: Preset, _ d: BenchData) throws -> SpeedRow {
+        let ep = epochs ?? p.epochs
+        let reps = repeats ?? (p.name == "yeast" ? 5 : 1)
+        var runs: [Double] = []
+        for _ in 0..<reps {
+            let model = try MLP(spec: MLPSpec(inputs: d.train.cols, hidden: p.hidden, outputs: d.outputs), seed: 0)
+            let cfg = TrainerConfig(epochs: ep, batchSize: p.batch, learningRate: 1e-3, optimizer: .adam(),
+                                    loss: d.loss, seed: 0, reportBatches: false)
+            let start = DispatchTime.now().uptimeNanoseconds
+            try Trainer(config: cfg).fit(model, features: d.train, targets: d.trainTargets)
+            runs.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let sorted = runs.sorted()
+        let median = sorted[sorted.count / 2]
+        let sps = Double(d.train.rows * ep) / median
+        if !json {
+            print("\(p.name): \(Int(sps)) samples/s, \(String(format: "%.3f", median)) s for \(ep) epochs "
+                  + "(median of \(reps); backend \(Gemm.shared.name), \(threads) threads)")
+        }
+        return SpeedRow(config: p.name, samples_per_s: sps, seconds: median, epochs: ep, backend: Gemm.shared.name,
+                        threads: threads, runs: runs.map { Double(d.train.rows * ep) / $0 })
+    }
+
+    // MARK: - Quality
+
+    func runQuality(_ p: Preset, _ d: BenchData) throws -> [[String: Double]] {
+        var defaults = TrainingDefaults.for(task: d.task, rows: d.train.rows)
+        if let h = hidden { defaults.hidden = h.split(separator: ",").compactMap { Int($0) } } else if p.name != "yeast" { defaults.hidden = p.hidden }
+        if let x = dropout { defaults.dropout = x }
+        if let x = lr { defaults.learningRate = x }
+        if let x = weightDecay { defaults.weightDecay = x }
+        if let x = batch { defaults.batchSize = x }
+        if let x = valFraction { defaults.validationFraction = x }
+        if let x = patience { defaults.patience = x }
+        if let e = epochs { defaults.epochs = e }
+        if let a = activation {
+            switch a {
+            case "gelu": defaults.activation = .gelu
+            case "tanh": defaults.activation = .tanh
+            case "leaky": defaults.activation = .leakyReLU(slope: 0.01)
+            default: defaults.activation = .relu
+            }
+        }
+        if let s = schedule { defaults.cosine = s == "cosine" }
+        var lossFunction = d.loss
+        if let l = loss { lossFunction = try LossKind.parse(l).makeLoss() }
+        var rows: [[String: Double]] = []
+        for seedText in seeds.split(separator: ",") {
+            guard let seed = UInt64(seedText) else { throw ValidationError("bad seed '\(seedText)'") }
+            let spec = MLPSpec(inputs: d.train.cols, hidden: defaults.hidden, outputs: d.outputs,
+                               activation: defaults.activation, dropout: defaults.dropout)
+            let model = try MLP(spec: spec, seed: seed)
+            let cfg = TrainerConfig(
+                epochs: defaults.epochs, batchSize: defaults.batchSize, learningRate: defaults.learningRate,
+                optimizer: .adamW(weightDecay: defaults.weightDecay),
+                schedule: defaults.cosine ? .cosine(minimum: 0) : .constant, loss: lossFunction, seed: seed,
+                validation: defaults.validationFraction > 0 ? .fraction(defaults.validationFraction) : .none,
+                patience: defaults.validationFraction > 0 ? defaults.patience : nil, reportBatches: false)
+            let start = DispatchTime.now().uptimeNanoseconds
+            let result = try Trainer(config: cfg).fit(model, features: d.train, targets: d.trainTargets)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let logits = try model.logits(d.test)
+            var row = try metrics(logits: logits, d)
+            row["seed"] = Double(seed)
+            row["best_epoch"] = Double(result.bestEpoch)
+            row["epochs_run"] = Double(result.history.count)
+            row["seconds"] = seconds
+            rows.append(row)
+            if !json {
+                print("\(p.name) seed \(seed): " + row.keys.sorted().map { "\($0) \(String(format: "%.4f", row[$0]!))" }.joined(separator: ", "))
+            }
+        }
+        var mean: [String: Double] = ["seed": -1]
+        for k in rows[0].keys where k != "seed" { mean[k] = rows.map { $0[k]! }.reduce(0, +) / Double(rows.count) }
+        if !json {
+            print("\(p.name) MEAN: " + mean.keys.sorted().filter { $0 != "seed" }.map { "\($0) \(String(format: "%.4f", mean[$0]!))" }.joined(separator: ", "))
+            print("  settings: hidden \(defaults.hidden), \(defaults.activation), dropout \(defaults.dropout), AdamW lr \(defaults.learningRate) wd \(defaults.weightDecay), batch \(defaults.batchSize), max epochs \(defaults.epochs), val fraction \(defaults.validationFraction), patience \(defaults.patience), cosine \(defaults.cosine), loss \(loss ?? "default")")
+        }
+        rows.append(mean)
+        return rows
+    }
+
+    func metrics(logits: Matrix, _ d: BenchData) throws -> [String: Double] {
+        let scores = try ScoreMatrix(rows: logits.rows, cols: logits.cols, floats: logits.storage)
+        switch d.testTargets {
+        case .classIndices(let y):
+            let pred = Prediction.argmax(logits)
+            return ["accuracy": Double(zip(pred, y).filter { $0 == $1 }.count) / Double(y.count)]
+        case .matrix(let y):
+            let truth = try BinaryMatrix(rows: y.rows, cols: y.cols, values: y.storage.map { $0 > 0.5 ? 1 : 0 })
+            // Decision: sigmoid(z) >= 0.5  <=>  z >= 0.
+            let decided = try BinaryMatrix(rows: y.rows, cols: y.cols, values: logits.storage.map { $0 >= 0 ? 1 : 0 })
+            let dm = try MultiLabelDecisionMetrics(truth: truth, predicted: decided)
+            var out: [String: Double] = [
+                "hamming": dm.hammingLoss, "micro_f1": dm.f1.micro, "macro_f1": dm.f1.macro,
+            ]
+            for k in [1, 3, 5] {
+                let r = try RankingMetrics(truth: truth, scores: scores, k: k)
+                out["p@\(k)"] = r.precisionAtK
+                if k == 1 {
+                    out["ranking_loss"] = r.rankingLoss
+                    out["lrap"] = r.labelRankingAveragePrecision
+                }
+            }
+            return out
+        }
+    }
+}
+
+/// Default training settings by task and data size: what `logits train` uses unless told otherwise
+/// (see docs/training.md for how they were chosen).
+struct TrainingDefaults {
+    var hidden: [Int] = [256]
+    var activation: Activation = .relu
+    var dropout: Float = 0.2
+    var learningRate: Float = 1e-3
+    var weightDecay: Float = 0.01
+    var batchSize = 64
+    var epochs = 100
+    var validationFraction = 0.15
+    var patience = 8
+    var cosine = false
+
+    static func `for`(task: ClassificationTask, rows: Int) -> TrainingDefaults {
+        var d = TrainingDefaults()
+        if rows > 20_000 { d.batchSize = 128; d.epochs = 30; d.patience = 4 }
+        return d
+    }
+}
+
+struct Preset {
+    let name: String
+    let hidden: [Int]
+    let epochs: Int
+    let batch: Int
+
+    static func named(_ n: String) -> Preset? {
+        switch n {
+        case "yeast": return Preset(name: n, hidden: [256], epochs: 30, batch: 64)
+        case "fashion-mnist", "mnist": return Preset(name: n, hidden: [512, 256], epochs: 10, batch: 128)
+        case "delicious", "bibtex": return Preset(name: n, hidden: [512, 256], epochs: 10, batch: 128)
+        default: return nil
+        }
+    }
+}
+
+/// Train/test matrices of a preset, prepared as the PyTorch peer does: ARFF features standardised
+/// with the train mean/std, image pixels scaled to [0, 1].
+struct BenchData {
+    var train: Matrix
+    var trainTargets: Targets
+    var test: Matrix
+    var testTargets: Targets
+    var outputs: Int
+    var task: ClassificationTask
+    var loss: any TrainingLoss
+
+    static func load(_ p: Preset, root: String) throws -> BenchData {
+        let dir = root + "/" + p.name
+        if p.name.contains("mnist") {
+            let (xtr, ytr) = try IDXGz.load(images: dir + "/train-images-idx3-ubyte.gz", labels: dir + "/train-labels-idx1-ubyte.gz")
+            let (xte, yte) = try IDXGz.load(images: dir + "/t10k-images-idx3-ubyte.gz", labels: dir + "/t10k-labels-idx1-ubyte.gz")
+            return BenchData(train: xtr, trainTargets: .classIndices(ytr), test: xte, testTargets: .classIndices(yte),
+                             outputs: 10, task: .multiClass(classes: 10), loss: SoftmaxCrossEntropy())
+        }
+        let tr = try Dataset.load(from: dir + "/\(p.name)-train.arff")
+        let te = try Dataset.load(from: dir + "/\(p.name)-test.arff")
+        let std = try Standardizer(fitting: tr.features)
+        return BenchData(train: try std.transform(tr.features), trainTargets: tr.targets,
+                         test: try std.transform(te.features), testTargets: te.targets,
+                         outputs: tr.task.outputCount, task: tr.task, loss: SigmoidBinaryCrossEntropy())
+    }
+}
+
+/// Gzipped IDX files through `gzip -dc` (the library's IDX loader is the data work's; this keeps the
+/// benchmark independent of it). Pixels scaled by 1/255.
+enum IDXGz {
+    static func gunzip(_ path: String) throws -> [UInt8] {
+        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("missing \(path)") }
+        let proc = Process()
+        proc.executableURL = URL(fileURLWithPath: "/bin/sh")
+        proc.arguments = ["-c", "gzip -dc \"$0\"", path]
+        let pipe = Pipe()
+        proc.standardOutput = pipe
+        try proc.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        proc.waitUntilExit()
+        guard proc.terminationStatus == 0 else { throw ValidationError("gzip -dc \(path) failed") }
+        return [UInt8](data)
+    }
+
+    static func be32(_ b: [UInt8], _ o: Int) -> Int {
+        Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3])
+    }
+
+    static func load(images: String, labels: String) throws -> (Matrix, [Int]) {
+        let xi = try gunzip(images), yi = try gunzip(labels)
+        guard xi.count >= 16, yi.count >= 8, be32(xi, 0) == 2051, be32(yi, 0) == 2049 else {
+            throw ValidationError("\(images) / \(labels): not IDX image/label files")
+        }
+        let n = be32(xi, 4), r = be32(xi, 8), c = be32(xi, 12)
+        guard be32(yi, 4) == n, xi.count == 16 + n * r * c, yi.count == 8 + n else {
+            throw ValidationError("\(images): sizes do not match the header")
+        }
+        let x = try Matrix(rows: n, cols: r * c, storage: xi[16...].map { Float($0) / 255 })
+        return (x, yi[8...].map { Int($0) })
     }
 }

@@ -15,6 +15,9 @@ struct Info: ParsableCommand {
             print("GEMM backend: \(backend.name)")
         }
         print("  chosen: \(selection.reason)")
+        let kernel = (backend as? SwiftGemm)?.kernel ?? SwiftGemm().kernel
+        print("  swift micro-kernel: \(kernel.rawValue) (this CPU runs: "
+              + SwiftGemm.supportedKernels.map(\.rawValue).joined(separator: ", ") + ")")
         for note in selection.skipped { print("  skipped: \(note)") }
         print("  available: " + Gemm.availableBackends().map(\.name).joined(separator: ", "))
         var threads = "Threads: \(Threading.threadCount) (active processors: \(Threading.activeProcessorCount))"

@@ -1,9 +1,80 @@
 import ArgumentParser
+import LogitsMetrics
 
+/// `logits metrics`: evaluates any model's scores (CSV) against the truth (CSV) and prints every metric.
 struct Metrics: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "(in progress)")
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate scores (logits by default) against the truth: scikit-learn-exact metrics and curves.",
+        discussion: """
+        Both files are headerless numeric CSV, one row per sample. Truth: one class index per row \
+        (multi-class) or a 0/1 row (multi-label). Scores: one column per class/label. The task is inferred \
+        when --task is omitted: a single-column truth with multi-column scores is multi-class.
+        """
+    )
+
+    enum Task: String, ExpressibleByArgument, CaseIterable {
+        case multiclass, multilabel
+    }
+
+    enum ScoreKind: String, ExpressibleByArgument, CaseIterable {
+        case logits, probabilities
+    }
+
+    @Option(help: "Truth CSV: a class index per row, or a 0/1 row per sample.")
+    var truth: String
+
+    @Option(help: "Scores CSV: one column per class/label.")
+    var scores: String
+
+    @Option(help: "multiclass or multilabel (inferred when omitted).")
+    var task: Task?
+
+    @Option(name: .customLong("scores-are"), help: "logits (default) or probabilities.")
+    var scoreKind: ScoreKind = .logits
+
+    @Option(help: "Multi-label decision threshold: predict a label when score > threshold (default 0 for logits, 0.5 for probabilities).")
+    var threshold: Double?
+
+    @Option(help: "k of precision@k / nDCG@k (multi-label, default 3) or of top-k accuracy (multi-class, default 2).")
+    var k: Int?
+
+    @Flag(help: "Print every metric as JSON under scikit-learn-style names.")
+    var json = false
+
+    func validate() throws {
+        if let k, k < 1 { throw ValidationError("--k must be at least 1, got \(k)") }
+        if let threshold, !threshold.isFinite { throw ValidationError("--threshold must be finite") }
+    }
 
     func run() throws {
-        throw ValidationError("'metrics' is being built")
+        let truthCSV = try NumericCSV.read(path: truth)
+        let scoresCSV = try NumericCSV.read(path: scores)
+        guard truthCSV.rows == scoresCSV.rows else {
+            throw CSVError(file: scores, row: 0, column: 0,
+                           message: "\(scoresCSV.rows) rows, but \(truth) has \(truthCSV.rows) (one row per sample in both)")
+        }
+        let resolved = task ?? ((truthCSV.cols == 1 && scoresCSV.cols > 1) ? .multiclass : .multilabel)
+        let matrix = try scoresCSV.scoreMatrix()
+        let probabilities = scoreKind == .probabilities
+        switch resolved {
+        case .multiclass:
+            guard scoresCSV.cols >= 2 else {
+                throw CSVError(file: scores, row: 1, column: 0, message: "\(scoresCSV.cols) column, a multi-class score file needs one per class (at least 2)")
+            }
+            let labels = try truthCSV.classIndices(classes: scoresCSV.cols)
+            let report = try MultiClassReport(truth: labels, logits: probabilities ? nil : matrix,
+                                              probabilities: probabilities ? matrix : nil, k: k ?? 2)
+            print(json ? report.json.prettyJSON : report.text())
+        case .multilabel:
+            guard truthCSV.cols == scoresCSV.cols else {
+                throw CSVError(file: scores, row: 1, column: 0,
+                               message: "\(scoresCSV.cols) columns, but \(truth) has \(truthCSV.cols) (one per label in both)")
+            }
+            let y = try truthCSV.binaryMatrix()
+            let t = threshold ?? (probabilities ? 0.5 : 0)
+            let report = try MultiLabelReport(truth: y, scores: matrix, rule: .global(t), k: k ?? 3,
+                                              scoresAreProbabilities: probabilities)
+            print(json ? report.json.prettyJSON : report.text())
+        }
     }
 }

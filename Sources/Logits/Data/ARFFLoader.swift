@@ -17,7 +17,11 @@ import Foundation
 /// the final `Float` buffers, so peak memory is the file plus the final matrices.
 enum ARFFLoader {
     static func load(path: String, options: LoadOptions) throws -> Dataset {
-        let data = try FileBytes.read(path)
+        try parse(try FileBytes.read(path), path: path, options: options)
+    }
+
+    /// Parses ARFF bytes; `path` names the file in errors and locates a Mulan XML file.
+    static func parse(_ data: Data, path: String, options: LoadOptions) throws -> Dataset {
         let file = path
         return try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Dataset in
             let header = try ARFFHeader.parse(bytes, file: file)

@@ -18,21 +18,23 @@ struct SigmoidBCEKernel {
     var sampleWeight: UnsafePointer<Float>?
     var posWeight: UnsafePointer<Float>?
 
-    @inline(__always)
+    @_transparent  // guaranteed inlining into the row loops (see expLanes)
     static func block(
         _ x: SIMD8<Float>, _ y: SIMD8<Float>, _ w: SIMD8<Float>, _ pw: SIMD8<Float>
     ) -> (loss: SIMD8<Float>, grad: SIMD8<Float>) {
-        let e = vexp(-vabs(x))
-        let l = vlog1pUnit(e)
-        let sSmall = e / (1 + e)                              // sigma(-|x|)
+        let e = expLanes(-vabs(x))
+        let l = log1pUnitLanes(e)
+        let sSmall = e / (1 + e)                      // sigma(-|x|)
         let neg = x .< 0
-        let spPos = x.replacing(with: 0, where: neg) + l      // softplus(x); NaN stays NaN
-        let spNeg = (-x).replacing(with: 0, where: x .> 0) + l  // softplus(-x)
+        let relu = x.replacing(with: 0, where: neg)   // max(x, 0); NaN stays NaN
+        let reluNeg = relu - x                        // max(-x, 0), exact
         let pwy = pw * y
         let oneMinusY = 1 - y
         let k = pwy + oneMinusY
-        let loss = w * (pwy * spNeg + oneMinusY * spPos)
-        let g = (oneMinusY - k * sSmall).replacing(with: k * sSmall - pwy, where: neg)
+        // pw y softplus(-x) + (1 - y) softplus(x) = k L + pw y max(-x, 0) + (1 - y) max(x, 0)
+        let loss = w * (k * l + pwy * reluNeg + oneMinusY * relu)
+        let ks = k * sSmall
+        let g = (oneMinusY - ks).replacing(with: ks - pwy, where: neg)
         return (loss, w * g)
     }
 
@@ -43,6 +45,10 @@ struct SigmoidBCEKernel {
         x: UnsafePointer<Float>, y: UnsafePointer<Float>, rows: Int, cols: Int, scale: Float,
         grad: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>?
     ) -> (total: Double, badTarget: Bool) {
+        // Without per-label or per-sample factors every element is treated alike: run over the
+        // matrix as one long row (short rows such as C = 10 would otherwise be mostly tail).
+        let flat = labelWeight == nil && posWeight == nil && sampleWeight == nil
+        let (rows, cols) = flat ? (1, rows * cols) : (rows, cols)
         var total: Double = 0
         var bad = SIMDMask<SIMD8<Int32>>(repeating: false)
         let one = SIMD8<Float>(repeating: 1)
@@ -53,11 +59,33 @@ struct SigmoidBCEKernel {
             let er = elementWeight.map { $0 + i * cols }
             var acc = SIMD8<Float>(repeating: 0)
             var j = 0
-            while j < cols {
-                let n = Swift.min(8, cols - j)
+            // Full blocks of 8.
+            while j + 8 <= cols {
+                let xv = UnsafeRawPointer(xr + j).loadUnaligned(as: SIMD8<Float>.self)
+                let yv = UnsafeRawPointer(yr + j).loadUnaligned(as: SIMD8<Float>.self)
+                var w = rowW
+                if let lw = labelWeight { w = w * UnsafeRawPointer(lw + j).loadUnaligned(as: SIMD8<Float>.self) }
+                if let ew = er { w = w * UnsafeRawPointer(ew + j).loadUnaligned(as: SIMD8<Float>.self) }
+                let pw = posWeight.map { UnsafeRawPointer($0 + j).loadUnaligned(as: SIMD8<Float>.self) } ?? one
+                bad = bad .| .!((yv .>= 0) .& (yv .<= 1))
+                let (l, g) = Self.block(xv, yv, w, pw)
+                UnsafeMutableRawPointer(gr + j).storeBytes(of: g * scaleV, as: SIMD8<Float>.self)
+                if let v = values { UnsafeMutableRawPointer(v + i * cols + j).storeBytes(of: l, as: SIMD8<Float>.self) }
+                acc += l
+                j += 8
+                if j & 1023 == 0 {  // flush to Double every 1024 elements
+                    let h = acc.lowHalf + acc.highHalf
+                    let q = h.lowHalf + h.highHalf
+                    total += Double(q[0] + q[1])
+                    acc = SIMD8<Float>(repeating: 0)
+                }
+            }
+            // The last partial block: padded lanes have weight 0, so they add exactly 0.
+            if j < cols {
+                let n = cols - j
                 let xv = loadPartial(xr + j, n)
                 let yv = loadPartial(yr + j, n)
-                var w = rowW
+                var w = rowW.replacing(with: 0, where: SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .>= Int32(n))
                 if let lw = labelWeight { w = w * loadPartial(lw + j, n) }
                 if let ew = er { w = w * loadPartial(ew + j, n) }
                 let pw = posWeight.map { loadPartial($0 + j, n) } ?? one
@@ -65,14 +93,7 @@ struct SigmoidBCEKernel {
                 let (l, g) = Self.block(xv, yv, w, pw)
                 storePartial(g * scaleV, gr + j, n)
                 if let v = values { storePartial(l, v + i * cols + j, n) }
-                if n == 8 {
-                    acc += l
-                } else {  // add only the valid lanes of a partial block
-                    var part = SIMD8<Float>(repeating: 0)
-                    for k in 0..<n { part[k] = l[k] }
-                    acc += part
-                }
-                j += 8
+                acc += l
             }
             let h = acc.lowHalf + acc.highHalf
             let q = h.lowHalf + h.highHalf

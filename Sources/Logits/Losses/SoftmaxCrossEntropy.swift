@@ -79,17 +79,12 @@ public struct SoftmaxCrossEntropy: LossFunction {
         logits.withUnsafeBufferPointer { zb in
             gradient.withUnsafeMutableBufferPointer { gb in
                 guard let z0 = zb.baseAddress, let g0 = gb.baseAddress else { return }
-                for i in 0..<b {
-                    let z = z0 + i * c, g = g0 + i * c
+                let ignore = ignoreIndex
+                forEachShiftedExpRow(z: z0, g: g0, rows: b, cols: c, skip: { y[$0] == ignore }) { i, z, g, m in
                     let yi = y[i]
-                    if yi == ignoreIndex {
-                        g.update(repeating: 0, count: c)
-                        continue
-                    }
-                    let m = maxPropagatingNaN(z, count: c)
-                    let s = expShiftedSum(z, g, count: c, shift: m)  // g_j = exp(z_j - m)
+                    let s = rowSum(g, count: c)                  // g_j = exp(z_j - m)
                     let logS = log(s)
-                    let nll = (m - z[yi]) + logS                     // -log p_y
+                    let nll = (m - z[yi]) + logS                 // -log p_y
                     var rowLoss: Float
                     if plain {
                         rowLoss = nll
@@ -146,10 +141,9 @@ public struct SoftmaxCrossEntropy: LossFunction {
             t.withUnsafeBufferPointer { tb in
                 gradient.withUnsafeMutableBufferPointer { gb in
                     guard let z0 = zb.baseAddress, let t0 = tb.baseAddress, let g0 = gb.baseAddress else { return }
-                    for i in 0..<b {
-                        let z = z0 + i * c, g = g0 + i * c, ti = t0 + i * c
-                        let m = maxPropagatingNaN(z, count: c)
-                        let s = expShiftedSum(z, g, count: c, shift: m)
+                    forEachShiftedExpRow(z: z0, g: g0, rows: b, cols: c, skip: { _ in false }) { i, z, g, m in
+                        let ti = t0 + i * c
+                        let s = rowSum(g, count: c)
                         let logS = log(s)
                         var rowLoss: Double = 0
                         var tw: Double = 0

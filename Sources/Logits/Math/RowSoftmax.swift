@@ -19,15 +19,15 @@ import Foundation
 // the row's results NaN: NaN is propagated, never replaced.
 
 /// Sum of `exp(x_j - shift)` over a row, without storing the terms.
-@inlinable func sumExpShifted(_ p: UnsafePointer<Float>, count: Int, shift: Float) -> Float {
+func sumExpShifted(_ p: UnsafePointer<Float>, count: Int, shift: Float) -> Float {
     var acc = SIMD8<Float>(repeating: 0)
     let s = SIMD8<Float>(repeating: shift)
     var j = 0
     while j + 8 <= count {
-        acc += vexp(UnsafeRawPointer(p + j).loadUnaligned(as: SIMD8<Float>.self) - s)
+        acc += expLanes(UnsafeRawPointer(p + j).loadUnaligned(as: SIMD8<Float>.self) - s)
         j += 8
     }
-    if j < count { acc += vexp(loadPartial(p + j, count - j, fill: -.infinity) - s) }
+    if j < count { acc += expLanes(loadPartial(p + j, count - j, fill: -.infinity) - s) }
     let h = acc.lowHalf + acc.highHalf
     let q = h.lowHalf + h.highHalf
     return q[0] + q[1]
@@ -36,7 +36,7 @@ import Foundation
 /// `log(sum_j exp(x_j))` of one row, shifted by the row maximum so that no `exp` overflows.
 /// `-inf` entries contribute 0; a row of all `-inf` (or an empty row) gives `-inf`; a `+inf`
 /// entry gives `+inf`; NaN propagates.
-@inlinable public func logSumExp(_ row: UnsafeBufferPointer<Float>) -> Float {
+public func logSumExp(_ row: UnsafeBufferPointer<Float>) -> Float {
     guard let base = row.baseAddress, row.count > 0 else { return -.infinity }
     let m = maxPropagatingNaN(base, count: row.count)
     if m.isNaN || m.isInfinite { return m }
@@ -111,7 +111,7 @@ public func sigmoid(elementsOf x: Matrix, into out: inout Matrix) {
             while j < n {
                 let k = min(8, n - j)
                 let v = loadPartial(s0 + j, k)
-                let e = vexp(-vabs(v))
+                let e = expLanes(-vabs(v))
                 let r = 1 / (1 + e)
                 storePartial(r.replacing(with: e * r, where: v .< 0), d0 + j, k)
                 j += 8

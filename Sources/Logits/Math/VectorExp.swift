@@ -5,8 +5,8 @@
 // at most 2 ulp over the tested range (see `VectorMathTests`), far inside the 1e-5 relative
 // tolerance the losses are held to. NaN propagates; `exp(-inf) = 0`, `exp(+inf) = +inf`.
 
-@usableFromInline let expOverflowBound: Float = 88.72283     // exp(x) > Float.greatestFiniteMagnitude above
-@usableFromInline let expUnderflowBound: Float = -103.97208  // exp(x) < 2^-150 (rounds to 0) below
+let expOverflowBound: Float = 88.72283     // exp(x) > Float.greatestFiniteMagnitude above
+let expUnderflowBound: Float = -103.97208  // exp(x) < 2^-150 (rounds to 0) below
 
 /// `e^x` per lane. Results below the smallest subnormal are exactly 0, above the largest finite
 /// `Float` exactly `+inf`; NaN lanes stay NaN.
@@ -15,8 +15,11 @@
 /// 9-bit high part and a low part so that `n·ln2_hi` is exact), `e^r` by a degree-7 polynomial,
 /// and `2^n` applied as two factors `2^(n>>1) · 2^(n - n>>1)` so that subnormal results and
 /// `n = 128` are handled without overflowing the exponent field.
-@inlinable @inline(__always)
-public func vexp(_ x: SIMD8<Float>) -> SIMD8<Float> {
+public func vexp(_ x: SIMD8<Float>) -> SIMD8<Float> { expLanes(x) }
+
+/// The body of `vexp`, always inlined into the loss kernels.
+@_transparent  // guaranteed inlining: @inline(__always) is not honoured for a body this size (measured)
+func expLanes(_ x: SIMD8<Float>) -> SIMD8<Float> {
     // Clamp (NaN-preserving: comparisons with NaN are false, so NaN lanes are not replaced).
     var xc = x.replacing(with: expOverflowBound, where: x .> expOverflowBound)
     xc = xc.replacing(with: expUnderflowBound, where: xc .< expUnderflowBound)
@@ -49,8 +52,11 @@ public func vexp(_ x: SIMD8<Float>) -> SIMD8<Float> {
 /// otherwise `k = 0` and `t = e` itself (no rounding of `1 + e`, so tiny `e` keep full relative
 /// precision); `log(1 + t)` by the Cephes `logf` polynomial on `[sqrt(1/2) - 1, sqrt(2) - 1]`.
 /// NaN lanes stay NaN. Not valid outside `[0, 1]`.
-@inlinable @inline(__always)
-public func vlog1pUnit(_ e: SIMD8<Float>) -> SIMD8<Float> {
+public func vlog1pUnit(_ e: SIMD8<Float>) -> SIMD8<Float> { log1pUnitLanes(e) }
+
+/// The body of `vlog1pUnit`, always inlined into the loss kernels.
+@_transparent  // as above
+func log1pUnitLanes(_ e: SIMD8<Float>) -> SIMD8<Float> {
     let big = e .> 0.414_213_56
     let t = e.replacing(with: (e - 1) * 0.5, where: big)
     let k = SIMD8<Float>(repeating: 0).replacing(with: 1, where: big)
@@ -71,7 +77,7 @@ public func vlog1pUnit(_ e: SIMD8<Float>) -> SIMD8<Float> {
 }
 
 /// Loads up to 8 floats from `p` (lanes past `count` are `fill`).
-@inlinable @inline(__always)
+@inline(__always)
 func loadPartial(_ p: UnsafePointer<Float>, _ count: Int, fill: Float = 0) -> SIMD8<Float> {
     if count >= 8 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
     var v = SIMD8<Float>(repeating: fill)
@@ -80,7 +86,7 @@ func loadPartial(_ p: UnsafePointer<Float>, _ count: Int, fill: Float = 0) -> SI
 }
 
 /// Stores the first `min(count, 8)` lanes of `v` at `p`.
-@inlinable @inline(__always)
+@inline(__always)
 func storePartial(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
     if count >= 8 {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
@@ -91,7 +97,6 @@ func storePartial(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ count: 
 
 /// `dst[j] = exp(src[j] - shift)` for `j < count`, returning `sum_j dst[j]` (eight partial sums,
 /// added pairwise at the end). `dst` may alias `src`.
-@inlinable
 public func expShiftedSum(
     _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int, shift: Float
 ) -> Float {
@@ -99,7 +104,7 @@ public func expShiftedSum(
     var j = 0
     let s = SIMD8<Float>(repeating: shift)
     while j + 8 <= count {
-        let e = vexp(UnsafeRawPointer(src + j).loadUnaligned(as: SIMD8<Float>.self) - s)
+        let e = expLanes(UnsafeRawPointer(src + j).loadUnaligned(as: SIMD8<Float>.self) - s)
         UnsafeMutableRawPointer(dst + j).storeBytes(of: e, as: SIMD8<Float>.self)
         acc += e
         j += 8
@@ -107,7 +112,7 @@ public func expShiftedSum(
     if j < count {
         let n = count - j
         // Pad with -inf so the padded lanes contribute exp(-inf) = 0.
-        let e = vexp(loadPartial(src + j, n, fill: -.infinity) - s)
+        let e = expLanes(loadPartial(src + j, n, fill: -.infinity) - s)
         storePartial(e, dst + j, n)
         acc += e
     }
@@ -118,7 +123,6 @@ public func expShiftedSum(
 
 /// Largest element of `count >= 1` floats, or NaN if any element is NaN (Swift's `max` and
 /// `pointwiseMax` would silently drop a NaN, so NaN is tracked separately).
-@inlinable
 public func maxPropagatingNaN(_ p: UnsafePointer<Float>, count: Int) -> Float {
     var m = SIMD8<Float>(repeating: -.infinity)
     var nan = SIMDMask<SIMD8<Int32>>(repeating: false)
@@ -142,7 +146,7 @@ public func maxPropagatingNaN(_ p: UnsafePointer<Float>, count: Int) -> Float {
 }
 
 /// `|v|` per lane (clears the sign bit; NaN stays NaN).
-@inlinable @inline(__always)
+@inline(__always)
 public func vabs(_ v: SIMD8<Float>) -> SIMD8<Float> {
     unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: SIMD8<Float>.self)
 }

@@ -43,26 +43,81 @@ public final class Adam: Optimizer {
         let decay: Float = decoupled ? 1 - lr * weightDecay : 1
         let l2: Float = decoupled ? 0 : weightDecay
         let applyDecay = decoupled && weightDecay != 0
+        let kernel = Kernel(oneMinusB1: oneMinusB1, b2: b2, oneMinusB2: oneMinusB2, eps: eps, bc2Sqrt: bc2Sqrt,
+                            stepSize: stepSize, decay: decay, l2: l2, applyDecay: applyDecay)
         for (k, p) in parameters.enumerated() {
             let n = p.count
             p.gradient.withUnsafeBufferPointer { gp in
                 p.value.withUnsafeMutableBufferPointer { pp in
                     m[k].withUnsafeMutableBufferPointer { mp in
                         v[k].withUnsafeMutableBufferPointer { vp in
-                            for i in 0..<n {
-                                var w = pp[i]
-                                if applyDecay { w *= decay }
-                                let g = l2 != 0 ? gp[i] + l2 * w : gp[i]
-                                let mi = mp[i] + oneMinusB1 * (g - mp[i])
-                                let vi = b2 * vp[i] + oneMinusB2 * (g * g)
-                                mp[i] = mi
-                                vp[i] = vi
-                                let denom = vi.squareRoot() / bc2Sqrt + eps
-                                pp[i] = w - stepSize * (mi / denom)
+                            guard let g = gp.baseAddress, let w = pp.baseAddress,
+                                  let ma = mp.baseAddress, let va = vp.baseAddress else { return }
+                            let io = Pointers(g: g, w: w, m: ma, v: va)
+                            let threads = Threading.threadCount
+                            // Elementwise: splitting across threads never changes the result.
+                            if threads > 1 && n >= 65_536 {
+                                let chunk = ((n + threads - 1) / threads + 15) & ~15
+                                DispatchQueue.concurrentPerform(iterations: threads) { t in
+                                    let lo = t * chunk, hi = min(n, lo + chunk)
+                                    if lo < hi { kernel.run(io, lo, hi) }
+                                }
+                            } else {
+                                kernel.run(io, 0, n)
                             }
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+extension Adam {
+    struct Pointers: @unchecked Sendable {  // unchecked: threads write disjoint ranges
+        let g: UnsafePointer<Float>
+        let w: UnsafeMutablePointer<Float>
+        let m: UnsafeMutablePointer<Float>
+        let v: UnsafeMutablePointer<Float>
+    }
+
+    /// The per-element update on `[lo, hi)`, 8 lanes at a time (IEEE elementwise operations in the
+    /// same order as the scalar tail, so lanes and tail give identical results).
+    struct Kernel: Sendable {
+        let oneMinusB1: Float, b2: Float, oneMinusB2: Float, eps: Float, bc2Sqrt: Float
+        let stepSize: Float, decay: Float, l2: Float, applyDecay: Bool
+
+        func run(_ io: Pointers, _ lo: Int, _ hi: Int) {
+            var i = lo
+            let c1 = SIMD8<Float>(repeating: oneMinusB1), cb2 = SIMD8<Float>(repeating: b2)
+            let c2 = SIMD8<Float>(repeating: oneMinusB2), ce = SIMD8<Float>(repeating: eps)
+            let cs = SIMD8<Float>(repeating: bc2Sqrt), cstep = SIMD8<Float>(repeating: stepSize)
+            let cd = SIMD8<Float>(repeating: decay), cl2 = SIMD8<Float>(repeating: l2)
+            while i + 8 <= hi {
+                var w = Elementwise.load8(io.w + i)
+                if applyDecay { w = w * cd }
+                var g = Elementwise.load8(io.g + i)
+                if l2 != 0 { g = g + cl2 * w }
+                let m0 = Elementwise.load8(io.m + i)
+                let mi = m0 + c1 * (g - m0)
+                let vi = cb2 * Elementwise.load8(io.v + i) + c2 * (g * g)
+                Elementwise.store8(mi, io.m + i)
+                Elementwise.store8(vi, io.v + i)
+                let denom = vi.squareRoot() / cs + ce
+                Elementwise.store8(w - cstep * (mi / denom), io.w + i)
+                i += 8
+            }
+            while i < hi {
+                var w = io.w[i]
+                if applyDecay { w *= decay }
+                let g = l2 != 0 ? io.g[i] + l2 * w : io.g[i]
+                let mi = io.m[i] + oneMinusB1 * (g - io.m[i])
+                let vi = b2 * io.v[i] + oneMinusB2 * (g * g)
+                io.m[i] = mi
+                io.v[i] = vi
+                let denom = vi.squareRoot() / bc2Sqrt + eps
+                io.w[i] = w - stepSize * (mi / denom)
+                i += 1
             }
         }
     }

@@ -35,7 +35,7 @@ final class CBLASLibrary: @unchecked Sendable {  // unchecked: immutable after i
     let sgemm: CBLASSgemmFunction
     let setThreads: CBLASSetThreadsFunction?
     let getThreads: CBLASGetThreadsFunction?
-    private let appliedThreads = LockedValue<Int>(0)
+    private let appliedThreads = TensorLockedValue<Int>(0)
 
     private init(path: String, sgemm: CBLASSgemmFunction,
                  setThreads: CBLASSetThreadsFunction?, getThreads: CBLASGetThreadsFunction?) {

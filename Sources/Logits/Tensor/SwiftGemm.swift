@@ -1,43 +1,81 @@
+import CLogitsKernels
 import Dispatch
+import Foundation
 
-/// The portable GEMM kernel, pure Swift: `C = alpha * op(A) * op(B) + beta * C` (row-major).
+/// The package's own GEMM, a Swift driver with a pure-Swift SIMD micro-kernel: `C = alpha * op(A) * op(B) + beta * C` (row-major).
 ///
 /// GotoBLAS/BLIS structure:
 /// - `op(B)` is cut into `kc x nc` blocks packed into contiguous `kc x nr` micro-panels, and
 ///   `op(A)` into `mc x kc` blocks packed into `mr x kc` micro-panels (the packing absorbs the
 ///   transposes, so all four combinations run the same inner loop; edges are zero-padded);
-/// - a register-tiled `mr x nr` (6 x 8) micro-kernel accumulates in `SIMD8<Float>` registers:
-///   12 SSE registers of accumulators on baseline x86-64, written as `a * b + c` (packed
-///   `mulps`/`addps`; `addingProduct` would be one `fmaf` call per lane there) and as fused
-///   `addingProduct` on arm64, where it is a native `fmla`;
+/// - a register-tiled `mr x nr` (6 x 8) micro-kernel accumulates in twelve `SIMD4<Float>` values
+///   (12 of the 16 SSE registers on baseline x86-64) from pre-broadcast packed A, written as
+///   `a * b + c` (packed `mulps`/`addps`; `addingProduct` would be one `fmaf` call per lane there)
+///   and as fused `addingProduct` on arm64, where it is a native `fmla`;
 /// - work above `parallelThreshold` multiply-adds is split over `Threading.threadCount` threads
 ///   by row blocks (or column blocks when `op(A)` has fewer rows than `op(B)` has columns) with
 ///   `DispatchQueue.concurrentPerform`; each worker packs into its own reused scratch buffers.
 ///
+/// On x86-64 CPUs with AVX2 and FMA the same driver can run a 6 x 16 micro-kernel written in C
+/// with those instructions enabled per function (`Kernel.avx2fma`, target `CLogitsKernels`, no
+/// build flags), chosen at run time by `cpuid`. `LOGITS_SWIFT_KERNEL=portable` (or
+/// `kernel: .portable`) keeps the pure-Swift micro-kernel.
+///
 /// With `beta == 0`, `C` is never read. With `alpha == 0` or `k == 0`, `A` and `B` are not read.
 public struct SwiftGemm: GemmBackend {
+    /// The innermost `mr x nr` loop.
+    public enum Kernel: String, Sendable, CaseIterable {
+        /// Pure Swift SIMD (6 x 8, `SIMD4<Float>` accumulators), any CPU.
+        case portable
+        /// C with AVX2 + FMA intrinsics (6 x 16, 256-bit accumulators), x86-64 CPUs that have them.
+        case avx2fma
+
+        /// Micro-tile columns.
+        var nr: Int { self == .portable ? 8 : 16 }
+        /// Copies of each packed A value (the portable kernel reads pre-broadcast `SIMD4`s).
+        var lanes: Int { self == .portable ? 4 : 1 }
+    }
+
     /// Worker threads; `nil` reads `Threading.threadCount` at each call.
     public let threads: Int?
     /// Multiply-adds (`m * n * k`) from which a call is split over threads.
     public let parallelThreshold: Int
+    /// The micro-kernel in use.
+    public let kernel: Kernel
 
     /// - Parameters:
     ///   - threads: worker threads, `nil` (default) for `Threading.threadCount` at each call.
     ///   - parallelThreshold: `m * n * k` from which a call goes parallel (default `defaultParallelThreshold`).
-    public init(threads: Int? = nil, parallelThreshold: Int = SwiftGemm.defaultParallelThreshold) {
+    ///   - kernel: the micro-kernel; `nil` (default) for `defaultKernel`. A kernel this CPU
+    ///     cannot run is replaced by `.portable`.
+    public init(threads: Int? = nil, parallelThreshold: Int = SwiftGemm.defaultParallelThreshold, kernel: Kernel? = nil) {
         self.threads = threads.map { max(1, $0) }
         self.parallelThreshold = max(0, parallelThreshold)
+        let wanted = kernel ?? Self.defaultKernel
+        self.kernel = Self.supportedKernels.contains(wanted) ? wanted : .portable
     }
 
     public var name: String { "swift" }
 
+    /// Kernels this CPU can run (`.portable` always).
+    public static let supportedKernels: [Kernel] = logits_cpu_has_avx2_fma() == 1 ? [.portable, .avx2fma] : [.portable]
+
+    /// The fastest supported kernel, unless `LOGITS_SWIFT_KERNEL=portable` asks for the pure-Swift one.
+    public static let defaultKernel: Kernel = {
+        let env = ProcessInfo.processInfo.environment["LOGITS_SWIFT_KERNEL"]?.lowercased()
+        if let env, let forced = Kernel(rawValue: env), supportedKernels.contains(forced) { return forced }
+        return supportedKernels.last ?? .portable
+    }()
+
     /// Micro-tile rows.
     static let mr = 6
-    /// Micro-tile columns (one `SIMD8<Float>`).
+    /// Micro-tile columns of the portable kernel (two `SIMD4<Float>`).
     static let nr = 8
-    /// Depth of a packed block (`kc x nr` B micro-panel: 8 KiB, stays in L1).
+    /// Copies of each packed A value for the portable kernel (one `SIMD4<Float>`).
+    static let lanes = 4
+    /// Depth of a packed block (`kc x nr` B micro-panel: 8-16 KiB, stays in L1).
     static let kc = 256
-    /// Rows of a packed A block (`mc x kc`: 96 KiB, stays in L2).
+    /// Rows of a packed A block (`mc x kc`: 96 KiB, 384 KiB pre-broadcast, stays in L2).
     static let mc = 96
     /// Columns of a packed B block (`kc x nc`: 2 MiB, L2/L3).
     static let nc = 2048
@@ -68,12 +106,13 @@ public struct SwiftGemm: GemmBackend {
         let mn = m.multipliedReportingOverflow(by: n)
         let work = mn.partialValue.multipliedReportingOverflow(by: k)
         let big = mn.overflow || work.overflow || work.partialValue >= parallelThreshold
+        let kernel = self.kernel
         let splitRows = m >= n
-        let unit = splitRows ? Self.mr : Self.nr
+        let unit = splitRows ? Self.mr : kernel.nr
         let extent = splitRows ? m : n
         let parts = big ? min(threads, (extent + unit - 1) / unit) : 1
         if parts <= 1 {
-            Self.withScratch { Self.run(problem, rows: 0..<m, cols: 0..<n, scratch: $0) }
+            Self.withScratch { Self.run(problem, kernel: kernel, rows: 0..<m, cols: 0..<n, scratch: $0) }
             return
         }
         // Equal shares in whole micro-tiles.
@@ -84,9 +123,9 @@ public struct SwiftGemm: GemmBackend {
             guard lo < hi else { return }
             Self.withScratch { scratch in
                 if splitRows {
-                    Self.run(problem, rows: lo..<hi, cols: 0..<n, scratch: scratch)
+                    Self.run(problem, kernel: kernel, rows: lo..<hi, cols: 0..<n, scratch: scratch)
                 } else {
-                    Self.run(problem, rows: 0..<m, cols: lo..<hi, scratch: scratch)
+                    Self.run(problem, kernel: kernel, rows: 0..<m, cols: lo..<hi, scratch: scratch)
                 }
             }
         }
@@ -95,11 +134,12 @@ public struct SwiftGemm: GemmBackend {
     // MARK: - Blocking
 
     /// The block loops for the `rows x cols` part of C (one worker's share).
-    static func run(_ p: GemmProblem, rows: Range<Int>, cols: Range<Int>, scratch: GemmScratch) {
+    static func run(_ p: GemmProblem, kernel: Kernel, rows: Range<Int>, cols: Range<Int>, scratch: GemmScratch) {
+        let nr = kernel.nr
         let kcMax = min(kc, p.k)
         let ncMax = min(nc, roundUp(cols.count, nr))
         let mcMax = min(mc, roundUp(rows.count, mr))
-        scratch.reserve(aCount: mcMax * kcMax, bCount: kcMax * ncMax)
+        scratch.reserve(aCount: mcMax * kcMax * kernel.lanes, bCount: kcMax * ncMax)
         let packedA = scratch.a
         let packedB = scratch.b
 
@@ -110,25 +150,17 @@ public struct SwiftGemm: GemmBackend {
             while pc < p.k {
                 let kcb = min(kc, p.k - pc)
                 let betaHere: Float = pc == 0 ? p.beta : 1
-                packB(p, k0: pc, kc: kcb, j0: jc, nc: ncb, into: packedB)
+                packB(p, nr: nr, k0: pc, kc: kcb, j0: jc, nc: ncb, into: packedB)
                 var ic = rows.lowerBound
                 while ic < rows.upperBound {
                     let mcb = min(mc, rows.upperBound - ic)
-                    packA(p, i0: ic, mc: mcb, k0: pc, kc: kcb, into: packedA)
-                    var jr = 0
-                    while jr < ncb {
-                        let nrb = min(nr, ncb - jr)
-                        let bPanel = UnsafePointer(packedB + jr * kcb)
-                        var ir = 0
-                        while ir < mcb {
-                            let mrb = min(mr, mcb - ir)
-                            microKernel(
-                                kc: kcb, a: UnsafePointer(packedA + ir * kcb), b: bPanel,
-                                c: p.c + (ic + ir) * p.ldc + jc + jr, ldc: p.ldc,
-                                rows: mrb, cols: nrb, alpha: p.alpha, beta: betaHere)
-                            ir += mr
-                        }
-                        jr += nr
+                    switch kernel {
+                    case .portable:
+                        packABroadcast(p, i0: ic, mc: mcb, k0: pc, kc: kcb, into: packedA)
+                        macroPortable(p, packedA: packedA, packedB: packedB, ic: ic, mc: mcb, jc: jc, nc: ncb, kc: kcb, beta: betaHere)
+                    case .avx2fma:
+                        packA(p, i0: ic, mc: mcb, k0: pc, kc: kcb, into: packedA)
+                        macroAVX2(p, packedA: packedA, packedB: packedB, ic: ic, mc: mcb, jc: jc, nc: ncb, kc: kcb, beta: betaHere)
                     }
                     ic += mc
                 }
@@ -138,13 +170,98 @@ public struct SwiftGemm: GemmBackend {
         }
     }
 
+    /// All `mr x nr` tiles of one packed `mc x kc` A block times one packed `kc x nc` B block.
+    static func macroPortable(
+        _ p: GemmProblem, packedA: UnsafeMutablePointer<Float>, packedB: UnsafeMutablePointer<Float>,
+        ic: Int, mc: Int, jc: Int, nc: Int, kc: Int, beta: Float
+    ) {
+        let quads = UnsafeRawPointer(packedA).assumingMemoryBound(to: SIMD4<Float>.self)
+        var jr = 0
+        while jr < nc {
+            let nrb = min(nr, nc - jr)
+            let bPanel = UnsafePointer(packedB + jr * kc)
+            var ir = 0
+            while ir < mc {
+                microKernel(
+                    kc: kc, a: quads + ir * kc, b: bPanel,
+                    c: p.c + (ic + ir) * p.ldc + jc + jr, ldc: p.ldc,
+                    rows: min(mr, mc - ir), cols: nrb, alpha: p.alpha, beta: beta)
+                ir += mr
+            }
+            jr += nr
+        }
+    }
+
+    /// As `macroPortable`, with the C AVX2/FMA 6 x 16 micro-kernel.
+    static func macroAVX2(
+        _ p: GemmProblem, packedA: UnsafeMutablePointer<Float>, packedB: UnsafeMutablePointer<Float>,
+        ic: Int, mc: Int, jc: Int, nc: Int, kc: Int, beta: Float
+    ) {
+        let nr = Kernel.avx2fma.nr
+        var jr = 0
+        while jr < nc {
+            let nrb = min(nr, nc - jr)
+            let bPanel = UnsafePointer(packedB + jr * kc)
+            var ir = 0
+            while ir < mc {
+                logits_sgemm_6x16_avx2_fma(
+                    kc, packedA + ir * kc, bPanel,
+                    p.c + (ic + ir) * p.ldc + jc + jr, p.ldc,
+                    min(mr, mc - ir), nrb, p.alpha, beta)
+                ir += mr
+            }
+            jr += nr
+        }
+    }
+
     @inline(__always)
     static func roundUp(_ x: Int, _ unit: Int) -> Int { (x + unit - 1) / unit * unit }
 
     // MARK: - Packing
 
-    /// Packs `op(A)[i0 ..< i0+mc, k0 ..< k0+kc]` as `mr`-row micro-panels: panel `q` holds, for each
-    /// `p`, the `mr` values `op(A)[i0 + q*mr + i, k0 + p]` contiguously (zero past the last row).
+    /// Packs `op(A)[i0 ..< i0+mc, k0 ..< k0+kc]` as `mr`-row micro-panels of pre-broadcast values:
+    /// panel `q` holds, for each `p`, the `mr` values `op(A)[i0 + q*mr + i, k0 + p]`, each repeated
+    /// `lanes` (4) times (zero past the last row). The micro-kernel then loads a ready-made
+    /// `SIMD4` instead of broadcasting a scalar: SSE has no broadcast load, and the `shufps`
+    /// it would need competes with the multiplies and adds for the same execution ports.
+    static func packABroadcast(_ prob: GemmProblem, i0: Int, mc: Int, k0: Int, kc: Int, into dst: UnsafeMutablePointer<Float>) {
+        let rs = prob.aRowStride, cs = prob.aColStride
+        let out = UnsafeMutableRawPointer(dst).assumingMemoryBound(to: SIMD4<Float>.self)
+        var ir = 0
+        while ir < mc {
+            let rowsHere = min(mr, mc - ir)
+            let panel = out + ir * kc
+            let src = prob.a + (i0 + ir) * rs + k0 * cs
+            if rowsHere == mr && cs == 1 {
+                // op(A) rows are contiguous: read 6 rows side by side.
+                let r0 = src, r1 = src + rs, r2 = src + 2 * rs, r3 = src + 3 * rs, r4 = src + 4 * rs, r5 = src + 5 * rs
+                for p in 0..<kc {
+                    let d = panel + p * mr
+                    d[0] = SIMD4(repeating: r0[p]); d[1] = SIMD4(repeating: r1[p]); d[2] = SIMD4(repeating: r2[p])
+                    d[3] = SIMD4(repeating: r3[p]); d[4] = SIMD4(repeating: r4[p]); d[5] = SIMD4(repeating: r5[p])
+                }
+            } else if rowsHere == mr && rs == 1 {
+                // op(A) columns are contiguous (A stored transposed): 6 consecutive values per p.
+                for p in 0..<kc {
+                    let s = src + p * cs
+                    let d = panel + p * mr
+                    d[0] = SIMD4(repeating: s[0]); d[1] = SIMD4(repeating: s[1]); d[2] = SIMD4(repeating: s[2])
+                    d[3] = SIMD4(repeating: s[3]); d[4] = SIMD4(repeating: s[4]); d[5] = SIMD4(repeating: s[5])
+                }
+            } else {
+                for p in 0..<kc {
+                    let d = panel + p * mr
+                    for i in 0..<mr {
+                        d[i] = SIMD4(repeating: i < rowsHere ? src[i * rs + p * cs] : 0)
+                    }
+                }
+            }
+            ir += mr
+        }
+    }
+
+    /// Packs `op(A)[i0 ..< i0+mc, k0 ..< k0+kc]` as `mr`-row micro-panels of plain values: panel `q`
+    /// holds, for each `p`, the `mr` values `op(A)[i0 + q*mr + i, k0 + p]` (zero past the last row).
     static func packA(_ prob: GemmProblem, i0: Int, mc: Int, k0: Int, kc: Int, into dst: UnsafeMutablePointer<Float>) {
         let rs = prob.aRowStride, cs = prob.aColStride
         var ir = 0
@@ -153,14 +270,12 @@ public struct SwiftGemm: GemmBackend {
             let panel = dst + ir * kc
             let src = prob.a + (i0 + ir) * rs + k0 * cs
             if rowsHere == mr && cs == 1 {
-                // op(A) rows are contiguous: read 6 rows side by side.
                 let r0 = src, r1 = src + rs, r2 = src + 2 * rs, r3 = src + 3 * rs, r4 = src + 4 * rs, r5 = src + 5 * rs
                 for p in 0..<kc {
                     let d = panel + p * mr
                     d[0] = r0[p]; d[1] = r1[p]; d[2] = r2[p]; d[3] = r3[p]; d[4] = r4[p]; d[5] = r5[p]
                 }
             } else if rowsHere == mr && rs == 1 {
-                // op(A) columns are contiguous (A stored transposed): copy 6 at a time.
                 for p in 0..<kc {
                     let s = src + p * cs
                     let d = panel + p * mr
@@ -178,9 +293,10 @@ public struct SwiftGemm: GemmBackend {
         }
     }
 
-    /// Packs `op(B)[k0 ..< k0+kc, j0 ..< j0+nc]` as `nr`-column micro-panels: panel `q` holds, for
-    /// each `p`, the `nr` values `op(B)[k0 + p, j0 + q*nr + j]` contiguously (zero past the last column).
-    static func packB(_ prob: GemmProblem, k0: Int, kc: Int, j0: Int, nc: Int, into dst: UnsafeMutablePointer<Float>) {
+    /// Packs `op(B)[k0 ..< k0+kc, j0 ..< j0+nc]` as `nr`-column micro-panels (`nr` a multiple of 8):
+    /// panel `q` holds, for each `p`, the `nr` values `op(B)[k0 + p, j0 + q*nr + j]` contiguously
+    /// (zero past the last column).
+    static func packB(_ prob: GemmProblem, nr: Int, k0: Int, kc: Int, j0: Int, nc: Int, into dst: UnsafeMutablePointer<Float>) {
         let rs = prob.bRowStride, cs = prob.bColStride
         var jr = 0
         while jr < nc {
@@ -188,13 +304,19 @@ public struct SwiftGemm: GemmBackend {
             let panel = dst + jr * kc
             let src = prob.b + k0 * rs + (j0 + jr) * cs
             if colsHere == nr && cs == 1 {
-                // op(B) rows are contiguous: one 8-wide copy per p.
+                // op(B) rows are contiguous: 8-wide copies.
                 for p in 0..<kc {
-                    let v = UnsafeRawPointer(src + p * rs).loadUnaligned(as: SIMD8<Float>.self)
-                    UnsafeMutableRawPointer(panel + p * nr).storeBytes(of: v, as: SIMD8<Float>.self)
+                    let from = UnsafeRawPointer(src + p * rs)
+                    let to = UnsafeMutableRawPointer(panel + p * nr)
+                    var j = 0
+                    while j < nr {
+                        to.storeBytes(of: from.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self),
+                                      toByteOffset: 4 * j, as: SIMD8<Float>.self)
+                        j += 8
+                    }
                 }
             } else if colsHere == nr && rs == 1 {
-                // B stored transposed: read 8 rows of B (columns of op(B)) side by side.
+                // B stored transposed: each column of op(B) is a contiguous row of B.
                 for j in 0..<nr {
                     let s = src + j * cs
                     for p in 0..<kc { panel[p * nr + j] = s[p] }
@@ -214,40 +336,51 @@ public struct SwiftGemm: GemmBackend {
     // MARK: - Micro-kernel
 
     /// `C[0..<rows, 0..<cols] = alpha * (Ap * Bp) + beta * C` for one `mr x nr` tile, where `Ap` is a
-    /// packed `mr x kc` micro-panel and `Bp` a packed `kc x nr` one.
+    /// packed (pre-broadcast) `mr x kc` micro-panel and `Bp` a packed `kc x nr` one.
+    /// Twelve `SIMD4<Float>` accumulators: exactly the 16 SSE registers minus B's two and A's one.
     @inline(__always)
     static func microKernel(
-        kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        kc: Int, a: UnsafePointer<SIMD4<Float>>, b: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int,
         rows: Int, cols: Int, alpha: Float, beta: Float
     ) {
-        var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
-        var c3 = SIMD8<Float>(), c4 = SIMD8<Float>(), c5 = SIMD8<Float>()
+        var c00 = SIMD4<Float>(), c01 = SIMD4<Float>(), c10 = SIMD4<Float>(), c11 = SIMD4<Float>()
+        var c20 = SIMD4<Float>(), c21 = SIMD4<Float>(), c30 = SIMD4<Float>(), c31 = SIMD4<Float>()
+        var c40 = SIMD4<Float>(), c41 = SIMD4<Float>(), c50 = SIMD4<Float>(), c51 = SIMD4<Float>()
         var pa = a
         var pb = UnsafeRawPointer(b)
         for _ in 0..<kc {
-            let bv = pb.loadUnaligned(as: SIMD8<Float>.self)
-            c0 = madd(SIMD8(repeating: pa[0]), bv, c0)
-            c1 = madd(SIMD8(repeating: pa[1]), bv, c1)
-            c2 = madd(SIMD8(repeating: pa[2]), bv, c2)
-            c3 = madd(SIMD8(repeating: pa[3]), bv, c3)
-            c4 = madd(SIMD8(repeating: pa[4]), bv, c4)
-            c5 = madd(SIMD8(repeating: pa[5]), bv, c5)
+            let b0 = pb.load(as: SIMD4<Float>.self)
+            let b1 = pb.load(fromByteOffset: 16, as: SIMD4<Float>.self)
+            var av = pa[0]
+            c00 = madd(av, b0, c00); c01 = madd(av, b1, c01)
+            av = pa[1]
+            c10 = madd(av, b0, c10); c11 = madd(av, b1, c11)
+            av = pa[2]
+            c20 = madd(av, b0, c20); c21 = madd(av, b1, c21)
+            av = pa[3]
+            c30 = madd(av, b0, c30); c31 = madd(av, b1, c31)
+            av = pa[4]
+            c40 = madd(av, b0, c40); c41 = madd(av, b1, c41)
+            av = pa[5]
+            c50 = madd(av, b0, c50); c51 = madd(av, b1, c51)
             pa += mr
             pb += nr * MemoryLayout<Float>.stride
         }
         if rows == mr && cols == nr {
-            store(c0, to: c, alpha: alpha, beta: beta)
-            store(c1, to: c + ldc, alpha: alpha, beta: beta)
-            store(c2, to: c + 2 * ldc, alpha: alpha, beta: beta)
-            store(c3, to: c + 3 * ldc, alpha: alpha, beta: beta)
-            store(c4, to: c + 4 * ldc, alpha: alpha, beta: beta)
-            store(c5, to: c + 5 * ldc, alpha: alpha, beta: beta)
+            store(c00, c01, to: c, alpha: alpha, beta: beta)
+            store(c10, c11, to: c + ldc, alpha: alpha, beta: beta)
+            store(c20, c21, to: c + 2 * ldc, alpha: alpha, beta: beta)
+            store(c30, c31, to: c + 3 * ldc, alpha: alpha, beta: beta)
+            store(c40, c41, to: c + 4 * ldc, alpha: alpha, beta: beta)
+            store(c50, c51, to: c + 5 * ldc, alpha: alpha, beta: beta)
             return
         }
         // Edge tile: spill the accumulators and write the valid part only.
         withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: mr) { tile in
-            tile[0] = c0; tile[1] = c1; tile[2] = c2; tile[3] = c3; tile[4] = c4; tile[5] = c5
+            tile[0] = SIMD8(lowHalf: c00, highHalf: c01); tile[1] = SIMD8(lowHalf: c10, highHalf: c11)
+            tile[2] = SIMD8(lowHalf: c20, highHalf: c21); tile[3] = SIMD8(lowHalf: c30, highHalf: c31)
+            tile[4] = SIMD8(lowHalf: c40, highHalf: c41); tile[5] = SIMD8(lowHalf: c50, highHalf: c51)
             for i in 0..<rows {
                 let row = c + i * ldc
                 for j in 0..<cols {
@@ -260,9 +393,9 @@ public struct SwiftGemm: GemmBackend {
 
     /// `c[0..<8] = alpha * v + beta * c[0..<8]`, not reading `c` when `beta == 0`.
     @inline(__always)
-    static func store(_ v: SIMD8<Float>, to c: UnsafeMutablePointer<Float>, alpha: Float, beta: Float) {
+    static func store(_ lo: SIMD4<Float>, _ hi: SIMD4<Float>, to c: UnsafeMutablePointer<Float>, alpha: Float, beta: Float) {
         let raw = UnsafeMutableRawPointer(c)
-        var out = v * alpha
+        var out = SIMD8(lowHalf: lo, highHalf: hi) * alpha
         if beta == 1 {
             out += raw.loadUnaligned(as: SIMD8<Float>.self)
         } else if beta != 0 {
@@ -274,7 +407,7 @@ public struct SwiftGemm: GemmBackend {
     /// `a * b + c`: fused (`fmla`) on arm64; separate packed multiply and add elsewhere, because
     /// baseline x86-64 has no FMA and `addingProduct` becomes a per-lane `fmaf` call there.
     @inline(__always)
-    static func madd(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>) -> SIMD8<Float> {
+    static func madd(_ a: SIMD4<Float>, _ b: SIMD4<Float>, _ c: SIMD4<Float>) -> SIMD4<Float> {
         #if arch(arm64)
         return c.addingProduct(a, b)
         #else
@@ -292,7 +425,7 @@ public struct SwiftGemm: GemmBackend {
 
     // MARK: - Scratch
 
-    private static let pool = LockedValue<[GemmScratch]>([])
+    private static let pool = TensorLockedValue<[GemmScratch]>([])
 
     /// Runs `body` with a scratch buffer taken from a process-wide pool (one per concurrent
     /// worker; buffers are kept and reused, so steady-state calls do not allocate).

@@ -7,7 +7,7 @@ import Foundation
 /// kernel (its `DispatchQueue.concurrentPerform` fan-out) and to OpenBLAS
 /// (`openblas_set_num_threads`, before its next call). Reads and writes are thread-safe.
 public enum Threading {
-    private static let state = LockedValue<Int>(defaultThreadCount())
+    private static let state = TensorLockedValue<Int>(defaultThreadCount())
 
     /// Worker threads for GEMM and other parallel kernels; always `>= 1`.
     /// Values below 1 are stored as 1.
@@ -39,7 +39,7 @@ public enum Threading {
 /// A value guarded by a lock: the small piece of shared mutable state the kernels need
 /// (thread count, scratch pools), safe under Swift 6 strict concurrency on every platform
 /// this package supports (`Synchronization.Mutex` would need macOS 15).
-final class LockedValue<Value>: @unchecked Sendable {  // unchecked: every access goes through `lock`
+final class TensorLockedValue<Value>: @unchecked Sendable {  // unchecked: every access goes through `lock`
     private let lock = NSLock()
     private var stored: Value
 

@@ -92,32 +92,65 @@ import Testing
     }
 }
 
-/// The portable kernel's own paths: threads, blocking edges, the parallel split.
+/// The Swift driver's own paths, for each micro-kernel this CPU runs (the pure-Swift `portable`
+/// one always, the C AVX2/FMA one on x86-64 CPUs that have it): threads, blocking edges, the
+/// parallel split.
 @Suite struct SwiftGemmTests {
-    @Test("parallel split over rows and over columns, odd thread counts")
-    func parallelSplits() {
-        for threads in [2, 3, 5] {
-            let gemm = SwiftGemm(threads: threads, parallelThreshold: 0)
-            for shape in [(m: 257, n: 33, k: 65), (m: 33, n: 257, k: 65), (m: 7, n: 3, k: 129), (m: 1, n: 65, k: 7)] {
+    static let kernels = SwiftGemm.supportedKernels
+
+    @Test("every kernel: all shapes, transposes and alpha/beta variants", arguments: kernels)
+    func kernelShapes(_ kernel: SwiftGemm.Kernel) {
+        let gemm = SwiftGemm(threads: 1, kernel: kernel)
+        #expect(gemm.kernel == kernel)
+        for shape in GemmReference.shapes {
+            for (ta, tb) in GemmReference.transposes {
+                let err = GemmReference.check(gemm, transA: ta, transB: tb, m: shape.m, n: shape.n, k: shape.k, alpha: 1, beta: 0)
+                #expect(err != nil && err! <= 1e-4, "\(kernel) \(shape) \(ta)/\(tb): \(String(describing: err))")
+            }
+        }
+        for s in GemmReference.scalars {
+            for (ta, tb) in GemmReference.transposes {
+                let err = GemmReference.check(gemm, transA: ta, transB: tb, m: 13, n: 37, k: 29, alpha: s.alpha, beta: s.beta, pad: 2)
+                #expect(err != nil && err! <= 1e-4, "\(kernel) alpha \(s.alpha) beta \(s.beta): \(String(describing: err))")
+            }
+            let nan = GemmReference.check(gemm, transA: .none, transB: .none, m: 17, n: 33, k: 9, alpha: s.alpha, beta: 0, nanInC: true)
+            #expect(nan != nil && nan! <= 1e-4, "\(kernel) NaN in C with beta 0")
+        }
+    }
+
+    @Test("parallel split over rows and over columns, odd thread counts", arguments: kernels)
+    func parallelSplits(_ kernel: SwiftGemm.Kernel) {
+        for threads in [2, 3] {
+            let gemm = SwiftGemm(threads: threads, parallelThreshold: 0, kernel: kernel)
+            for shape in [(m: 257, n: 33, k: 33), (m: 33, n: 257, k: 33), (m: 7, n: 3, k: 129), (m: 1, n: 65, k: 7)] {
                 for (ta, tb) in GemmReference.transposes {
                     let err = GemmReference.check(gemm, transA: ta, transB: tb, m: shape.m, n: shape.n, k: shape.k,
                                                   alpha: 1.5, beta: 0.5, pad: 1)
-                    #expect(err != nil && err! <= 1e-4, "threads \(threads) \(shape) \(ta)/\(tb): \(String(describing: err))")
+                    #expect(err != nil && err! <= 1e-4, "\(kernel) threads \(threads) \(shape) \(ta)/\(tb): \(String(describing: err))")
                 }
             }
         }
     }
 
-    @Test("blocks beyond kc, mc and nc")
-    func blockEdges() {
-        let gemm = SwiftGemm(threads: 1)
+    @Test("blocks beyond kc, mc and nc", arguments: kernels)
+    func blockEdges(_ kernel: SwiftGemm.Kernel) {
+        let gemm = SwiftGemm(threads: 1, kernel: kernel)
         // k > kc (256) twice, m > mc (96), n > nc (2048).
         for shape in [(m: 5, n: 9, k: 2 * SwiftGemm.kc + 3), (m: SwiftGemm.mc + 7, n: 17, k: 11), (m: 2, n: SwiftGemm.nc + 9, k: 3)] {
             for (ta, tb) in GemmReference.transposes {
                 let err = GemmReference.check(gemm, transA: ta, transB: tb, m: shape.m, n: shape.n, k: shape.k, alpha: 1, beta: -1)
-                #expect(err != nil && err! <= 1e-4, "\(shape) \(ta)/\(tb): \(String(describing: err))")
+                #expect(err != nil && err! <= 1e-4, "\(kernel) \(shape) \(ta)/\(tb): \(String(describing: err))")
             }
         }
+    }
+
+    @Test("the portable kernel is always supported; AVX2 is reported only on x86-64")
+    func kernelSupport() {
+        #expect(SwiftGemm.supportedKernels.contains(.portable))
+        #if !arch(x86_64)
+        #expect(!SwiftGemm.supportedKernels.contains(.avx2fma))
+        #endif
+        #expect(SwiftGemm.supportedKernels.contains(SwiftGemm().kernel))
     }
 
     @Test("alpha = 0 only scales C; beta = 0 with alpha = 0 writes zeros over NaN")

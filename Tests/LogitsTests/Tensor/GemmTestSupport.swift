@@ -90,7 +90,7 @@ enum GemmReference {
     static let shapes: [(m: Int, n: Int, k: Int)] = [
         (1, 1, 1), (1, 7, 3), (3, 1, 7), (7, 3, 1), (3, 33, 7), (33, 7, 65),
         (7, 65, 33), (65, 33, 3), (33, 129, 7), (129, 3, 33), (1, 257, 65), (257, 1, 33),
-        (65, 65, 257), (129, 33, 129), (33, 257, 33), (257, 7, 7),
+        (33, 65, 257), (129, 33, 65), (33, 257, 33), (257, 7, 7),
     ]
     static let transposes: [(Transpose, Transpose)] = [(.none, .none), (.none, .transpose), (.transpose, .none), (.transpose, .transpose)]
     static let scalars: [(alpha: Float, beta: Float)] = [(1, 0), (-0.5, 0), (1, 1), (2, -0.75), (0, 0.5)]

@@ -1,6 +1,0 @@
-import Testing
-import LogitsMetrics
-
-@Test func metricsLibraryLinks() {
-    #expect(!LogitsMetricsLibrary.version.isEmpty)
-}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+@testable import Logits
+
+/// Every case of `losses.json` (PyTorch float64): `none`, `mean`, `sum`, `grad_mean`, `grad_sum`
+/// (and `grad_mean_logits` for NLL) within 1e-6 abs + 1e-5 rel, computed in Float.
+@Suite struct LossReferenceTests {
+    struct Case {
+        var name: String
+        var loss: any LossFunction
+        var input: Matrix
+        var targets: Targets
+        var expected: [String: Any]
+        var inputs: [String: Any]
+        var params: [String: Any]
+    }
+
+    static func makeCase(_ c: [String: Any]) throws -> Case {
+        let name = c["name"] as? String ?? "?"
+        let inputs = try #require(c["inputs"] as? [String: Any])
+        let params = try #require(c["params"] as? [String: Any])
+        let expected = try #require(c["expected"] as? [String: Any])
+        let input = try GoldenReference.matrix(inputs["input"])
+        let kind = try #require(params["loss"] as? String)
+        let classWeight = GoldenReference.flat(params["weight"])?.map(Float.init)
+        let ignoreIndex = (params["ignore_index"] as? Int) ?? -100
+        let smoothing = GoldenReference.number(params["label_smoothing"]).map(Float.init) ?? 0
+        func indexOrMatrixTargets() throws -> Targets {
+            if let y = inputs["target"] as? [Int] { return .classIndices(y) }
+            return .matrix(try GoldenReference.matrix(inputs["target"]))
+        }
+        let targets = try indexOrMatrixTargets()
+        let loss: any LossFunction
+        switch kind {
+        case "CrossEntropyLoss":
+            loss = SoftmaxCrossEntropy(weight: classWeight, ignoreIndex: ignoreIndex, labelSmoothing: smoothing)
+        case "NLLLoss":
+            loss = NegativeLogLikelihood(weight: classWeight, ignoreIndex: ignoreIndex)
+        case "BCEWithLogitsLoss", "BCELoss":
+            var w: ElementWeight?
+            if params["weight"] != nil {
+                w = (params["weight_shape"] as? String) == "[B, C]"
+                    ? .perElement(try GoldenReference.matrix(params["weight"]))
+                    : .perLabel(classWeight ?? [])
+            }
+            let pw = GoldenReference.flat(params["pos_weight"])?.map(Float.init)
+            loss = kind == "BCELoss"
+                ? BinaryCrossEntropy(weight: w) : SigmoidBinaryCrossEntropy(weight: w, posWeight: pw)
+        case "MultiLabelSoftMarginLoss":
+            loss = MultiLabelSoftMargin(weight: classWeight)
+        case "sigmoid_focal_loss":
+            loss = SigmoidFocal(
+                alpha: Float(GoldenReference.number(params["alpha"]) ?? 0.25),
+                gamma: Float(GoldenReference.number(params["gamma"]) ?? 2))
+        default:
+            throw LogitsError.invalidValue("unknown loss \(kind) in \(name)")
+        }
+        return Case(name: name, loss: loss, input: input, targets: targets, expected: expected, inputs: inputs, params: params)
+    }
+
+    @Test(.enabled(if: GoldenReference.available("losses.json")))
+    func everyCaseMatchesPyTorch() throws {
+        var report = ToleranceReport()
+        let cases = try GoldenReference.cases("losses.json")
+        #expect(cases.count > 300)
+        var kinds = Set<String>()
+        for raw in cases {
+            let c = try Self.makeCase(raw)
+            kinds.insert(String(describing: type(of: c.loss)))
+            var gradient = Matrix(rows: 0, cols: 0)
+            for reduction in Reduction.allCases {
+                var values: [Float]? = reduction == .none ? [] : nil
+                let loss = try c.loss.evaluate(
+                    input: c.input, targets: c.targets, reduction: reduction, values: &values, gradient: &gradient)
+                switch reduction {
+                case .none:
+                    report.compare(values ?? [], GoldenReference.flat(c.expected["none"]), "\(c.name) none")
+                case .mean:
+                    report.compare(loss, GoldenReference.number(c.expected["mean"]), "\(c.name) mean")
+                    report.compare(gradient.storage, GoldenReference.flat(c.expected["grad_mean"]), "\(c.name) grad_mean")
+                case .sum:
+                    report.compare(loss, GoldenReference.number(c.expected["sum"]), "\(c.name) sum")
+                    report.compare(gradient.storage, GoldenReference.flat(c.expected["grad_sum"]), "\(c.name) grad_sum")
+                }
+            }
+            // The same mean through the allocating API and the TrainingLoss hot path.
+            let out = try c.loss.compute(input: c.input, targets: c.targets)
+            report.compare(out.loss.isNaN ? .nan : Double(out.loss), GoldenReference.number(c.expected["mean"]), "\(c.name) compute().loss")
+            report.compare(out.values.storage, GoldenReference.flat(c.expected["none"]), "\(c.name) compute().values")
+            let hot = try c.loss.lossAndGradient(logits: c.input, targets: c.targets, gradient: &gradient)
+            report.compare(Double(hot), GoldenReference.number(c.expected["mean"]), "\(c.name) lossAndGradient")
+            report.compare(gradient.storage, GoldenReference.flat(c.expected["grad_mean"]), "\(c.name) lossAndGradient grad")
+            // NLL on log_softmax(logits) == softmax cross-entropy on the logits.
+            if let gl = c.expected["grad_mean_logits"], let nll = c.loss as? NegativeLogLikelihood {
+                let logits = try GoldenReference.matrix(c.inputs["logits"])
+                let ce = SoftmaxCrossEntropy(weight: nll.weight, ignoreIndex: nll.ignoreIndex)
+                _ = try ce.lossAndGradient(logits: logits, targets: c.targets, gradient: &gradient)
+                report.compare(gradient.storage, GoldenReference.flat(gl), "\(c.name) grad_mean_logits")
+            }
+        }
+        #expect(kinds.count == 6, "loss kinds covered: \(kinds.sorted())")
+        #expect(report.checked > 10000)
+        #expect(report.failures.isEmpty, "\(report.failures.count) mismatches of \(report.checked): \(report.failures.prefix(15))")
+    }
+}
