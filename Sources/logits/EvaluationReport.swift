@@ -41,7 +41,7 @@ struct EvaluationReport {
             perLabel = table
         case (.multiLabel, .matrix(let y)), (.binary, .matrix(let y)):
             let truth = try BinaryMatrix(rows: y.rows, cols: y.cols, values: y.storage.map { $0 != 0 ? 1 : 0 })
-            let rule: DecisionRule = thresholds.count == 1 ? .global(thresholds[0]) : .perLabel(thresholds)
+            let rule: LogitsMetrics.DecisionRule = thresholds.count == 1 ? .global(thresholds[0]) : .perLabel(thresholds)
             let r = try MultiLabelReport(truth: truth, scores: scores, rule: rule, k: max(k, 1))
             json = r.json
             let d = r.decisions, rk = r.ranking, c = r.curves

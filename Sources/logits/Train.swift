@@ -58,8 +58,11 @@ struct Train: ParsableCommand {
     @Option(help: "Mini-batch size.")
     var batch: Int = 64
 
-    @Option(help: "Stop after this many epochs without improvement of the validation loss (0: never).")
+    @Option(help: "Stop after this many epochs without improvement of the monitored validation value (0: never).")
     var patience: Int = 10
+
+    @Option(help: "Validation value for early stopping: loss, or metric (label ranking average precision for multi-label, accuracy for multi-class).")
+    var monitor: MonitorChoice = .loss
 
     @Option(help: "Fraction of the training rows held out for validation / early stopping (0: none).")
     var validation: Double = 0.15
@@ -143,7 +146,7 @@ struct Train: ParsableCommand {
             epochs: epochs, batchSize: batch, learningRate: lr, optimizer: optimizerConfig,
             loss: lossFunction, seed: seed,
             validation: held.map { .given(features: $0.features, targets: $0.targets) } ?? .none,
-            monitor: .validationLoss, patience: held != nil && patience > 0 ? patience : nil,
+            monitor: monitor.monitor(for: task), patience: held != nil && patience > 0 ? patience : nil,
             restoreBestWeights: held != nil, reportBatches: true)
 
         let describe = TaskDescription(task)
@@ -154,7 +157,7 @@ struct Train: ParsableCommand {
             "Model: MLP \(([spec.inputs] + spec.hidden + [spec.outputs]).map(String.init).joined(separator: "-")), \(activation.rawValue)"
                 + (dropout > 0 ? ", dropout \(dropout)" : "") + (layerNorm ? ", LayerNorm" : "")
                 + " (\(model.parameterCount) parameters); loss: \(loss.displayName(task: task))" + (posWeights != nil ? " with pos_weight auto" : ""),
-            "Training: \(optimizer.rawValue) lr \(lr), batch \(batch), up to \(epochs) epochs" + (config.patience.map { ", early stopping on val_loss with patience \($0)" } ?? "")
+            "Training: \(optimizer.rawValue) lr \(lr), batch \(batch), up to \(epochs) epochs" + (config.patience.map { ", early stopping on \(monitor.monitor(for: task).name) with patience \($0)" } ?? "")
                 + ", seed \(seed), GEMM \(Gemm.shared.name)",
         ]
         let reporter = ProgressReporter(totalEpochs: epochs)
@@ -175,6 +178,7 @@ struct Train: ParsableCommand {
                 epochStart = now()
                 var validationValues: [(String, Double)] = []
                 if let v = r.validationLoss { validationValues.append(("val_loss", v)) }
+                if monitor == .metric, let m = r.metric { validationValues.append((config.monitor.name, m)) }
                 reporter.epochEnd(ProgressReporter.epochLine(
                     epoch: r.epoch, totalEpochs: epochs, trainLoss: r.trainLoss, validation: validationValues,
                     seconds: r.seconds, samplesPerSecond: r.samplesPerSecond, best: r.improved && held != nil))
@@ -184,7 +188,7 @@ struct Train: ParsableCommand {
         let stopLine: String
         if held != nil {
             stopLine = (result.stoppedEarly ? "Stopped early after epoch \(result.history.count)" : "Trained \(result.history.count) epochs")
-                + "; kept the best epoch \(result.bestEpoch) (val_loss \(result.bestMetric.map { fmt($0) } ?? "n/a")). \(fmt(trainSeconds, 2)) s."
+                + "; kept the best epoch \(result.bestEpoch) (\(config.monitor.name) \(result.bestMetric.map { fmt($0) } ?? "n/a")). \(fmt(trainSeconds, 2)) s."
         } else {
             stopLine = "Trained \(result.history.count) epochs. \(fmt(trainSeconds, 2)) s."
         }
@@ -216,7 +220,7 @@ struct Train: ParsableCommand {
                                  standardization: standardizer?.featureStandardization, thresholds: thresholds)
         try file.write(to: modelURL)
         let historyURL = TrainingHistory.url(forModel: modelURL)
-        let history = TrainingHistory(monitor: "val_loss", result: result, hyperparameters: header)
+        let history = TrainingHistory(monitor: config.monitor.name, result: result, hyperparameters: header)
         try history.write(to: historyURL)
 
         if json {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logits
+import LogitsMetrics
 
 /// `--activation`.
 enum ActivationChoice: String, ExpressibleByArgument, CaseIterable {
@@ -13,6 +14,34 @@ enum ActivationChoice: String, ExpressibleByArgument, CaseIterable {
         case .geluTanh: return .geluTanh
         case .tanh: return .tanh
         case .sigmoid: return .sigmoid
+        }
+    }
+}
+
+/// `--monitor`: what early stopping watches on the validation rows.
+enum MonitorChoice: String, ExpressibleByArgument, CaseIterable {
+    case loss, metric
+
+    /// `val_loss`, or `val_lrap` (label ranking average precision, multi-label) / `val_accuracy`
+    /// (multi-class), both computed on the validation logits.
+    func monitor(for task: ClassificationTask) -> Monitor {
+        switch (self, task) {
+        case (.loss, _):
+            return .validationLoss
+        case (.metric, .multiClass):
+            return .metric(name: "val_accuracy", mode: .max) { logits, targets in
+                guard case .classIndices(let y) = targets, !y.isEmpty else { return .nan }
+                let predicted = Prediction.argmax(logits)
+                return Double(zip(predicted, y).filter { $0 == $1 }.count) / Double(y.count)
+            }
+        case (.metric, _):
+            return .metric(name: "val_lrap", mode: .max) { logits, targets in
+                guard case .matrix(let y) = targets,
+                      let truth = try? BinaryMatrix(rows: y.rows, cols: y.cols, values: y.storage.map { $0 != 0 ? 1 : 0 }),
+                      let scores = try? ScoreMatrix(rows: logits.rows, cols: logits.cols, floats: logits.storage),
+                      let ranking = try? RankingMetrics(truth: truth, scores: scores, k: 1) else { return .nan }
+                return ranking.labelRankingAveragePrecision
+            }
         }
     }
 }
