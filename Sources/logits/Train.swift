@@ -34,11 +34,14 @@ struct Train: ParsableCommand {
     @Flag(help: "Add a LayerNorm after each hidden Linear.")
     var layerNorm = false
 
-    @Option(help: "Loss: auto (cross-entropy for classes, BCE for labels), \(LossChoice.allCases.dropFirst().map(\.rawValue).joined(separator: ", ")).")
-    var loss: LossChoice = .auto
+    @Option(help: "Loss: auto (ce for classes, bce for labels), ce, bce, focal, asl (asymmetric) or softmargin.")
+    var loss: String = "auto"
 
-    @Option(help: ArgumentHelp("BCE positive weights: none, or auto (negatives/positives per label).", valueName: "auto|none"))
+    @Option(help: ArgumentHelp("BCE positive weights: none, auto (negatives/positives per label, clamped to [0.01, 100]) or comma-separated numbers.", valueName: "auto|none|w,..."))
     var posWeight: String = "none"
+
+    @Option(help: "Label smoothing of the cross-entropy (multi-class).")
+    var labelSmoothing: Float = 0
 
     @Option(help: "Optimizer: adam, adamw or sgd.")
     var optimizer: OptimizerChoice = .adam
@@ -89,7 +92,8 @@ struct Train: ParsableCommand {
         guard patience >= 0 else { throw ValidationError("--patience must be >= 0, got \(patience)") }
         guard validation >= 0, validation < 1 else { throw ValidationError("--validation must be in [0, 1), got \(validation)") }
         guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
-        guard ["auto", "none"].contains(posWeight) else { throw ValidationError("--pos-weight takes auto or none, got '\(posWeight)'") }
+        if loss.lowercased() != "auto" { do { _ = try LossKind.parse(loss) } catch { throw ValidationError("--loss: \(error)") } }
+        do { _ = try PosWeightSetting(parsing: posWeight) } catch { throw ValidationError("--pos-weight: \(error)") }
         if test != nil && data == nil { throw ValidationError("--test needs --data (the bundled data set has its own test split)") }
         _ = try parseHidden(hidden)
     }
@@ -134,8 +138,8 @@ struct Train: ParsableCommand {
         let spec = MLPSpec(inputs: train.featureCount, hidden: try parseHidden(hidden), outputs: task.outputCount,
                            activation: activation.activation, dropout: dropout, layerNorm: layerNorm)
         let model = try MLP(spec: spec, seed: seed)
-        let posWeights = posWeight == "auto" ? automaticPositiveWeights(fit.targets) : nil
-        let lossFunction = try loss.makeLoss(task: task, posWeight: posWeights)
+        let lossSelection = try LossSelection(name: loss, posWeight: posWeight, labelSmoothing: labelSmoothing, task: task)
+        let lossFunction = try lossSelection.make(trainingTargets: fit.targets)
         let optimizerConfig: OptimizerConfig
         switch optimizer {
         case .adam: optimizerConfig = .adam(weightDecay: weightDecay ?? 0)
@@ -156,7 +160,7 @@ struct Train: ParsableCommand {
                 + "; \(train.featureCount) features, \(task.outputCount) \(describe.kind == "multiclass" ? "classes" : "labels") (\(describe.kind))",
             "Model: MLP \(([spec.inputs] + spec.hidden + [spec.outputs]).map(String.init).joined(separator: "-")), \(activation.rawValue)"
                 + (dropout > 0 ? ", dropout \(dropout)" : "") + (layerNorm ? ", LayerNorm" : "")
-                + " (\(model.parameterCount) parameters); loss: \(loss.displayName(task: task))" + (posWeights != nil ? " with pos_weight auto" : ""),
+                + " (\(model.parameterCount) parameters); loss: \(lossSelection.description)",
             "Training: \(optimizer.rawValue) lr \(lr), batch \(batch), up to \(epochs) epochs" + (config.patience.map { ", early stopping on \(monitor.monitor(for: task).name) with patience \($0)" } ?? "")
                 + ", seed \(seed), GEMM \(Gemm.shared.name)",
         ]

@@ -51,59 +51,55 @@ enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
     case adam, adamw, sgd
 }
 
-/// `--loss`: the output loss (`auto`: softmax cross-entropy for classes, sigmoid BCE for labels).
-enum LossChoice: String, ExpressibleByArgument, CaseIterable {
-    case auto
-    case crossEntropy = "cross-entropy"
-    case bce
-    case focal
-    case asymmetric
-    case softMargin = "soft-margin"
+/// `--loss` / `--pos-weight` / `--label-smoothing`: the output loss through the library's
+/// `LossKind` factory (`auto`: cross-entropy for classes, sigmoid BCE for labels).
+struct LossSelection {
+    var kind: LossKind
+    var options: LossOptions
 
-    /// The loss for `task`, with `posWeight` for BCE.
-    /// - Throws: `UserError` when the loss does not fit the task.
-    func makeLoss(task: ClassificationTask, posWeight: [Float]?) throws -> any TrainingLoss {
+    /// - Throws: `ValidationError` for an unknown name or a value that does not parse, `UserError`
+    ///   for a loss that does not fit the task.
+    init(name: String, posWeight: String, labelSmoothing: Float, task: ClassificationTask) throws {
+        if name.lowercased() == "auto" {
+            kind = task.defaultLossKind
+        } else {
+            do { kind = try LossKind.parse(name) } catch { throw ValidationError("--loss: \(error)") }
+        }
         let multiClass: Bool
         if case .multiClass = task { multiClass = true } else { multiClass = false }
-        switch self {
-        case .auto:
-            return multiClass ? SoftmaxCrossEntropy() : SigmoidBinaryCrossEntropy(posWeight: posWeight)
-        case .crossEntropy:
-            guard multiClass else { throw UserError("--loss cross-entropy needs a multi-class task (one class per row); use bce, focal, asymmetric or soft-margin for multi-label") }
-            return SoftmaxCrossEntropy()
-        case .bce, .focal, .asymmetric, .softMargin:
-            guard !multiClass else { throw UserError("--loss \(rawValue) is a multi-label loss; a multi-class task takes cross-entropy") }
-            switch self {
-            case .focal: return SigmoidFocal()
-            case .asymmetric: return Asymmetric()
-            case .softMargin: return MultiLabelSoftMargin()
-            default: return SigmoidBinaryCrossEntropy(posWeight: posWeight)
-            }
+        if kind.isMultiClass != multiClass {
+            throw UserError("--loss \(name) is for \(kind.isMultiClass ? "mutually exclusive classes" : "multi-label data"), but the data are \(multiClass ? "multi-class" : "multi-label") (use \(multiClass ? "ce" : "bce, focal, asl or softmargin"))")
+        }
+        options = LossOptions()
+        do { options.posWeight = try PosWeightSetting(parsing: posWeight) } catch { throw ValidationError("--pos-weight: \(error)") }
+        options.labelSmoothing = labelSmoothing
+    }
+
+    /// The configured loss; `posWeight auto` is computed from the training labels.
+    func make(trainingTargets: Targets) throws -> any TrainingLoss {
+        var labels: Matrix?
+        if case .matrix(let m) = trainingTargets { labels = m }
+        do {
+            return try kind.makeLoss(options, trainingLabels: labels)
+        } catch {
+            throw UserError("loss \(kind.rawValue): \(error)")
         }
     }
 
-    /// Display name for the report.
-    func displayName(task: ClassificationTask) -> String {
-        switch self {
-        case .auto:
-            if case .multiClass = task { return "softmax cross-entropy" }
-            return "sigmoid binary cross-entropy"
-        case .crossEntropy: return "softmax cross-entropy"
-        case .bce: return "sigmoid binary cross-entropy"
-        case .focal: return "sigmoid focal (alpha 0.25, gamma 2)"
-        case .asymmetric: return "asymmetric (gamma+ 1, gamma- 4, clip 0.05)"
-        case .softMargin: return "multi-label soft margin"
+    var description: String {
+        var s: String
+        switch kind {
+        case .ce: s = "softmax cross-entropy"
+        case .bce: s = "sigmoid binary cross-entropy"
+        case .focal: s = "sigmoid focal (alpha \(options.focalAlpha), gamma \(options.focalGamma))"
+        case .asl: s = "asymmetric (gamma+ \(options.aslGammaPos), gamma- \(options.aslGammaNeg), clip \(options.aslClip))"
+        case .softmargin: s = "multi-label soft margin"
         }
+        if options.posWeight == .auto { s += " with pos_weight auto (negatives/positives per label)" }
+        if case .values = options.posWeight { s += " with pos_weight" }
+        if options.labelSmoothing != 0 { s += ", label smoothing \(options.labelSmoothing)" }
+        return s
     }
-}
-
-/// `--pos-weight auto`: per-label `negatives / positives` on the training rows (PyTorch's
-/// suggestion for `BCEWithLogitsLoss(pos_weight=)`), 1 for a label without positives.
-func automaticPositiveWeights(_ targets: Targets) -> [Float]? {
-    guard case .matrix(let y) = targets, y.rows > 0 else { return nil }
-    var positives = [Int](repeating: 0, count: y.cols)
-    for r in 0..<y.rows { for c in 0..<y.cols where y[r, c] != 0 { positives[c] += 1 } }
-    return positives.map { p in p == 0 ? 1 : Float(y.rows - p) / Float(p) }
 }
 
 /// A seeded random split of `0..<n` into training and validation rows (both sorted).
