@@ -34,10 +34,10 @@ struct Curves: ParsableCommand {
     func run() throws {
         let loaded = try LoadedModel(path: model)
         let set = try dataOptions.load(data)
-        try loaded.checkTargets(of: set, source: data)
+        let targets = try loaded.targets(of: set, source: data)
         let logits = try loaded.logits(of: set.features, source: data)
         let outputs = logits.cols
-        let truth = try binaryTruth(set.targets, outputs: outputs)
+        let truth = try binaryTruth(targets, outputs: outputs)
         let scores = try ScoreMatrix(rows: logits.rows, cols: outputs, floats: logits.storage)
         let names = loaded.labelNames
         let dir = URL(fileURLWithPath: out)

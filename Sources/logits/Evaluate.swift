@@ -40,7 +40,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let loaded = try LoadedModel(path: model)
         let set = try dataOptions.load(data)
-        try loaded.checkTargets(of: set, source: data)
+        let targets = try loaded.targets(of: set, source: data)
         let logits = try loaded.logits(of: set.features, source: data)
         let decision: [Double]
         let decisionText: String
@@ -55,7 +55,7 @@ struct Evaluate: ParsableCommand {
             decision = [try logitThreshold(probability: p)]
             decisionText = "threshold \(p)"
         }
-        let report = try EvaluationReport(task: loaded.task, logits: logits, targets: set.targets,
+        let report = try EvaluationReport(task: loaded.task, logits: logits, targets: targets,
                                           labelNames: loaded.labelNames, thresholds: decision, k: k)
         if json {
             var value = report.json

@@ -46,11 +46,39 @@ struct LoadedModel {
         return out
     }
 
-    /// Checks that a labelled data set matches the model's outputs.
-    func checkTargets(of data: Dataset, source: String) throws {
-        guard data.task.outputCount == task.outputCount, TaskDescription(data.task).kind == file.task.kind else {
-            throw UserError("'\(source)' is a \(TaskDescription(data.task).kind) set with \(data.task.outputCount) outputs, the model '\(path)' is \(file.task.kind) with \(task.outputCount)")
+    /// The targets of a labelled data set in the model's output order (see `alignTargets`).
+    func targets(of data: Dataset, source: String) throws -> Targets {
+        try alignTargets(of: data, to: labelNames, task: task, source: source, against: "the model '\(path)'")
+    }
+}
+
+/// `data`'s targets re-indexed to `names` (the model's or the training set's classes/labels).
+///
+/// Files that name their classes/labels by the values present (CSV class columns, LIBSVM label
+/// indices) may list fewer of them, or in another order, than the training file: classes are
+/// matched by name, and a label the file never mentions has no positive row in it.
+/// - Throws: `UserError` when the task kind differs or the file names a class/label the model
+///   does not know.
+func alignTargets(of data: Dataset, to names: [String], task: ClassificationTask, source: String, against: String) throws -> Targets {
+    let dataKind = TaskDescription(data.task).kind, kind = TaskDescription(task).kind
+    guard dataKind == kind || (dataKind != "multiclass" && kind != "multiclass") else {
+        throw UserError("'\(source)' is a \(dataKind) data set, \(against) is \(kind)")
+    }
+    if data.labelNames == names { return data.targets }
+    let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+    let mapping = try data.labelNames.map { name -> Int in
+        guard let j = index[name] else {
+            throw UserError("'\(source)' has the \(kind == "multiclass" ? "class" : "label") '\(name)' that \(against) does not know (it has \(names.count): \(names.prefix(6).joined(separator: ", "))\(names.count > 6 ? ", ..." : ""))")
         }
+        return j
+    }
+    switch data.targets {
+    case .classIndices(let y):
+        return .classIndices(y.map { mapping[$0] })
+    case .matrix(let m):
+        var out = Matrix(rows: m.rows, cols: names.count)
+        for r in 0..<m.rows { for c in 0..<m.cols { out[r, mapping[c]] = m[r, c] } }
+        return .matrix(out)
     }
 }
 

@@ -114,18 +114,22 @@ struct Train: ParsableCommand {
             testName = "yeast-test.arff (bundled)"
         }
         let task = train.task
-        if let t = testSet {
+        if var t = testSet {
             guard t.featureCount == train.featureCount else {
                 throw UserError("test file '\(testName ?? "")' has \(t.featureCount) features, the training file \(train.featureCount)")
             }
-            guard t.task == task, t.labelNames == train.labelNames else {
-                throw UserError("test file '\(testName ?? "")' has other classes/labels than the training file (\(t.labelNames.count) vs \(train.labelNames.count): \(t.labelNames.prefix(5).joined(separator: ","))... vs \(train.labelNames.prefix(5).joined(separator: ","))...)")
-            }
+            t.targets = try alignTargets(of: t, to: train.labelNames, task: task, source: testName ?? "", against: "the training file")
+            t.labelNames = train.labelNames
+            t.task = task
+            testSet = t
         }
         let standardizer = standardize ? try Standardizer(fitting: train.features) : nil
         if let s = standardizer {
             try s.apply(to: &train.features)
-            if testSet != nil { try s.apply(to: &testSet!.features) }  // trap-ok: checked non-nil on this line
+            if var t = testSet {
+                try s.apply(to: &t.features)
+                testSet = t
+            }
         }
         var fit = train, held: Dataset?
         if validation > 0 {

@@ -152,6 +152,36 @@ struct EndToEndTests {
     }
 }
 
+extension EndToEndTests {
+    /// A CSV file that names only some of the classes (CSV class names come from the values
+    /// present) is matched to the model's classes by name; an unknown class is an error.
+    @Test func classesAreMatchedByName() throws {
+        let dir = try CLITestData.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rows = CLITestData.features(rows: 40, seed: 5).map { x -> (String, String) in
+            let c = x[0] > 0.3 ? "red" : (x[1] > 0 ? "green" : "blue")
+            return (x.map { String($0) }.joined(separator: ","), c)
+        }
+        let header = "x1,x2,x3,x4,class\n"
+        let all = dir.appendingPathComponent("all.csv").path, some = dir.appendingPathComponent("some.csv").path
+        try (header + rows.map { "\($0.0),\($0.1)" }.joined(separator: "\n") + "\n").write(toFile: all, atomically: true, encoding: .utf8)
+        let noRed = rows.filter { $0.1 != "red" }
+        try (header + noRed.map { "\($0.0),\($0.1)" }.joined(separator: "\n") + "\n").write(toFile: some, atomically: true, encoding: .utf8)
+        let model = dir.appendingPathComponent("m.safetensors").path
+        let train = try CLIRunner.run(["train", "--data", all, "--test", some, "--out", model] + Self.fastTraining)
+        #expect(train.status == 0, "\(train.stderr)")
+        let file = try ModelFile.read(from: URL(fileURLWithPath: model))
+        let ej = try Self.json(try CLIRunner.run(["evaluate", "--model", model, "--data", some, "--json"]).stdout)
+        let confusion = try #require(ej["confusion_matrix"] as? [[Int]])
+        let red = try #require(file.labelNames.firstIndex(of: "red"))
+        #expect(confusion.count == 3 && confusion[red].reduce(0, +) == 0, "no true 'red' row in the file")
+        #expect(confusion.flatMap { $0 }.reduce(0, +) == noRed.count)
+        let bad = dir.appendingPathComponent("bad.csv").path
+        try (header + "0.1,0.2,0.3,0.4,purple\n").write(toFile: bad, atomically: true, encoding: .utf8)
+        CLIErrorTests.expectUserError(try CLIRunner.run(["evaluate", "--model", model, "--data", bad]), mentions: ["purple", "bad.csv"])
+    }
+}
+
 /// Exit codes and messages for bad input.
 @Suite(.enabled(if: CLIRunner.executableURL != nil, "logits binary not built"))
 struct CLIErrorTests {
