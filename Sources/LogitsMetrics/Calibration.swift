@@ -91,3 +91,27 @@ public func multiLabelBrierScore(truth: BinaryMatrix, probabilities: ScoreMatrix
     }
     return s / Double(truth.values.count)
 }
+
+extension Calibration {
+    /// The reliability diagram as JSON: `{"lower","upper","count","mean_confidence","accuracy"}` per bin
+    /// (`null` confidence/accuracy for an empty bin).
+    public var reliabilityJSON: MetricValue {
+        .array(bins.map { b in
+            .object([
+                MetricEntry("lower", .number(b.lower)),
+                MetricEntry("upper", .number(b.upper)),
+                MetricEntry("count", .integer(b.count)),
+                MetricEntry("mean_confidence", b.count > 0 ? .number(b.meanConfidence) : .null),
+                MetricEntry("accuracy", b.count > 0 ? .number(b.accuracy) : .null),
+            ])
+        })
+    }
+
+    /// The reliability diagram as a text table (non-empty bins).
+    public var reliabilityTable: String {
+        TextTable.render(["confidence bin", "count", "mean confidence", "accuracy", "gap"], bins.filter { $0.count > 0 }.map { b in
+            [String(format: "(%.3f, %.3f]", b.lower, b.upper), "\(b.count)", TextTable.fmt(b.meanConfidence),
+             TextTable.fmt(b.accuracy), TextTable.fmt(b.accuracy - b.meanConfidence)]
+        })
+    }
+}

@@ -7,7 +7,7 @@ struct DescendingSorter {
     private(set) var keys: [UInt64] = []
     private var keysTmp: [UInt64] = []
     private var idxTmp: [Int32] = []
-    private var histogram = [Int](repeating: 0, count: 2048)
+    private var histogram: [Int] = []
     /// The sorted positions of the last call (first `count` entries are valid).
     private(set) var order: [Int32] = []
 
@@ -92,46 +92,55 @@ struct DescendingSorter {
         }
     }
 
+    /// LSD radix sort of `keys` (carrying `order`): all digit histograms in one read pass, then one
+    /// stable scatter per digit that is not constant. 8-bit digits below 8192 keys, 11-bit above.
     private mutating func radixSort(_ n: Int) {
-        var shift: UInt64 = 0
-        while shift < 64 {
-            let s = shift
-            var skip = false
-            histogram.withUnsafeMutableBufferPointer { h in
-                for d in 0..<2048 { h[d] = 0 }
-                keys.withUnsafeBufferPointer { k in
-                    for i in 0..<n { h[Int((k[i] >> s) & 2047)] += 1 }
-                }
-                if h[Int((keys[0] >> s) & 2047)] == n { skip = true; return }
-                var total = 0
-                for d in 0..<2048 {
-                    let c = h[d]
-                    h[d] = total
-                    total += c
+        let bits: UInt64 = n < 8192 ? 8 : 11
+        let buckets = 1 << Int(bits)
+        let mask = UInt64(buckets - 1)
+        let passes = (64 + Int(bits) - 1) / Int(bits)
+        if histogram.count < passes * buckets { histogram = [Int](repeating: 0, count: passes * buckets) }
+        histogram.withUnsafeMutableBufferPointer { h in
+            for q in 0..<(passes * buckets) { h[q] = 0 }
+            keys.withUnsafeBufferPointer { k in
+                for i in 0..<n {
+                    var key = k[i]
+                    for p in 0..<passes {
+                        h[p * buckets + Int(key & mask)] += 1
+                        key >>= bits
+                    }
                 }
             }
-            if !skip {
-                histogram.withUnsafeMutableBufferPointer { h in
-                    keys.withUnsafeBufferPointer { k in
-                        order.withUnsafeBufferPointer { o in
-                            keysTmp.withUnsafeMutableBufferPointer { kt in
-                                idxTmp.withUnsafeMutableBufferPointer { ot in
-                                    for i in 0..<n {
-                                        let d = Int((k[i] >> s) & 2047)
-                                        let p = h[d]
-                                        h[d] = p + 1
-                                        kt[p] = k[i]
-                                        ot[p] = o[i]
-                                    }
+        }
+        for p in 0..<passes {
+            let shift = UInt64(p) * bits
+            let firstDigit = Int((keys[0] >> shift) & mask)
+            if histogram[p * buckets + firstDigit] == n { continue }
+            histogram.withUnsafeMutableBufferPointer { h in
+                var total = 0
+                for d in 0..<buckets {
+                    let c = h[p * buckets + d]
+                    h[p * buckets + d] = total
+                    total += c
+                }
+                keys.withUnsafeBufferPointer { k in
+                    order.withUnsafeBufferPointer { o in
+                        keysTmp.withUnsafeMutableBufferPointer { kt in
+                            idxTmp.withUnsafeMutableBufferPointer { ot in
+                                for i in 0..<n {
+                                    let d = p * buckets + Int((k[i] >> shift) & mask)
+                                    let dst = h[d]
+                                    h[d] = dst + 1
+                                    kt[dst] = k[i]
+                                    ot[dst] = o[i]
                                 }
                             }
                         }
                     }
                 }
-                swap(&keys, &keysTmp)
-                swap(&order, &idxTmp)
             }
-            shift += 11
+            swap(&keys, &keysTmp)
+            swap(&order, &idxTmp)
         }
     }
 }

@@ -131,6 +131,8 @@ public struct MultiClassReport: Sendable {
             MetricEntry("log_loss_from_logits", .optional(logLossFromLogits)),
             MetricEntry("brier_score", .number(brierScore)),
             MetricEntry("expected_calibration_error", .number(calibration.expectedCalibrationError)),
+            MetricEntry("maximum_calibration_error", .number(calibration.maximumCalibrationError)),
+            MetricEntry("reliability_bins", calibration.reliabilityJSON),
             MetricEntry("sklearn_roc_auc_ovr_macro_all_classes", .number(sklearnRocAUCOvRMacroAllClasses)),
             MetricEntry("sklearn_roc_auc_ovr_weighted_all_classes", .number(sklearnRocAUCOvRWeightedAllClasses)),
             MetricEntry("roc_auc_ovr_per_class", .numbers(rocAUCOvRPerClass.map { $0 ?? .nan })),

@@ -58,6 +58,7 @@ public struct MultiLabelReport: Sendable {
             MetricEntry("n_samples", .integer(samples)),
             MetricEntry("n_labels", .integer(labels)),
             MetricEntry("k", .integer(k)),
+            MetricEntry("decision_rule", .string(rule.summary)),
             MetricEntry("hamming_loss", .number(d.hammingLoss)),
             MetricEntry("accuracy", .number(d.subsetAccuracy)),
             MetricEntry("jaccard_samples", .number(d.jaccardSamples)),
@@ -79,7 +80,8 @@ public struct MultiLabelReport: Sendable {
             MetricEntry("label_ranking_average_precision", .number(r.labelRankingAveragePrecision)),
             MetricEntry("roc_auc_per_label", .array(c.rocAUCPerLabel.map(MetricValue.optional))),
             MetricEntry("roc_auc_macro_skipped_labels", .integers(c.rocAUCSkippedLabels)),
-            MetricEntry("roc_auc_micro", .optional(c.rocAUCMicro)),
+            // scikit-learn returns NaN (not a skipped value) when the flattened problem has a single class.
+            MetricEntry("roc_auc_micro", .number(c.rocAUCMicro ?? .nan)),
             MetricEntry("roc_auc_macro", .optional(c.rocAUCMacro)),
             MetricEntry("roc_auc_weighted", .optional(c.rocAUCWeighted)),
             MetricEntry("sklearn_roc_auc_macro_all_labels", .number(c.sklearnRocAUCMacroAllLabels)),
@@ -99,6 +101,8 @@ public struct MultiLabelReport: Sendable {
             MetricEntry("n_labels_without_negatives", .integer(labelsWithoutNegatives.count)),
             MetricEntry("brier_score", .number(brierScore)),
             MetricEntry("expected_calibration_error", .number(calibration.expectedCalibrationError)),
+            MetricEntry("maximum_calibration_error", .number(calibration.maximumCalibrationError)),
+            MetricEntry("reliability_bins", calibration.reliabilityJSON),
         ]
         if let s = saturation {
             e.append(MetricEntry("saturation_flagged_labels", .integers(s.columns.filter(\.flagged).map(\.index))))

@@ -61,7 +61,7 @@ public struct NumericCSV: Sendable, Equatable {
         var cols = -1, rows = 0, line = 0
         var pos = 0
         let n = bytes.count
-        var field = [CChar](repeating: 0, count: 64)
+        var field = [CChar](repeating: 0, count: 512)
         var blankSeen = 0
         while pos < n {
             line += 1
@@ -95,7 +95,7 @@ public struct NumericCSV: Sendable, Equatable {
                 guard b - a < field.count, bytes[a..<b].allSatisfy(isNumberByte) else {
                     throw CSVError(file: name, row: line, column: count, message: "'\(text().prefix(40))' is not a number")
                 }
-                for q in a..<b { field[q - a] = CChar(bitPattern: bytes[q]) }
+                for q in a..<b { field[q - a] = CChar(truncatingIfNeeded: bytes[q]) }
                 field[b - a] = 0
                 var endPtr: UnsafeMutablePointer<CChar>? = nil
                 let (v, used) = field.withUnsafeMutableBufferPointer { f -> (Double, Int) in

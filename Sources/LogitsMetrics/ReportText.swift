@@ -123,6 +123,7 @@ extension MultiClassReport {
         }
         out += TextTable.section("Per class" + (shown < classes ? " (first \(shown) of \(classes); --json has all)" : ""),
                                  TextTable.render(["class", "support", "precision", "recall", "f1", "OvR AUC"], rows))
+        out += TextTable.section("Reliability (top-label confidence)", calibration.reliabilityTable)
         if classes <= 20 {
             let header = ["true \\ pred"] + (0..<classes).map(String.init)
             out += TextTable.section("Confusion matrix", TextTable.render(header, (0..<classes).map { t in

@@ -51,6 +51,8 @@ struct TrainBench: ParsableCommand {
     @Option(help: "Activation: relu, gelu, tanh, leaky.") var activation: String?
     @Option(help: "Loss for multi-label sets: bce, focal, asl, softmargin.") var loss: String?
     @Option(help: "Learning-rate schedule: constant or cosine.") var schedule: String?
+    @Flag(help: "Refit on all rows for the best epoch count after early stopping.") var refit = false
+    @Flag(help: "No refit after early stopping.") var noRefit = false
 
     func validate() throws {
         if let e = epochs, e < 1 { throw ValidationError("--epochs must be >= 1") }
@@ -130,8 +132,8 @@ struct TrainBench: ParsableCommand {
     // MARK: - Quality
 
     func runQuality(_ p: Preset, _ d: BenchData) throws -> [[String: Double]] {
-        var defaults = TrainingDefaults.for(task: d.task, rows: d.train.rows)
-        if let h = hidden { defaults.hidden = h.split(separator: ",").compactMap { Int($0) } } else if p.name != "yeast" { defaults.hidden = p.hidden }
+        var defaults = TrainingDefaults.recommended(rows: d.train.rows)
+        if let h = hidden { defaults.hidden = h.split(separator: ",").compactMap { Int($0) } }
         if let x = dropout { defaults.dropout = x }
         if let x = lr { defaults.learningRate = x }
         if let x = weightDecay { defaults.weightDecay = x }
@@ -148,20 +150,17 @@ struct TrainBench: ParsableCommand {
             }
         }
         if let s = schedule { defaults.cosine = s == "cosine" }
+        _ = p
         var lossFunction = d.loss
         if let l = loss { lossFunction = try LossKind.parse(l).makeLoss() }
         var rows: [[String: Double]] = []
         for seedText in seeds.split(separator: ",") {
             guard let seed = UInt64(seedText) else { throw ValidationError("bad seed '\(seedText)'") }
-            let spec = MLPSpec(inputs: d.train.cols, hidden: defaults.hidden, outputs: d.outputs,
-                               activation: defaults.activation, dropout: defaults.dropout)
-            let model = try MLP(spec: spec, seed: seed)
-            let cfg = TrainerConfig(
-                epochs: defaults.epochs, batchSize: defaults.batchSize, learningRate: defaults.learningRate,
-                optimizer: .adamW(weightDecay: defaults.weightDecay),
-                schedule: defaults.cosine ? .cosine(minimum: 0) : .constant, loss: lossFunction, seed: seed,
-                validation: defaults.validationFraction > 0 ? .fraction(defaults.validationFraction) : .none,
-                patience: defaults.validationFraction > 0 ? defaults.patience : nil, reportBatches: false)
+            if refit { defaults.refit = true }
+            if noRefit { defaults.refit = false }
+            let model = try MLP(spec: defaults.spec(inputs: d.train.cols, outputs: d.outputs), seed: seed)
+            var cfg = defaults.trainerConfig(loss: lossFunction, seed: seed)
+            cfg.reportBatches = false
             let start = DispatchTime.now().uptimeNanoseconds
             let result = try Trainer(config: cfg).fit(model, features: d.train, targets: d.trainTargets)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -210,27 +209,6 @@ struct TrainBench: ParsableCommand {
             }
             return out
         }
-    }
-}
-
-/// Default training settings by task and data size: what `logits train` uses unless told otherwise
-/// (see docs/training.md for how they were chosen).
-struct TrainingDefaults {
-    var hidden: [Int] = [256]
-    var activation: Activation = .relu
-    var dropout: Float = 0.2
-    var learningRate: Float = 1e-3
-    var weightDecay: Float = 0.01
-    var batchSize = 64
-    var epochs = 100
-    var validationFraction = 0.15
-    var patience = 8
-    var cosine = false
-
-    static func `for`(task: ClassificationTask, rows: Int) -> TrainingDefaults {
-        var d = TrainingDefaults()
-        if rows > 20_000 { d.batchSize = 128; d.epochs = 30; d.patience = 4 }
-        return d
     }
 }
 

@@ -35,6 +35,12 @@ struct Metrics: ParsableCommand {
     @Option(help: "Multi-label decision threshold: predict a label when score > threshold (default 0 for logits, 0.5 for probabilities).")
     var threshold: Double?
 
+    @Option(name: .customLong("top-k-decisions"), help: "Multi-label: predict the N top-scored labels of each sample instead of thresholding.")
+    var topKDecisions: Int?
+
+    @Flag(name: .customLong("at-least-one"), help: "Multi-label: also predict the top-scored label of any sample left with none.")
+    var atLeastOne = false
+
     @Option(help: "k of precision@k / nDCG@k (multi-label, default 3) or of top-k accuracy (multi-class, default 2).")
     var k: Int?
 
@@ -44,6 +50,8 @@ struct Metrics: ParsableCommand {
     func validate() throws {
         if let k, k < 1 { throw ValidationError("--k must be at least 1, got \(k)") }
         if let threshold, !threshold.isFinite { throw ValidationError("--threshold must be finite") }
+        if let topKDecisions, topKDecisions < 0 { throw ValidationError("--top-k-decisions must be at least 0") }
+        if topKDecisions != nil && threshold != nil { throw ValidationError("use either --threshold or --top-k-decisions") }
     }
 
     func run() throws {
@@ -71,8 +79,9 @@ struct Metrics: ParsableCommand {
                                message: "\(scoresCSV.cols) columns, but \(truth) has \(truthCSV.cols) (one per label in both)")
             }
             let y = try truthCSV.binaryMatrix()
-            let t = threshold ?? (probabilities ? 0.5 : 0)
-            let report = try MultiLabelReport(truth: y, scores: matrix, rule: .global(t), k: k ?? 3,
+            var rule = topKDecisions.map(DecisionRule.topK) ?? .global(threshold ?? (probabilities ? 0.5 : 0))
+            if atLeastOne { rule = .atLeastOne(rule) }
+            let report = try MultiLabelReport(truth: y, scores: matrix, rule: rule, k: k ?? 3,
                                               scoresAreProbabilities: probabilities)
             print(json ? report.json.prettyJSON : report.text())
         }

@@ -46,6 +46,7 @@ struct MetricsCommandTests {
         let truth: [[Double]] = [[1, 0, 1], [0, 0, 0], [0, 1, 1], [1, 1, 0], [0, 0, 1], [1, 0, 0]]
         let scores: [[Double]] = [[2.5, -1, 0.3], [-0.2, 0.1, -3], [0, 1.7, 1.7], [0.9, -0.4, 0.2], [-1, -1, 2], [3, 0.5, -0.5]]
         let dir = try Self.folder(["t.csv": Self.csv(truth), "s.csv": Self.csv(scores)])
+        defer { try? FileManager.default.removeItem(at: dir) }
         let r = try CLIRunner.run(["metrics", "--truth", dir.appendingPathComponent("t.csv").path,
                                    "--scores", dir.appendingPathComponent("s.csv").path, "--k", "2", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -62,6 +63,7 @@ struct MetricsCommandTests {
         let truth: [[Double]] = [[0], [2], [1], [2], [0], [1], [2]]
         let scores: [[Double]] = [[2, 0.5, -1], [0.1, 0.2, 0.3], [1, 1, 1], [-2, 0, 4], [0.3, 0.2, 0.1], [0, 3, 1], [1, 2, 0]]
         let dir = try Self.folder(["t.csv": Self.csv(truth), "s.csv": Self.csv(scores)])
+        defer { try? FileManager.default.removeItem(at: dir) }
         let r = try CLIRunner.run(["metrics", "--truth", dir.appendingPathComponent("t.csv").path,
                                    "--scores", dir.appendingPathComponent("s.csv").path, "--json"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -86,6 +88,7 @@ struct MetricsCommandTests {
             "range.csv": "0\n7\n",
             "good.csv": "0.5,1.5\n0.2,0.1\n",
         ])
+        defer { try? FileManager.default.removeItem(at: dir) }
         func run(_ t: String, _ s: String) throws -> CLIRunner.Result {
             try CLIRunner.run(["metrics", "--truth", dir.appendingPathComponent(t).path, "--scores", dir.appendingPathComponent(s).path])
         }

@@ -29,7 +29,7 @@ func randomMultiLabel(rows: Int, cols: Int, seed: UInt64) throws -> (BinaryMatri
     @Test func sorterMatchesStableDescendingSort() {
         var g = SplitMix(state: 7)
         var sorter = DescendingSorter()
-        for n in [0, 1, 5, 47, 48, 49, 300, 5000] {
+        for n in [0, 1, 5, 47, 48, 49, 300, 5000, 9000] {
             let v = (0..<n).map { _ in (Double(Int.random(in: -20...20, using: &g)) / 4) * (Bool.random(using: &g) ? 1 : -1) }
                 + (n > 3 ? [0.0, -0.0, .infinity, -.infinity] : [])
             let want = v.indices.sorted { v[$0] > v[$1] || (v[$0] == v[$1] && $0 < $1) }

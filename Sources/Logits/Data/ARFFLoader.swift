@@ -17,7 +17,7 @@ import Foundation
 /// the final `Float` buffers, so peak memory is the file plus the final matrices.
 enum ARFFLoader {
     static func load(path: String, options: LoadOptions) throws -> Dataset {
-        try parse(try FileBytes.read(path), path: path, options: options)
+        try parse(try FileBytes.readText(path, limit: options.maxTextBytes), path: path, options: options)
     }
 
     /// Parses ARFF bytes; `path` names the file in errors and locates a Mulan XML file.
@@ -34,10 +34,7 @@ enum ARFFLoader {
             if labelIndices.count == 1, case .nominal(let values) = attributes[labelIndices[0]].kind {
                 multiClass = values != ["0", "1"] || options.task.map { if case .multiClass = $0 { return true } else { return false } } == true
             }
-            if !multiClass, case .multiClass? = options.task {
-                throw DataFileError(file: file, message: "task multiClass needs exactly one nominal label attribute, found \(labelIndices.count) label attribute(s)")
-            }
-            if case .binary? = options.task, labelIndices.count != 1 || multiClass {
+            if case .binary? = options.task, labelIndices.count != 1 {
                 throw DataFileError(file: file, message: "task binary needs exactly one 0/1 label attribute, found \(labelIndices.count)")
             }
             if !multiClass {
@@ -116,7 +113,7 @@ enum ARFFLoader {
     /// Attribute indices (header order) of the targets.
     private static func selectLabels(header: ARFFHeader, path: String, options: LoadOptions) throws -> [Int] {
         let attributes = header.attributes
-        let byName = Dictionary(uniqueKeysWithValues: attributes.enumerated().map { ($1.name, $0) })
+        let byName = Dictionary(attributes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         func indices(ofNames names: [String], source: String) throws -> [Int] {
             var result: [Int] = []
             for name in names {

@@ -22,7 +22,7 @@ enum CSVLoader {
     }
 
     static func load(path: String, options: LoadOptions) throws -> Dataset {
-        try parse(try FileBytes.read(path), path: path, options: options)
+        try parse(try FileBytes.readText(path, limit: options.maxTextBytes), path: path, options: options)
     }
 
     /// Parses CSV bytes; `path` names the file in errors.
@@ -186,10 +186,7 @@ enum CSVLoader {
             guard !cs.isEmpty else {
                 throw DataFileError(file: path, line: 1, message: "the label specification selects no column; expected at least one")
             }
-            if case .multiClass? = options.task {
-                guard cs.count == 1 else {
-                    throw DataFileError(file: path, message: "task multiClass needs one class column, found \(cs.count) label columns")
-                }
+            if case .multiClass? = options.task, cs.count == 1 {
                 target = .classColumn(cs[0])
             } else if case .binary? = options.task, cs.count != 1 {
                 throw DataFileError(file: path, message: "task binary needs one 0/1 label column, found \(cs.count)")

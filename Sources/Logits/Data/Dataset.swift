@@ -9,10 +9,15 @@
 ///
 /// Every loader returns a fully validated `Dataset` or throws `DataFileError`.
 public struct Dataset: Sendable, Equatable {
+    /// `N x D` features, row `i` = sample `i`.
     public var features: Matrix
+    /// `N` class indices, or an `N x L` 0/1 label matrix.
     public var targets: Targets
+    /// `D` feature names (attribute / column names, `r{row}c{col}` for images).
     public var featureNames: [String]
+    /// `C` class names or `L` label names, in class-index / target-column order.
     public var labelNames: [String]
+    /// The task the targets imply (or the one forced by `LoadOptions.task`).
     public var task: ClassificationTask
 
     /// Number of samples `N`.
@@ -81,27 +86,34 @@ public struct Dataset: Sendable, Equatable {
     public func subset(rows indices: [Int]) -> Dataset {
         let d = features.cols
         var x = [Float](repeating: 0, count: indices.count * d)
-        features.withUnsafeBufferPointer { src in
-            x.withUnsafeMutableBufferPointer { dst in
-                for (k, r) in indices.enumerated() {
-                    precondition(r >= 0 && r < features.rows, "subset row \(r) outside 0..<\(features.rows)")  // trap-ok: programmer error, indices come from code
-                    for c in 0..<d { dst[k * d + c] = src[r * d + c] }
-                }
-            }
+        for r in indices {
+            precondition(r >= 0 && r < features.rows, "subset row \(r) outside 0..<\(features.rows)")  // trap-ok: programmer error, indices come from code
         }
+        Self.copyRows(indices, from: features.storage, into: &x, width: d)
         let newTargets: Targets
         switch targets {
         case .classIndices(let y): newTargets = .classIndices(indices.map { y[$0] })
         case .matrix(let m):
             let l = m.cols
             var t = [Float](repeating: 0, count: indices.count * l)
-            for (k, r) in indices.enumerated() {
-                for c in 0..<l { t[k * l + c] = m.storage[r * l + c] }
-            }
+            Self.copyRows(indices, from: m.storage, into: &t, width: l)
             newTargets = .matrix(Self.matrix(rows: indices.count, cols: l, t))
         }
         return Dataset(unchecked: Self.matrix(rows: indices.count, cols: d, x), targets: newTargets,
                        featureNames: featureNames, labelNames: labelNames, task: task)
+    }
+
+    /// `destination[k] row = source[indices[k]] row`, rows of `width` elements (indices checked by the caller).
+    private static func copyRows(_ indices: [Int], from source: [Float], into destination: inout [Float], width: Int) {
+        guard width > 0 else { return }
+        source.withUnsafeBufferPointer { src in
+            destination.withUnsafeMutableBufferPointer { dst in
+                for (k, r) in indices.enumerated() {
+                    _ = UnsafeMutableBufferPointer(rebasing: dst[(k * width)..<((k + 1) * width)])
+                        .update(fromContentsOf: UnsafeBufferPointer(rebasing: src[(r * width)..<((r + 1) * width)]))
+                }
+            }
+        }
     }
 
     /// Builds a matrix whose storage size is correct by construction.

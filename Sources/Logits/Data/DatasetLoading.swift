@@ -12,12 +12,63 @@ extension Dataset {
             }
             chosen = detected
         }
+        let loaded: Dataset
         switch chosen {
-        case .arff: return try ARFFLoader.load(path: path, options: options)
-        case .libsvm: return try LIBSVMLoader.load(path: path, options: options)
-        case .csv: return try CSVLoader.load(path: path, options: options)
-        case .idx: return try IDXLoader.load(imagesPath: path, options: options)
+        case .arff: loaded = try ARFFLoader.load(path: path, options: options)
+        case .libsvm: loaded = try LIBSVMLoader.load(path: path, options: options)
+        case .csv: loaded = try CSVLoader.load(path: path, options: options)
+        case .idx: loaded = try IDXLoader.load(imagesPath: path, options: options)
         case .auto: throw DataFileError(file: path, message: "unreachable format")
+        }
+        return try loaded.converted(to: options.task, file: path)
+    }
+
+    /// Applies a requested task kind (its counts are ignored) to a loaded data set:
+    /// - `.multiLabel` from class indices: one-hot `N x C` matrix, label names = class names;
+    /// - `.multiClass` from a label matrix: each row must have exactly one positive label,
+    ///   which becomes its class (class names = label names);
+    /// - `.binary` from a one-column label matrix, or from two classes (class 1 = positive).
+    /// - Throws: `DataFileError` when the targets cannot take the requested form.
+    func converted(to requested: ClassificationTask?, file: String) throws -> Dataset {
+        guard let requested else { return self }
+        switch (requested, targets) {
+        case (.multiLabel, .matrix):
+            if case .binary = task {
+                return Dataset(unchecked: features, targets: targets, featureNames: featureNames,
+                               labelNames: labelNames, task: .multiLabel(labels: labelNames.count))
+            }
+            return self
+        case (.multiClass, .classIndices):
+            return self
+        case (.multiLabel, .classIndices(let y)):
+            let c = labelNames.count
+            var m = [Float](repeating: 0, count: y.count * c)
+            for (r, k) in y.enumerated() { m[r * c + k] = 1 }
+            return Dataset(unchecked: features, targets: .matrix(Dataset.matrix(rows: y.count, cols: c, m)),
+                           featureNames: featureNames, labelNames: labelNames, task: .multiLabel(labels: c))
+        case (.multiClass, .matrix(let m)):
+            var y = [Int](repeating: 0, count: m.rows)
+            for r in 0..<m.rows {
+                let positives = (0..<m.cols).filter { m.storage[r * m.cols + $0] != 0 }
+                guard positives.count == 1 else {
+                    throw DataFileError(file: file, message: "data row \(r + 1) has \(positives.count) positive labels; expected exactly one for a multi-class task")
+                }
+                y[r] = positives[0]
+            }
+            return Dataset(unchecked: features, targets: .classIndices(y), featureNames: featureNames,
+                           labelNames: labelNames, task: .multiClass(classes: labelNames.count))
+        case (.binary, .matrix(let m)):
+            guard m.cols == 1 else {
+                throw DataFileError(file: file, message: "\(m.cols) label columns; expected exactly one for a binary task")
+            }
+            return Dataset(unchecked: features, targets: targets, featureNames: featureNames, labelNames: labelNames, task: .binary)
+        case (.binary, .classIndices(let y)):
+            guard labelNames.count == 2 else {
+                throw DataFileError(file: file, message: "\(labelNames.count) classes; expected exactly two for a binary task")
+            }
+            let m = Dataset.matrix(rows: y.count, cols: 1, y.map { Float($0) })
+            return Dataset(unchecked: features, targets: .matrix(m), featureNames: featureNames,
+                           labelNames: [labelNames[1]], task: .binary)
         }
     }
 
@@ -36,5 +87,14 @@ enum FileBytes {
         } catch {
             throw DataFileError(file: path, message: "cannot read file: \(error.localizedDescription)")
         }
+    }
+
+    /// The file's bytes, gunzipped when they start with the gzip magic (`.arff.gz`, `.csv.gz`, ...).
+    static func readText(_ path: String, limit: Int) throws -> Data {
+        let raw = try read(path)
+        let inflated: [UInt8]? = try raw.withUnsafeBytes { bytes in
+            Gzip.isGzip(bytes) ? try Gzip.decompress(bytes, file: path, limit: limit) : nil
+        }
+        return inflated.map { Data($0) } ?? raw
     }
 }

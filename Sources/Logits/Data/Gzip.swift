@@ -8,25 +8,40 @@ enum Gzip {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 
-    /// Inflates a whole gzip file (several concatenated members allowed).
+    /// Inflates a whole gzip file (several concatenated members allowed) into one array.
     /// - Parameter limit: largest decompressed size accepted, in bytes.
     /// - Throws: `DataFileError` for corrupt or truncated data, or output past `limit`.
     static func decompress(_ input: UnsafeRawBufferPointer, file: String, limit: Int) throws -> [UInt8] {
+        var output = [UInt8]()
+        if input.count >= 4 {
+            // ISIZE (last 4 bytes, little-endian) = uncompressed size mod 2^32: a capacity hint only.
+            let n = input.count
+            let isize = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
+            output.reserveCapacity(min(isize, limit, input.count * 1100))
+        }
+        try inflate(input, file: file, limit: limit) { output.append(contentsOf: $0) }
+        return output
+    }
+
+    /// Inflates `input` chunk by chunk, handing each decompressed chunk (at most 256 KiB, in a
+    /// reused buffer) to `consume`; peak extra memory is that one buffer.
+    /// - Throws: `DataFileError` for corrupt or truncated data, or output past `limit`;
+    ///   whatever `consume` throws.
+    static func inflate(_ input: UnsafeRawBufferPointer, file: String, limit: Int,
+                        consume: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard input.count >= 18 else {
             throw DataFileError(file: file, message: "gzip data is truncated: \(input.count) bytes; a gzip member needs at least 18")
         }
-        // ISIZE (last 4 bytes, little-endian) = uncompressed size mod 2^32: a capacity hint only.
-        let n = input.count
-        let isize = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
-        // Start at the announced size (+1 so a correct size never needs a second grow step).
-        var output = [UInt8](repeating: 0, count: min(max(isize + 1, 1 << 16), limit + 1, input.count * 1100))
         var stream = z_stream()
         let initStatus = inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard initStatus == Z_OK else {
             throw DataFileError(file: file, message: "zlib could not start inflating (status \(initStatus))")
         }
         defer { inflateEnd(&stream) }
-        let chunk = 1 << 20
+        let chunk = 1 << 18
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
+        defer { buffer.deallocate() }
+        let out = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)  // trap-ok: a fresh allocation of 256 KiB has a base address
         var produced = 0
         var consumed = 0
         let base = input.baseAddress!.assumingMemoryBound(to: UInt8.self)  // trap-ok: count >= 18 checked above, so the buffer has a base address
@@ -34,32 +49,25 @@ enum Gzip {
             stream.next_in = UnsafeMutablePointer(mutating: base + consumed)
             stream.avail_in = UInt32(min(input.count - consumed, Int(UInt32.max)))
             let availableBefore = Int(stream.avail_in)
-            if output.count == produced {
-                guard produced <= limit else {
-                    throw DataFileError(file: file, message: "decompressed data exceeds the limit of \(limit) bytes")
-                }
-                output.append(contentsOf: [UInt8](repeating: 0, count: max(chunk, output.count / 2)))
-            }
-            let room = output.count - produced
-            let status: Int32 = output.withUnsafeMutableBufferPointer { out in
-                stream.next_out = out.baseAddress! + produced  // trap-ok: output holds at least one free byte here (grown when full)
-                stream.avail_out = UInt32(room)
-                return inflate(&stream, Z_NO_FLUSH)
-            }
-            produced += room - Int(stream.avail_out)
+            stream.next_out = out
+            stream.avail_out = UInt32(chunk)
+            let status = CZlib.inflate(&stream, Z_NO_FLUSH)
+            let got = chunk - Int(stream.avail_out)
+            consumed += availableBefore - Int(stream.avail_in)
+            produced += got
             guard produced <= limit else {
                 throw DataFileError(file: file, message: "decompressed data exceeds the limit of \(limit) bytes")
             }
-            consumed += availableBefore - Int(stream.avail_in)
+            if got > 0 { try consume(UnsafeRawBufferPointer(start: out, count: got)) }
+            if status == Z_BUF_ERROR && got == 0 && availableBefore == Int(stream.avail_in) && consumed < input.count {
+                throw DataFileError(file: file, message: "corrupt gzip data after \(consumed) compressed bytes: no progress")
+            }
             switch status {
             case Z_STREAM_END:
                 // Another gzip member may follow (skip trailing zero padding).
                 var rest = consumed
                 while rest < input.count && input[rest] == 0 { rest += 1 }
-                if rest >= input.count - 1 {
-                    output.removeLast(output.count - produced)
-                    return output
-                }
+                if rest >= input.count - 1 { return }
                 guard input[rest] == 0x1F && input[rest + 1] == 0x8B else {
                     throw DataFileError(file: file, message: "\(input.count - rest) unexpected bytes after the end of the gzip stream")
                 }

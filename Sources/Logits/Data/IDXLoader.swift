@@ -12,6 +12,11 @@ import Foundation
 /// `0..<C`, class names `"0"..."9"` (`C = 10`) or `LoadOptions.classNames` (e.g.
 /// Fashion-MNIST's; `C` = their count), and feature names `"r{row}c{col}"`.
 public enum IDXLoader {
+    /// Fashion-MNIST's class names, for `LoadOptions(classNames:)`.
+    public static let fashionMNISTClassNames = [
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    ]
+
     /// The labels file that belongs to an images file, by the standard naming
     /// (`train-images-idx3-ubyte.gz` -> `train-labels-idx1-ubyte.gz`, `t10k-...` likewise).
     public static func labelsPath(forImages path: String) -> String? {
@@ -48,35 +53,78 @@ public enum IDXLoader {
             throw DataFileError(file: labels, message: "label \(classIndices[bad]) of item \(bad) is out of range; expected 0...\(names.count - 1) (\(names.count) class names\(options.classNames == nil ? "; pass LoadOptions.classNames for more classes" : ""))")
         }
 
-        return try withDecodedBytes(images, limit: options.maxDenseElements + 16) { b -> Dataset in
-            let dims = try header(b, file: images, magic: 2051, dimensions: 3)
+        let raw = try FileBytes.read(images)
+        return try raw.withUnsafeBytes { rawBytes -> Dataset in
+            // The 16 header bytes first (a tiny partial inflate), then the pixels streamed
+            // straight from the inflater into the final Float buffer.
+            let head = try prefix(rawBytes, file: images, count: 16)
+            let dims = try head.withUnsafeBytes { try header($0, file: images, magic: 2051, dimensions: 3) }
             let (count, rows, cols) = (dims[0], dims[1], dims[2])
-            let pixels = rows * cols
+            let (pixels, pixelOverflow) = rows.multipliedReportingOverflow(by: cols)
             let (total, overflow) = count.multipliedReportingOverflow(by: pixels)
-            guard !overflow, total <= options.maxDenseElements else {
+            guard count > 0, pixels > 0 else {
+                throw DataFileError(file: images, message: "the header announces \(count) images of \(rows)x\(cols); expected at least one non-empty image")
+            }
+            guard !pixelOverflow, !overflow, total <= options.maxDenseElements else {
                 throw DataFileError(file: images, message: "\(count) images of \(rows)x\(cols) exceed the dense size limit of \(options.maxDenseElements) elements")
-            }
-            guard b.count - 16 == total else {
-                throw DataFileError(file: images, message: b.count - 16 < total
-                    ? "truncated: the header announces \(count) images of \(rows)x\(cols) = \(total) bytes but only \(b.count - 16) follow"
-                    : "\(b.count - 16 - total) unexpected bytes after the \(total) pixel bytes")
-            }
-            guard count == classIndices.count else {
-                throw DataFileError(file: labels, message: "\(classIndices.count) labels for \(count) images in \((images as NSString).lastPathComponent); expected the same count")
             }
             var table = [Float](repeating: 0, count: 256)
             for v in 0..<256 { table[v] = Float(v) / 255 }
-            // Written once, straight from the pixel bytes (no zero fill first).
-            let x = table.withUnsafeBufferPointer { t in
-                [Float](unsafeUninitializedCapacity: total) { out, initialized in
-                    for i in 0..<total { out[i] = t[Int(b[16 + i])] }
+            var position = 0
+            var written = 0
+            var extra = 0
+            let x = try table.withUnsafeBufferPointer { t in
+                try [Float](unsafeUninitializedCapacity: total) { out, initialized in
+                    initialized = 0
+                    try forEachChunk(rawBytes, file: images, limit: total + 16 + (1 << 20)) { chunk in
+                        let skip = position < 16 ? min(16 - position, chunk.count) : 0
+                        position += chunk.count
+                        let available = chunk.count - skip
+                        let take = min(available, total - written)
+                        for i in 0..<take { out[written + i] = t[Int(chunk[skip + i])] }
+                        written += take
+                        extra += available - take
+                    }
+                    guard written == total, extra == 0 else {
+                        throw DataFileError(file: images, message: written < total
+                            ? "truncated: the header announces \(count) images of \(rows)x\(cols) = \(total) bytes but only \(written) follow"
+                            : "\(extra) unexpected bytes after the \(total) pixel bytes")
+                    }
                     initialized = total
                 }
+            }
+            guard count == classIndices.count else {
+                throw DataFileError(file: labels, message: "\(classIndices.count) labels for \(count) images in \((images as NSString).lastPathComponent); expected the same count")
             }
             let featureNames = (0..<rows).flatMap { r in (0..<cols).map { c in "r\(r)c\(c)" } }
             return Dataset(unchecked: Dataset.matrix(rows: count, cols: pixels, x), targets: .classIndices(classIndices),
                            featureNames: featureNames, labelNames: names, task: .multiClass(classes: names.count))
         }
+    }
+
+    /// Calls `consume` with the decoded bytes of `raw` in order: inflated chunks for gzip data,
+    /// else the bytes themselves in one piece.
+    static func forEachChunk(_ raw: UnsafeRawBufferPointer, file: String, limit: Int,
+                             _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        if Gzip.isGzip(raw) {
+            try Gzip.inflate(raw, file: file, limit: limit, consume: consume)
+        } else {
+            try consume(raw)
+        }
+    }
+
+    private struct EnoughBytes: Error {}
+
+    /// The first `count` decoded bytes (fewer if the data is shorter).
+    static func prefix(_ raw: UnsafeRawBufferPointer, file: String, count: Int) throws -> [UInt8] {
+        var head: [UInt8] = []
+        do {
+            try forEachChunk(raw, file: file, limit: Int.max) { chunk in
+                head.append(contentsOf: chunk.prefix(count - head.count))
+                if head.count >= count { throw EnoughBytes() }
+            }
+        } catch is EnoughBytes {}
+        return head
     }
 
     /// The labels of an IDX labels file (magic 2049), as integers 0...255.

@@ -21,7 +21,7 @@ import Foundation
 /// matrices are filled; the sparse copy is released before returning.
 enum LIBSVMLoader {
     static func load(path: String, options: LoadOptions) throws -> Dataset {
-        let data = try FileBytes.read(path)
+        let data = try FileBytes.readText(path, limit: options.maxTextBytes)
         return try data.withUnsafeBytes { try parse($0, file: path, options: options) }
     }
 
@@ -169,6 +169,10 @@ enum LIBSVMLoader {
                 }
             } else {
                 let c = options.labelCount ?? options.classNames?.count ?? header?.labels ?? (maxLabel + 1)
+                let (cells, overflow) = n.multipliedReportingOverflow(by: c)
+                guard c > 0, !overflow, cells <= options.maxDenseElements else {
+                    throw DataFileError(file: file, message: "\(c) classes for \(n) rows; expected between 1 class and the dense size limit of \(options.maxDenseElements) elements for N x C")
+                }
                 if let r = classes.firstIndex(where: { $0 >= c }) {
                     throw DataFileError(file: file, line: rowLines[r], message: "class index \(classes[r]) is out of range; expected 0...\(c - 1)")
                 }

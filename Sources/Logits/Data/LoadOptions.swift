@@ -39,6 +39,12 @@ public struct LoadOptions: Sendable, Equatable {
     /// LIBSVM: the index of the first feature (1 as in LIBSVM/SVMlight, 0 as in some XC files).
     public var featureIndexBase: Int
 
+    /// Largest decompressed size accepted for a gzipped text file: 64 bytes per allowed element.
+    var maxTextBytes: Int {
+        let (bytes, overflow) = maxDenseElements.multipliedReportingOverflow(by: 64)
+        return overflow ? Int.max : bytes
+    }
+
     public init(labels: LabelSpec = .automatic, allowNonFinite: Bool = false,
                 maxDenseElements: Int = 1_500_000_000, task: ClassificationTask? = nil,
                 classNames: [String]? = nil, featureCount: Int? = nil, labelCount: Int? = nil,

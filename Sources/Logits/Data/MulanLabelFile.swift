@@ -56,9 +56,10 @@ enum MulanLabelFile {
     }
 
     /// The Mulan XML file that belongs to an ARFF file: `DIR/NAME.xml` for `NAME.arff`,
-    /// `NAME-train.arff`, `NAME-test.arff` (also `_train`/`_test`/`_training`), if it exists.
+    /// `NAME-train.arff`, `NAME-test.arff` (also `_train`/`_test`/`_training`, and `.arff.gz`), if it exists.
     static func companion(ofARFF path: String) -> String? {
-        let url = URL(fileURLWithPath: path)
+        var url = URL(fileURLWithPath: path)
+        if url.pathExtension.lowercased() == "gz" { url = url.deletingPathExtension() }
         let dir = url.deletingLastPathComponent()
         var stem = url.deletingPathExtension().lastPathComponent
         var candidates = [stem]

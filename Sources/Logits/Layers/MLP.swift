@@ -29,6 +29,8 @@ public final class MLP {
     public let modules: [Module]
     /// Every trainable parameter in state-dict order (`0.weight`, `0.bias`, ...).
     public let parameters: [Parameter]
+    /// Output features of each stage (cached so that shaping a workspace allocates nothing).
+    let stageWidths: [Int]
     /// The workspace of the training passes (`forwardTraining` / `backward`).
     public var workspace = ModelWorkspace()
 
@@ -77,6 +79,7 @@ public final class MLP {
         modules.append(Module(index: index, description: "Linear(in_features=\(width), out_features=\(spec.outputs))",
                               outputs: spec.outputs, parameterCount: width * spec.outputs + spec.outputs))
         self.stages = stages
+        self.stageWidths = stages.map(\.outputCount)
         self.modules = modules
         self.parameters = stages.flatMap(\.parameters)
     }

@@ -18,7 +18,7 @@ public struct ModelWorkspace {
     public var logits: Matrix { outputs.last ?? Matrix(rows: 0, cols: 0) }
 
     mutating func prepare(for model: MLP, batch: Int, withGradients: Bool) {
-        let widths = model.stages.map(\.outputCount)
+        let widths = model.stageWidths
         if outputs.count != widths.count {
             outputs = widths.map { _ in Matrix(rows: 0, cols: 0) }
         }

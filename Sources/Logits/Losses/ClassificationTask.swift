@@ -1,3 +1,5 @@
+import Foundation
+
 /// The kind of classification a model solves; it fixes the output activation, the default loss and
 /// the decision rule.
 ///
@@ -94,16 +96,16 @@ public enum ClassificationTask: Sendable, Equatable, Hashable {
             guard thresholds.count == logits.cols else {
                 throw LogitsError.shapeMismatch("\(thresholds.count) thresholds for \(logits.cols) labels")
             }
-            var cut = [Float](repeating: 0, count: thresholds.count)
+            var cut = [Double](repeating: 0, count: thresholds.count)
             for (j, t) in thresholds.enumerated() {
                 guard t > 0 && t < 1 else {
                     throw LogitsError.invalidValue("threshold[\(j)] = \(t), expected a probability in (0, 1)")
                 }
-                cut[j] = Float(Double.logit(Double(t)))
+                cut[j] = log(Double(t)) - log1p(-Double(t))  // logit(t), compared in Double
             }
             var out = Matrix(rows: logits.rows, cols: logits.cols)
             for i in 0..<logits.rows {
-                for j in 0..<logits.cols where logits[i, j] > cut[j] { out[i, j] = 1 }
+                for j in 0..<logits.cols where Double(logits[i, j]) > cut[j] { out[i, j] = 1 }
             }
             return .matrix(out)
         }
@@ -124,9 +126,3 @@ public enum DecisionRule: Sendable, Equatable, Hashable {
     case threshold(Float)
 }
 
-extension Double {
-    /// `log(p / (1 - p))`.
-    static func logit(_ p: Double) -> Double { Foundation.log(p) - Foundation.log1p(-p) }
-}
-
-import Foundation

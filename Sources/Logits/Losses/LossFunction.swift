@@ -47,10 +47,12 @@ extension LossFunction {
     }
 
     /// Allocating convenience: unreduced values, reduced loss and gradient in one call.
-    public func compute(input: Matrix, targets: Targets) throws -> LossOutput {
+    /// - Parameter reduction: overrides the configured reduction for this call.
+    public func compute(input: Matrix, targets: Targets, reduction: Reduction? = nil) throws -> LossOutput {
         var values: [Float]? = []
         var gradient = Matrix(rows: input.rows, cols: input.cols)
-        let loss = try evaluate(input: input, targets: targets, reduction: reduction, values: &values, gradient: &gradient)
+        let loss = try evaluate(
+            input: input, targets: targets, reduction: reduction ?? self.reduction, values: &values, gradient: &gradient)
         let v = values ?? []
         let valuesMatrix = try Matrix(
             rows: input.rows, cols: valuesArePerSample ? 1 : input.cols, storage: v)

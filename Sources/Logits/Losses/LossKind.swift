@@ -1,3 +1,5 @@
+import Foundation
+
 /// Loss names for the command line (`--loss ce|bce|focal|asl|softmargin`), and the factory that
 /// builds the configured loss. All of them take logits; the probability-space losses
 /// (`NegativeLogLikelihood`, `BinaryCrossEntropy`) are library-only because a network trained
@@ -13,6 +15,17 @@ public enum LossKind: String, Sendable, CaseIterable, Hashable {
     case asl
     /// `MultiLabelSoftMargin`: BCE averaged per sample.
     case softmargin
+
+    /// One line for `--help` texts.
+    public var summary: String {
+        switch self {
+        case .ce: return "softmax cross-entropy (exclusive classes; class weights, label smoothing)"
+        case .bce: return "sigmoid binary cross-entropy per label (multi-label/binary; class weights, pos-weight)"
+        case .focal: return "sigmoid focal loss (torchvision; alpha, gamma)"
+        case .asl: return "asymmetric loss (Ridnik et al. 2021; gamma+, gamma-, clip)"
+        case .softmargin: return "multi-label soft margin (BCE averaged per sample; class weights)"
+        }
+    }
 
     /// Whether the loss is for mutually exclusive classes (softmax) rather than independent labels (sigmoid).
     public var isMultiClass: Bool { self == .ce }
@@ -156,5 +169,3 @@ public struct LossOptions: Sendable, Equatable {
         self.aslClip = aslClip
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 // Input checks shared by the losses. Each throws a `LogitsError` that says what was found and
 // what was expected; none of them traps.
 
@@ -107,5 +109,3 @@ struct SigmoidParts {
         if x.isNaN { softplusPos = x; softplusNeg = x }
     }
 }
-
-import Foundation

@@ -83,16 +83,16 @@ struct SigmoidBCEKernel {
             // The last partial block: padded lanes have weight 0, so they add exactly 0.
             if j < cols {
                 let n = cols - j
-                let xv = loadPartial(xr + j, n)
-                let yv = loadPartial(yr + j, n)
+                let xv = simdLoadPartial(xr + j, n)
+                let yv = simdLoadPartial(yr + j, n)
                 var w = rowW.replacing(with: 0, where: SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .>= Int32(n))
-                if let lw = labelWeight { w = w * loadPartial(lw + j, n) }
-                if let ew = er { w = w * loadPartial(ew + j, n) }
-                let pw = posWeight.map { loadPartial($0 + j, n) } ?? one
+                if let lw = labelWeight { w = w * simdLoadPartial(lw + j, n) }
+                if let ew = er { w = w * simdLoadPartial(ew + j, n) }
+                let pw = posWeight.map { simdLoadPartial($0 + j, n) } ?? one
                 bad = bad .| .!((yv .>= 0) .& (yv .<= 1))
                 let (l, g) = Self.block(xv, yv, w, pw)
-                storePartial(g * scaleV, gr + j, n)
-                if let v = values { storePartial(l, v + i * cols + j, n) }
+                simdStorePartial(g * scaleV, gr + j, n)
+                if let v = values { simdStorePartial(l, v + i * cols + j, n) }
                 acc += l
             }
             let h = acc.lowHalf + acc.highHalf

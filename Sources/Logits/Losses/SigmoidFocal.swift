@@ -10,7 +10,9 @@ import Foundation
 ///     d loss / d x = α_t [(p - y) q^γ + ce γ q^(γ-1) (1 - 2y) p (1 - p)]
 ///
 /// `q` and `p (1 - p)` are formed from `σ(x)` and `σ(-x)` evaluated separately, so saturated
-/// logits keep their tiny values. Computed in `Double` per element.
+/// logits keep their tiny values. Computed in `Double` per element. Where `q` is exactly 0
+/// (a saturated, correct prediction) and `γ < 1`, PyTorch's autograd returns NaN (`0 · ∞` in the
+/// derivative of `q^γ`); this returns the limit, 0.
 ///
 /// Reduction: torchvision's default is `'none'`; this type defaults to `.mean` (over all `B·C`
 /// elements, as torchvision's `'mean'`) so that it can drive training like the other losses.

@@ -82,7 +82,7 @@ public struct SoftmaxCrossEntropy: LossFunction {
                 let ignore = ignoreIndex
                 forEachShiftedExpRow(z: z0, g: g0, rows: b, cols: c, skip: { y[$0] == ignore }) { i, z, g, m in
                     let yi = y[i]
-                    let s = rowSum(g, count: c)                  // g_j = exp(z_j - m)
+                    let s = simdRowSum(g, count: c)                  // g_j = exp(z_j - m)
                     let logS = log(s)
                     let nll = (m - z[yi]) + logS                 // -log p_y
                     var rowLoss: Float
@@ -143,7 +143,7 @@ public struct SoftmaxCrossEntropy: LossFunction {
                     guard let z0 = zb.baseAddress, let t0 = tb.baseAddress, let g0 = gb.baseAddress else { return }
                     forEachShiftedExpRow(z: z0, g: g0, rows: b, cols: c, skip: { _ in false }) { i, z, g, m in
                         let ti = t0 + i * c
-                        let s = rowSum(g, count: c)
+                        let s = simdRowSum(g, count: c)
                         let logS = log(s)
                         var rowLoss: Double = 0
                         var tw: Double = 0

@@ -27,7 +27,7 @@ func sumExpShifted(_ p: UnsafePointer<Float>, count: Int, shift: Float) -> Float
         acc += expLanes(UnsafeRawPointer(p + j).loadUnaligned(as: SIMD8<Float>.self) - s)
         j += 8
     }
-    if j < count { acc += expLanes(loadPartial(p + j, count - j, fill: -.infinity) - s) }
+    if j < count { acc += expLanes(simdLoadPartial(p + j, count - j, fill: -.infinity) - s) }
     let h = acc.lowHalf + acc.highHalf
     let q = h.lowHalf + h.highHalf
     return q[0] + q[1]
@@ -110,10 +110,10 @@ public func sigmoid(elementsOf x: Matrix, into out: inout Matrix) {
             var j = 0
             while j < n {
                 let k = min(8, n - j)
-                let v = loadPartial(s0 + j, k)
+                let v = simdLoadPartial(s0 + j, k)
                 let e = expLanes(-vabs(v))
                 let r = 1 / (1 + e)
-                storePartial(r.replacing(with: e * r, where: v .< 0), d0 + j, k)
+                simdStorePartial(r.replacing(with: e * r, where: v .< 0), d0 + j, k)
                 j += 8
             }
         }

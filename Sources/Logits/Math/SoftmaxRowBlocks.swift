@@ -12,19 +12,19 @@ import Foundation
 func softmaxBlockRows(cols: Int) -> Int { Swift.max(1, Swift.min(256, 4096 / Swift.max(cols, 1))) }
 
 /// `p[k] = exp(p[k])` for `k < count`, vectorized.
-func expInPlace(_ p: UnsafeMutablePointer<Float>, count: Int) {
+func simdExpInPlace(_ p: UnsafeMutablePointer<Float>, count: Int) {
     var j = 0
     while j + 8 <= count {
         let e = expLanes(UnsafeRawPointer(p + j).loadUnaligned(as: SIMD8<Float>.self))
         UnsafeMutableRawPointer(p + j).storeBytes(of: e, as: SIMD8<Float>.self)
         j += 8
     }
-    if j < count { storePartial(expLanes(loadPartial(p + j, count - j)), p + j, count - j) }
+    if j < count { simdStorePartial(expLanes(simdLoadPartial(p + j, count - j)), p + j, count - j) }
 }
 
 /// Sum of `count` floats with eight partial sums.
 @inline(__always)
-func rowSum(_ p: UnsafePointer<Float>, count: Int) -> Float {
+func simdRowSum(_ p: UnsafePointer<Float>, count: Int) -> Float {
     if count < 16 {
         var s: Float = 0
         for j in 0..<count { s += p[j] }
@@ -45,7 +45,7 @@ func rowSum(_ p: UnsafePointer<Float>, count: Int) -> Float {
 
 /// Row maximum, NaN if the row holds a NaN (`maxPropagatingNaN`, scalar for short rows).
 @inline(__always)
-func rowMax(_ p: UnsafePointer<Float>, count: Int) -> Float {
+func simdRowMax(_ p: UnsafePointer<Float>, count: Int) -> Float {
     if count >= 16 { return maxPropagatingNaN(p, count: count) }
     var m = -Float.infinity
     var nan = false
@@ -78,11 +78,11 @@ func forEachShiftedExpRow(
                     maxima[i - r0] = 0
                     continue
                 }
-                let m = rowMax(z, count: c)
+                let m = simdRowMax(z, count: c)
                 maxima[i - r0] = m
                 for j in 0..<c { g[j] = z[j] - m }
             }
-            expInPlace(g0 + r0 * c, count: (r1 - r0) * c)
+            simdExpInPlace(g0 + r0 * c, count: (r1 - r0) * c)
             for i in r0..<r1 where !skip(i) {
                 finish(i, z0 + i * c, g0 + i * c, maxima[i - r0])
             }

@@ -97,6 +97,7 @@ public struct Trainer: Sendable {
             }
             return m
         }
+        let initial = config.refitOnFullData ? best : []  // copy-on-write keeps these initial values
         var bestScore: Double?
         var bestEpoch = 0
         var sinceBest = 0
@@ -196,6 +197,19 @@ public struct Trainer: Sendable {
                 break
             }
         }
+        if config.refitOnFullData, case .fraction = config.validation, bestEpoch > 0 {
+            model.restore(initial)
+            var refit = config
+            refit.validation = .none
+            refit.epochs = bestEpoch
+            refit.patience = nil
+            refit.refitOnFullData = false
+            let r = try Trainer(config: refit).fit(model, features: features, targets: targets, onEvent: onEvent)
+            return TrainingResult(
+                history: history, bestEpoch: bestEpoch, bestMetric: bestScore, stoppedEarly: stoppedEarly,
+                seconds: Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9,
+                trainingRows: n, validationRows: valX?.rows ?? 0, refitEpochs: r.history.count)
+        }
         if valX != nil && config.restoreBestWeights && bestEpoch > 0 {
             model.restore(best)
         } else {
@@ -204,7 +218,7 @@ public struct Trainer: Sendable {
         return TrainingResult(
             history: history, bestEpoch: bestEpoch, bestMetric: bestScore, stoppedEarly: stoppedEarly,
             seconds: Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9,
-            trainingRows: n, validationRows: valX?.rows ?? 0)
+            trainingRows: n, validationRows: valX?.rows ?? 0, refitEpochs: nil)
     }
 
     /// Copies the parameter values into same-shaped buffers (no allocation).

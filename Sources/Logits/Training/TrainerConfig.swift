@@ -68,14 +68,20 @@ public struct TrainerConfig: Sendable {
     public var clipNorm: Float?
     /// Whether to report `.batch` events (one per mini-batch).
     public var reportBatches: Bool
+    /// With a `.fraction` validation split: after early stopping has found the best epoch count `E`,
+    /// reset the model to its initial weights and train again on *all* rows for `E` epochs (no
+    /// validation). Costs about twice the time; gains the held-out rows (useful on small data sets).
+    public var refitOnFullData: Bool
 
     public init(
         epochs: Int = 30, batchSize: Int = 64, learningRate: Float = 1e-3,
         optimizer: OptimizerConfig = .adam(), schedule: LearningRateSchedule = .constant,
         loss: any TrainingLoss, seed: UInt64 = 0, validation: ValidationSource = .none,
         monitor: Monitor = .validationLoss, patience: Int? = nil, minDelta: Double = 0,
-        restoreBestWeights: Bool = true, clipNorm: Float? = nil, reportBatches: Bool = true
+        restoreBestWeights: Bool = true, clipNorm: Float? = nil, reportBatches: Bool = true,
+        refitOnFullData: Bool = false
     ) {
+        self.refitOnFullData = refitOnFullData
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate

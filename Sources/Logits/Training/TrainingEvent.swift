@@ -43,4 +43,7 @@ public struct TrainingResult: Sendable, Equatable, Codable {
     /// Rows used for training / for validation.
     public var trainingRows: Int
     public var validationRows: Int
+    /// Epochs of the refit on all rows (`TrainerConfig.refitOnFullData`), else nil. Its epochs are
+    /// reported as `.epoch` events without validation values but are not part of `history`.
+    public var refitEpochs: Int?
 }

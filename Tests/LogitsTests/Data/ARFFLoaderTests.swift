@@ -181,3 +181,23 @@ import Testing
         #expect(e.message.contains("dense size limit"))
     }
 }
+
+@Suite struct CompressedTextTests {
+    @Test func gzippedTextFilesLoadLikePlainOnes() throws {
+        let dir = try DataTestSupport.tempDirectory()
+        let arff = ARFFLoaderTests.header + "1.5,-2e-1,green,1,0\n{0 3.25,2 blue,4 1}\n"
+        try DataTestSupport.write(bytes: try Gzip.compress(Array(arff.utf8)), "set-train.arff.gz", in: dir)
+        try DataTestSupport.write("<labels xmlns=\"http://mulan.sourceforge.net/labels\"><label name=\"L1\"/><label name=\"L2\"/></labels>", "set.xml", in: dir)
+        let plain = try Dataset.load(from: try DataTestSupport.write(arff, "plain.arff", in: dir), options: LoadOptions(labels: .trailing(2)))
+        let gz = try Dataset.load(from: dir.appendingPathComponent("set-train.arff.gz").path)  // XML found beside it
+        #expect(gz == plain)
+        let svm = "1,0 1:0.5\n2 3:1\n"
+        try DataTestSupport.write(bytes: try Gzip.compress(Array(svm.utf8)), "d.svm.gz", in: dir)
+        #expect(try Dataset.load(from: dir.appendingPathComponent("d.svm.gz").path)
+                == Dataset.load(from: try DataTestSupport.write(svm, "d.svm", in: dir)))
+        try DataTestSupport.write(bytes: Array(try Gzip.compress(Array(svm.utf8)).prefix(20)), "cut.svm.gz", in: dir)
+        let e = DataTestSupport.dataError { try Dataset.load(from: dir.appendingPathComponent("cut.svm.gz").path) }
+        #expect(e?.message.contains("truncated") == true)
+        #expect(IDXLoader.fashionMNISTClassNames.count == 10)
+    }
+}

@@ -101,3 +101,17 @@ import Testing
         #expect(mnist.labelCounts == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949])
     }
 }
+
+@Suite struct IDXLimitTests {
+    @Test func hugeOrEmptyHeadersAreErrors() throws {
+        let u32 = IDXLoaderTests.u32
+        for dims in [(3, 0xFFFF_FFFF, 0xFFFF_FFFF), (0, 28, 28), (3, 0, 2), (0xFFFF_FFFF, 28, 28)] {
+            let dir = try DataTestSupport.tempDirectory()
+            try DataTestSupport.write(bytes: IDXLoaderTests.labels, "train-labels-idx1-ubyte", in: dir)
+            let images = u32(2051) + u32(dims.0) + u32(dims.1) + u32(dims.2) + [1, 2, 3]
+            let path = try DataTestSupport.write(bytes: images, "train-images-idx3-ubyte", in: dir)
+            let e = DataTestSupport.dataError { try Dataset.load(from: path) }
+            #expect(e != nil, "\(dims)")
+        }
+    }
+}

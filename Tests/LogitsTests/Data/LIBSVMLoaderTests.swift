@@ -85,3 +85,17 @@ import Testing
         #expect(big.message.contains("dense size limit"))
     }
 }
+
+@Suite struct LIBSVMLimitTests {
+    @Test func hugeIndicesAreErrorsNotTraps() throws {
+        let dir = try DataTestSupport.tempDirectory()
+        let path = try DataTestSupport.write("999999999999999999 1:1\n", "huge.svm", in: dir)
+        for options in [LoadOptions(), LoadOptions(task: .multiClass(classes: 1)), LoadOptions(labelCount: -3),
+                        LoadOptions(task: .multiClass(classes: 1), labelCount: -3), LoadOptions(featureCount: -1)] {
+            let e = DataTestSupport.dataError { try Dataset.load(from: path, options: options) }
+            #expect(e != nil && e?.file == path)
+        }
+        let header = try DataTestSupport.write("1 4294967295 4294967295\n0 1:1\n", "header.svm", in: dir)
+        #expect(DataTestSupport.dataError { try Dataset.load(from: header) }?.message.contains("dense size limit") == true)
+    }
+}

@@ -146,4 +146,24 @@ import Testing
         }
         #expect(Swift.abs(Double(bce.loss) - sum / Double(b * c)) <= 1e-6 * sum / Double(b * c))
     }
+
+    /// The hot path reuses the caller's gradient buffer: no reallocation for the same or a
+    /// smaller batch once the capacity is reserved.
+    @Test func hotPathReusesGradientBuffer() throws {
+        var rng = LossTestRNG(seed: 18)
+        let big = rng.matrix(64, 20) { $0.normal() }
+        let small = rng.matrix(17, 20) { $0.normal() }
+        let labels = rng.matrix(64, 20) { $0.uniform() < 0.5 ? 1 : 0 }
+        let smallLabels = try Matrix(rows: 17, cols: 20, storage: Array(labels.storage.prefix(17 * 20)))
+        var grad = Matrix(rows: 0, cols: 0)
+        grad.reserveCapacity(rows: 64, cols: 20)
+        let base = grad.withUnsafeMutableBufferPointer { $0.baseAddress }
+        let ce = SoftmaxCrossEntropy()
+        let bce = SigmoidBinaryCrossEntropy()
+        _ = try ce.lossAndGradient(logits: big, targets: .classIndices((0..<64).map { $0 % 20 }), gradient: &grad)
+        _ = try bce.lossAndGradient(logits: small, targets: .matrix(smallLabels), gradient: &grad)
+        #expect(grad.rows == 17 && grad.cols == 20)
+        _ = try bce.lossAndGradient(logits: big, targets: .matrix(labels), gradient: &grad)
+        #expect(grad.withUnsafeMutableBufferPointer { $0.baseAddress } == base)
+    }
 }

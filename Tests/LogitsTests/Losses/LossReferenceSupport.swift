@@ -3,9 +3,13 @@ import Testing
 @testable import Logits
 
 /// Locates and decodes `../shared/reference/*.json` (PyTorch golden values) relative to this file.
-enum GoldenReference {
-    /// `<package root>/../shared/reference`, found from this file's path.
+enum LossGoldenReference {
+    /// `<package root>/../shared/reference`, found from this file's path (or the directory in
+    /// `LOGITS_REFERENCE_DIR`, to run the same checks on another reference set).
     static let directory: URL = {
+        if let dir = ProcessInfo.processInfo.environment["LOGITS_REFERENCE_DIR"], !dir.isEmpty {
+            return URL(fileURLWithPath: dir)
+        }
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { url.deleteLastPathComponent() }  // Losses, LogitsTests, Tests, package root
         return url.deletingLastPathComponent().appendingPathComponent("shared/reference")
@@ -62,7 +66,7 @@ enum GoldenReference {
 
 /// Collects mismatches against the suggested tolerance `|got - want| <= 1e-6 + 1e-5 |want|`,
 /// with `inf` matched exactly and a NaN or inf where the reference is finite counted as a failure.
-struct ToleranceReport {
+struct LossToleranceReport {
     var failures: [String] = []
     var checked = 0
     var abs: Double = 1e-6

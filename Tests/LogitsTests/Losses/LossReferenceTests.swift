@@ -20,14 +20,14 @@ import Testing
         let inputs = try #require(c["inputs"] as? [String: Any])
         let params = try #require(c["params"] as? [String: Any])
         let expected = try #require(c["expected"] as? [String: Any])
-        let input = try GoldenReference.matrix(inputs["input"])
+        let input = try LossGoldenReference.matrix(inputs["input"])
         let kind = try #require(params["loss"] as? String)
-        let classWeight = GoldenReference.flat(params["weight"])?.map(Float.init)
+        let classWeight = LossGoldenReference.flat(params["weight"])?.map(Float.init)
         let ignoreIndex = (params["ignore_index"] as? Int) ?? -100
-        let smoothing = GoldenReference.number(params["label_smoothing"]).map(Float.init) ?? 0
+        let smoothing = LossGoldenReference.number(params["label_smoothing"]).map(Float.init) ?? 0
         func indexOrMatrixTargets() throws -> Targets {
             if let y = inputs["target"] as? [Int] { return .classIndices(y) }
-            return .matrix(try GoldenReference.matrix(inputs["target"]))
+            return .matrix(try LossGoldenReference.matrix(inputs["target"]))
         }
         let targets = try indexOrMatrixTargets()
         let loss: any LossFunction
@@ -39,29 +39,31 @@ import Testing
         case "BCEWithLogitsLoss", "BCELoss":
             var w: ElementWeight?
             if params["weight"] != nil {
-                w = (params["weight_shape"] as? String) == "[B, C]"
-                    ? .perElement(try GoldenReference.matrix(params["weight"]))
-                    : .perLabel(classWeight ?? [])
+                switch (params["weight_shape"] as? String)?.replacingOccurrences(of: " ", with: "") {
+                case "[B,C]"?: w = .perElement(try LossGoldenReference.matrix(params["weight"]))
+                case "[B,1]"?: w = .perSample(classWeight ?? [])
+                default: w = .perLabel(classWeight ?? [])
+                }
             }
-            let pw = GoldenReference.flat(params["pos_weight"])?.map(Float.init)
+            let pw = LossGoldenReference.flat(params["pos_weight"])?.map(Float.init)
             loss = kind == "BCELoss"
                 ? BinaryCrossEntropy(weight: w) : SigmoidBinaryCrossEntropy(weight: w, posWeight: pw)
         case "MultiLabelSoftMarginLoss":
             loss = MultiLabelSoftMargin(weight: classWeight)
         case "sigmoid_focal_loss":
             loss = SigmoidFocal(
-                alpha: Float(GoldenReference.number(params["alpha"]) ?? 0.25),
-                gamma: Float(GoldenReference.number(params["gamma"]) ?? 2))
+                alpha: Float(LossGoldenReference.number(params["alpha"]) ?? 0.25),
+                gamma: Float(LossGoldenReference.number(params["gamma"]) ?? 2))
         default:
             throw LogitsError.invalidValue("unknown loss \(kind) in \(name)")
         }
         return Case(name: name, loss: loss, input: input, targets: targets, expected: expected, inputs: inputs, params: params)
     }
 
-    @Test(.enabled(if: GoldenReference.available("losses.json")))
+    @Test(.enabled(if: LossGoldenReference.available("losses.json")))
     func everyCaseMatchesPyTorch() throws {
-        var report = ToleranceReport()
-        let cases = try GoldenReference.cases("losses.json")
+        var report = LossToleranceReport()
+        let cases = try LossGoldenReference.cases("losses.json")
         #expect(cases.count > 300)
         var kinds = Set<String>()
         for raw in cases {
@@ -74,28 +76,28 @@ import Testing
                     input: c.input, targets: c.targets, reduction: reduction, values: &values, gradient: &gradient)
                 switch reduction {
                 case .none:
-                    report.compare(values ?? [], GoldenReference.flat(c.expected["none"]), "\(c.name) none")
+                    report.compare(values ?? [], LossGoldenReference.flat(c.expected["none"]), "\(c.name) none")
                 case .mean:
-                    report.compare(loss, GoldenReference.number(c.expected["mean"]), "\(c.name) mean")
-                    report.compare(gradient.storage, GoldenReference.flat(c.expected["grad_mean"]), "\(c.name) grad_mean")
+                    report.compare(loss, LossGoldenReference.number(c.expected["mean"]), "\(c.name) mean")
+                    report.compare(gradient.storage, LossGoldenReference.flat(c.expected["grad_mean"]), "\(c.name) grad_mean")
                 case .sum:
-                    report.compare(loss, GoldenReference.number(c.expected["sum"]), "\(c.name) sum")
-                    report.compare(gradient.storage, GoldenReference.flat(c.expected["grad_sum"]), "\(c.name) grad_sum")
+                    report.compare(loss, LossGoldenReference.number(c.expected["sum"]), "\(c.name) sum")
+                    report.compare(gradient.storage, LossGoldenReference.flat(c.expected["grad_sum"]), "\(c.name) grad_sum")
                 }
             }
             // The same mean through the allocating API and the TrainingLoss hot path.
             let out = try c.loss.compute(input: c.input, targets: c.targets)
-            report.compare(out.loss.isNaN ? .nan : Double(out.loss), GoldenReference.number(c.expected["mean"]), "\(c.name) compute().loss")
-            report.compare(out.values.storage, GoldenReference.flat(c.expected["none"]), "\(c.name) compute().values")
+            report.compare(out.loss.isNaN ? .nan : Double(out.loss), LossGoldenReference.number(c.expected["mean"]), "\(c.name) compute().loss")
+            report.compare(out.values.storage, LossGoldenReference.flat(c.expected["none"]), "\(c.name) compute().values")
             let hot = try c.loss.lossAndGradient(logits: c.input, targets: c.targets, gradient: &gradient)
-            report.compare(Double(hot), GoldenReference.number(c.expected["mean"]), "\(c.name) lossAndGradient")
-            report.compare(gradient.storage, GoldenReference.flat(c.expected["grad_mean"]), "\(c.name) lossAndGradient grad")
+            report.compare(Double(hot), LossGoldenReference.number(c.expected["mean"]), "\(c.name) lossAndGradient")
+            report.compare(gradient.storage, LossGoldenReference.flat(c.expected["grad_mean"]), "\(c.name) lossAndGradient grad")
             // NLL on log_softmax(logits) == softmax cross-entropy on the logits.
             if let gl = c.expected["grad_mean_logits"], let nll = c.loss as? NegativeLogLikelihood {
-                let logits = try GoldenReference.matrix(c.inputs["logits"])
+                let logits = try LossGoldenReference.matrix(c.inputs["logits"])
                 let ce = SoftmaxCrossEntropy(weight: nll.weight, ignoreIndex: nll.ignoreIndex)
                 _ = try ce.lossAndGradient(logits: logits, targets: c.targets, gradient: &gradient)
-                report.compare(gradient.storage, GoldenReference.flat(gl), "\(c.name) grad_mean_logits")
+                report.compare(gradient.storage, LossGoldenReference.flat(gl), "\(c.name) grad_mean_logits")
             }
         }
         #expect(kinds.count == 6, "loss kinds covered: \(kinds.sorted())")
