@@ -22,14 +22,14 @@ struct Train: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
-    @Option(help: "Hidden layer widths, comma-separated ('none' for a linear model).")
-    var hidden: String = "512"
+    @Option(help: "Hidden layer widths, comma-separated ('none' for a linear model). Default: 256 (up to 10 000 training rows), else 512,256.")
+    var hidden: String?
 
     @Option(help: "Hidden activation: \(ActivationChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var activation: ActivationChoice = .relu
 
-    @Option(help: "Dropout probability after each hidden activation.")
-    var dropout: Float = 0.6
+    @Option(help: "Dropout probability after each hidden activation. Default: 0.5 (small data), 0.2 (large).")
+    var dropout: Float?
 
     @Flag(help: "Add a LayerNorm after each hidden Linear.")
     var layerNorm = false
@@ -43,32 +43,38 @@ struct Train: ParsableCommand {
     @Option(help: "Label smoothing of the cross-entropy (multi-class).")
     var labelSmoothing: Float = 0
 
-    @Option(help: "Optimizer: adam, adamw or sgd.")
-    var optimizer: OptimizerChoice = .adam
+    @Option(help: "Optimizer: adamw (default), adam or sgd.")
+    var optimizer: OptimizerChoice = .adamw
 
     @Option(help: "Learning rate.")
     var lr: Float = 1e-3
 
-    @Option(help: "Weight decay (L2 for adam/sgd, decoupled for adamw; default 0, adamw 0.01).")
+    @Option(help: "Weight decay (decoupled for adamw, L2 for adam/sgd). Default: adamw 2 (small data) or 0.01 (large); adam/sgd 0.")
     var weightDecay: Float?
 
     @Option(help: "SGD momentum.")
     var momentum: Float = 0.9
 
-    @Option(help: "Maximum number of epochs.")
-    var epochs: Int = 100
+    @Option(help: "Maximum number of epochs. Default: 100 (small data), 20 (large).")
+    var epochs: Int?
 
-    @Option(help: "Mini-batch size.")
-    var batch: Int = 64
+    @Option(help: "Mini-batch size. Default: 64 (small data), 128 (large).")
+    var batch: Int?
 
-    @Option(help: "Stop after this many epochs without improvement of the monitored validation value (0: never).")
-    var patience: Int = 10
+    @Option(help: "Learning-rate schedule: constant or cosine (to 0 over the run). Default: constant (small data), cosine (large).")
+    var schedule: ScheduleChoice?
+
+    @Option(help: "Stop after this many epochs without improvement of the monitored validation value (0: never). Default: 8.")
+    var patience: Int?
 
     @Option(help: "Validation value for early stopping: loss, or metric (label ranking average precision for multi-label, accuracy for multi-class).")
     var monitor: MonitorChoice = .loss
 
-    @Option(help: "Fraction of the training rows held out for validation / early stopping (0: none).")
-    var validation: Double = 0.15
+    @Option(help: "Fraction of the training rows held out for validation / early stopping (0: none). Default: 0.15 (small data), 0 (large).")
+    var validation: Double?
+
+    @Flag(inversion: .prefixedNo, help: "After early stopping, retrain from the same initial weights on all training rows for the best epoch count. Default: on for small data with a test set.")
+    var refit: Bool?
 
     @Option(help: "Random seed (weights, dropout, batch order, validation split).")
     var seed: UInt64 = 0
@@ -86,16 +92,17 @@ struct Train: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
-        guard batch > 0 else { throw ValidationError("--batch must be positive, got \(batch)") }
+        if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive, got \(epochs)") }
+        if let batch, batch <= 0 { throw ValidationError("--batch must be positive, got \(batch)") }
         guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") }
-        guard patience >= 0 else { throw ValidationError("--patience must be >= 0, got \(patience)") }
-        guard validation >= 0, validation < 1 else { throw ValidationError("--validation must be in [0, 1), got \(validation)") }
-        guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
+        if let patience, patience < 0 { throw ValidationError("--patience must be >= 0, got \(patience)") }
+        if let validation, !(validation >= 0 && validation < 1) { throw ValidationError("--validation must be in [0, 1), got \(validation)") }
+        if let dropout, !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
+        if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) { throw ValidationError("--weight-decay must be >= 0, got \(weightDecay)") }
         if loss.lowercased() != "auto" { do { _ = try LossKind.parse(loss) } catch { throw ValidationError("--loss: \(error)") } }
         do { _ = try PosWeightSetting(parsing: posWeight) } catch { throw ValidationError("--pos-weight: \(error)") }
         if test != nil && data == nil { throw ValidationError("--test needs --data (the bundled data set has its own test split)") }
-        _ = try parseHidden(hidden)
+        if let hidden { _ = try parseHidden(hidden) }
     }
 
     func run() throws {
@@ -131,30 +138,53 @@ struct Train: ParsableCommand {
                 testSet = t
             }
         }
+        // Settings: the library's recommended defaults for this data size, overridden by options.
+        let defaults = TrainingDefaults.recommended(rows: train.count)
+        let hiddenWidths = try hidden.map(parseHidden) ?? defaults.hidden
+        let dropoutP = dropout ?? defaults.dropout
+        let epochCount = epochs ?? defaults.epochs
+        let batchSize = batch ?? defaults.batchSize
+        let patienceCount = patience ?? defaults.patience
+        let validationFraction = validation ?? defaults.validationFraction
+        let cosine = (schedule ?? (defaults.cosine ? .cosine : .constant)) == .cosine
+        var refitAll = refit ?? (defaults.refit && testSet != nil)
+        if tuneThresholds && refitAll {
+            if refit == true { throw UserError("--tune-thresholds needs held-out rows the final model was not trained on; drop --refit") }
+            refitAll = false
+        }
+
         var fit = train, held: Dataset?
-        if validation > 0 {
-            let split = try validationSplit(rows: train.count, fraction: validation, seed: seed)
+        if validationFraction > 0 {
+            let split = try validationSplit(rows: train.count, fraction: validationFraction, seed: seed)
             fit = train.subset(rows: split.train)
             held = train.subset(rows: split.validation)
         }
+        if refitAll && held == nil { throw UserError("--refit needs a validation split to find the epoch count (--validation > 0)") }
 
         // Model and trainer.
-        let spec = MLPSpec(inputs: train.featureCount, hidden: try parseHidden(hidden), outputs: task.outputCount,
-                           activation: activation.activation, dropout: dropout, layerNorm: layerNorm)
-        let model = try MLP(spec: spec, seed: seed)
+        let spec = MLPSpec(inputs: train.featureCount, hidden: hiddenWidths, outputs: task.outputCount,
+                           activation: activation.activation, dropout: dropoutP, layerNorm: layerNorm)
+        var model = try MLP(spec: spec, seed: seed)
         let lossSelection = try LossSelection(name: loss, posWeight: posWeight, labelSmoothing: labelSmoothing, task: task)
         let lossFunction = try lossSelection.make(trainingTargets: fit.targets)
         let optimizerConfig: OptimizerConfig
+        let decay: Float
         switch optimizer {
-        case .adam: optimizerConfig = .adam(weightDecay: weightDecay ?? 0)
-        case .adamw: optimizerConfig = .adamW(weightDecay: weightDecay ?? 0.01)
-        case .sgd: optimizerConfig = .sgd(momentum: momentum, nesterov: false, weightDecay: weightDecay ?? 0)
+        case .adam:
+            decay = weightDecay ?? 0
+            optimizerConfig = .adam(weightDecay: decay)
+        case .adamw:
+            decay = weightDecay ?? defaults.weightDecay
+            optimizerConfig = .adamW(weightDecay: decay)
+        case .sgd:
+            decay = weightDecay ?? 0
+            optimizerConfig = .sgd(momentum: momentum, nesterov: false, weightDecay: decay)
         }
         let config = TrainerConfig(
-            epochs: epochs, batchSize: batch, learningRate: lr, optimizer: optimizerConfig,
-            loss: lossFunction, seed: seed,
+            epochs: epochCount, batchSize: batchSize, learningRate: lr, optimizer: optimizerConfig,
+            schedule: cosine ? .cosine(minimum: 0) : .constant, loss: lossFunction, seed: seed,
             validation: held.map { .given(features: $0.features, targets: $0.targets) } ?? .none,
-            monitor: monitor.monitor(for: task), patience: held != nil && patience > 0 ? patience : nil,
+            monitor: monitor.monitor(for: task), patience: held != nil && patienceCount > 0 ? patienceCount : nil,
             restoreBestWeights: held != nil, reportBatches: true)
 
         let describe = TaskDescription(task)
@@ -163,40 +193,59 @@ struct Train: ParsableCommand {
                 + (testSet.map { ", test \(testName ?? ""): \($0.count) rows" } ?? "")
                 + "; \(train.featureCount) features, \(task.outputCount) \(describe.kind == "multiclass" ? "classes" : "labels") (\(describe.kind))",
             "Model: MLP \(([spec.inputs] + spec.hidden + [spec.outputs]).map(String.init).joined(separator: "-")), \(activation.rawValue)"
-                + (dropout > 0 ? ", dropout \(dropout)" : "") + (layerNorm ? ", LayerNorm" : "")
+                + (dropoutP > 0 ? ", dropout \(dropoutP)" : "") + (layerNorm ? ", LayerNorm" : "")
                 + " (\(model.parameterCount) parameters); loss: \(lossSelection.description)",
-            "Training: \(optimizer.rawValue) lr \(lr), batch \(batch), up to \(epochs) epochs" + (config.patience.map { ", early stopping on \(monitor.monitor(for: task).name) with patience \($0)" } ?? "")
-                + ", seed \(seed), GEMM \(Gemm.shared.name)",
+            "Training: \(optimizer.rawValue) lr \(lr)" + (decay > 0 ? " weight decay \(decay)" : "") + (cosine ? " cosine schedule" : "")
+                + ", batch \(batchSize), up to \(epochCount) epochs"
+                + (config.patience.map { ", early stopping on \(config.monitor.name) (patience \($0))" } ?? "")
+                + (refitAll ? ", then refit on all \(train.count) rows" : "") + ", seed \(seed), GEMM \(Gemm.shared.name)",
         ]
-        let reporter = ProgressReporter(totalEpochs: epochs)
         if !json { print(header.joined(separator: "\n")) }
         let start = ContinuousClock.now
         func now() -> Double {
             let d = ContinuousClock.now - start
             return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         }
-        var epochStart = 0.0
-        let result = try Trainer(config: config).fit(model, features: fit.features, targets: fit.targets) { event in
-            switch event {
-            case let .batch(epoch, batch, batches, loss, samplesPerSecond):
-                let elapsed = now() - epochStart
-                reporter.batch(epoch: epoch, batch: batch, of: batches, loss: loss, samplesPerSecond: samplesPerSecond,
-                               now: elapsed)
-            case .epoch(let r):
-                epochStart = now()
-                var validationValues: [(String, Double)] = []
-                if let v = r.validationLoss { validationValues.append(("val_loss", v)) }
-                if monitor == .metric, let m = r.metric { validationValues.append((config.monitor.name, m)) }
-                reporter.epochEnd(ProgressReporter.epochLine(
-                    epoch: r.epoch, totalEpochs: epochs, trainLoss: r.trainLoss, validation: validationValues,
-                    seconds: r.seconds, samplesPerSecond: r.samplesPerSecond, best: r.improved && held != nil))
+        func runTrainer(_ model: MLP, _ config: TrainerConfig, _ data: Dataset) throws -> TrainingResult {
+            let reporter = ProgressReporter(totalEpochs: config.epochs)
+            var epochStart = now()
+            return try Trainer(config: config).fit(model, features: data.features, targets: data.targets) { event in
+                switch event {
+                case let .batch(epoch, batch, batches, loss, samplesPerSecond):
+                    reporter.batch(epoch: epoch, batch: batch, of: batches, loss: loss, samplesPerSecond: samplesPerSecond,
+                                   now: now() - epochStart)
+                case .epoch(let r):
+                    epochStart = now()
+                    var validationValues: [(String, Double)] = []
+                    if let v = r.validationLoss { validationValues.append(("val_loss", v)) }
+                    if monitor == .metric, let m = r.metric { validationValues.append((config.monitor.name, m)) }
+                    reporter.epochEnd(ProgressReporter.epochLine(
+                        epoch: r.epoch, totalEpochs: config.epochs, trainLoss: r.trainLoss, validation: validationValues,
+                        seconds: r.seconds, samplesPerSecond: r.samplesPerSecond, best: r.improved && config.patience != nil))
+                }
             }
+        }
+        let result = try runTrainer(model, config, fit)
+        var refitResult: TrainingResult?
+        if refitAll, result.bestEpoch > 0 {
+            // Same seed: the same initial weights; all rows, the best epoch count, no validation.
+            FileHandle.standardError.write(Data("refit on all \(train.count) rows for \(result.bestEpoch) epochs\n".utf8))
+            model = try MLP(spec: spec, seed: seed)
+            var refitConfig = config
+            refitConfig.validation = .none
+            refitConfig.patience = nil
+            refitConfig.epochs = result.bestEpoch
+            refitConfig.restoreBestWeights = false
+            refitConfig.loss = try lossSelection.make(trainingTargets: train.targets)
+            refitResult = try runTrainer(model, refitConfig, train)
         }
         let trainSeconds = now()
         let stopLine: String
         if held != nil {
             stopLine = (result.stoppedEarly ? "Stopped early after epoch \(result.history.count)" : "Trained \(result.history.count) epochs")
-                + "; kept the best epoch \(result.bestEpoch) (\(config.monitor.name) \(result.bestMetric.map { fmt($0) } ?? "n/a")). \(fmt(trainSeconds, 2)) s."
+                + "; best epoch \(result.bestEpoch) (\(config.monitor.name) \(result.bestMetric.map { fmt($0) } ?? "n/a"))"
+                + (refitResult != nil ? "; refit on all \(train.count) rows for \(result.bestEpoch) epochs" : "; kept its weights")
+                + ". \(fmt(trainSeconds, 2)) s."
         } else {
             stopLine = "Trained \(result.history.count) epochs. \(fmt(trainSeconds, 2)) s."
         }
@@ -214,7 +263,7 @@ struct Train: ParsableCommand {
         }
 
         // Evaluation: the test set, else the validation rows.
-        let evaluated: (name: String, set: Dataset)? = testSet.map { ("test", $0) } ?? held.map { ("validation", $0) }
+        let evaluated: (name: String, set: Dataset)? = testSet.map { ("test", $0) } ?? (refitResult == nil ? held.map { ("validation", $0) } : nil)
         var report: EvaluationReport?
         if let (_, set) = evaluated {
             let logits = try model.logits(set.features)
@@ -228,7 +277,7 @@ struct Train: ParsableCommand {
                                  standardization: standardizer?.featureStandardization, thresholds: thresholds)
         try file.write(to: modelURL)
         let historyURL = TrainingHistory.url(forModel: modelURL)
-        let history = TrainingHistory(monitor: config.monitor.name, result: result, hyperparameters: header)
+        let history = TrainingHistory(monitor: config.monitor.name, result: result, refit: refitResult?.history, hyperparameters: header)
         try history.write(to: historyURL)
 
         if json {
@@ -236,10 +285,11 @@ struct Train: ParsableCommand {
                 MetricEntry("model", .string(modelURL.path)),
                 MetricEntry("history", .string(historyURL.path)),
                 MetricEntry("task", .string(describe.kind)),
-                MetricEntry("train_rows", .integer(fit.count)),
+                MetricEntry("train_rows", .integer(refitResult != nil ? train.count : fit.count)),
                 MetricEntry("validation_rows", .integer(held?.count ?? 0)),
                 MetricEntry("epochs_run", .integer(result.history.count)),
                 MetricEntry("best_epoch", .integer(result.bestEpoch)),
+                MetricEntry("refit_epochs", .integer(refitResult?.history.count ?? 0)),
                 MetricEntry("stopped_early", .string(result.stoppedEarly ? "true" : "false")),
                 MetricEntry("seconds", .number(trainSeconds)),
                 MetricEntry("parameters", .integer(model.parameterCount)),
@@ -296,6 +346,8 @@ struct TrainingHistory: Codable {
     /// What early stopping watched (`val_loss`).
     var monitor: String
     var result: TrainingResult
+    /// The epochs of the refit on all rows, if any (no validation values).
+    var refit: [EpochRecord]?
     /// The run's description lines (data, model, optimizer).
     var hyperparameters: [String]
 

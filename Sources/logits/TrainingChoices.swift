@@ -46,6 +46,11 @@ enum MonitorChoice: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
+/// `--schedule`.
+enum ScheduleChoice: String, ExpressibleByArgument, CaseIterable {
+    case constant, cosine
+}
+
 /// `--optimizer`.
 enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
     case adam, adamw, sgd

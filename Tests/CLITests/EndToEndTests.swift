@@ -129,6 +129,11 @@ struct EndToEndTests {
         let train = try CLIRunner.run(["train", "--data", data, "--test", data, "--out", model] + Self.fastTraining)
         #expect(train.status == 0, "train failed: \(train.stderr)")
         #expect(train.stdout.contains("Test metrics (48 rows"))
+        // Small data with a test set: early stopping on a validation split, then a refit on all rows.
+        #expect(train.stdout.contains("refit on all 48 rows"), "\(train.stdout)")
+        let history = try Self.json(String(contentsOfFile: dir.appendingPathComponent("colors.history.json").path, encoding: .utf8))
+        let best = try #require((history["result"] as? [String: Any])?["bestEpoch"] as? Int)
+        #expect((history["refit"] as? [Any])?.count == best)
         #expect(train.stdout.contains("accuracy") && train.stdout.contains("multiclass"))
         #expect(try ModelFile.read(from: URL(fileURLWithPath: model)).labelNames == ["red", "green", "blue"])
 
