@@ -118,14 +118,18 @@ struct Curves: ParsableCommand {
             for r in records {
                 csv += "\(r.epoch),\(r.trainLoss),\(r.validationLoss.map { String($0) } ?? ""),\(r.metric.map { String($0) } ?? ""),\(r.seconds),\(r.samplesPerSecond),\(r.improved)\n"
             }
-            try save(csv, "history.csv")
             var plot = SVGLinePlot(title: "Training curves (best epoch \(history.result.bestEpoch))", xLabel: "Epoch", yLabel: "Loss")
             plot.series = [SVGLinePlot.Series(name: "training loss", points: records.map { (Double($0.epoch), $0.trainLoss) })]
             let val = records.compactMap { r in r.validationLoss.map { (Double(r.epoch), $0) } }
             if !val.isEmpty { plot.series.append(SVGLinePlot.Series(name: "validation loss", points: val)) }
+            if let refit = history.refit, !refit.isEmpty {
+                plot.series.append(SVGLinePlot.Series(name: "training loss, refit on all rows", points: refit.map { (Double($0.epoch), $0.trainLoss) }))
+                for r in refit { csv += "refit \(r.epoch),\(r.trainLoss),,,\(r.seconds),\(r.samplesPerSecond),\n" }
+            }
             if let best = records.first(where: { $0.epoch == history.result.bestEpoch }), let v = best.validationLoss {
                 plot.series.append(SVGLinePlot.Series(name: "best epoch \(best.epoch)", points: [(Double(best.epoch), v), (Double(best.epoch), best.trainLoss)]))
             }
+            try save(csv, "history.csv")
             try save(plot.render(), "training-loss.svg")
         } else {
             FileHandle.standardError.write(Data("note: no training history at \(historyURL.path); training curves skipped\n".utf8))
