@@ -35,6 +35,9 @@ struct Evaluate: ParsableCommand {
         if let thresholds, thresholds != "tuned" { throw ValidationError("--thresholds takes 'tuned', got '\(thresholds)'") }
         if threshold != nil && thresholds != nil { throw ValidationError("give either --threshold or --thresholds tuned, not both") }
         guard k >= 1 else { throw ValidationError("--k must be >= 1, got \(k)") }
+        if let threshold, !(threshold > 0 && threshold < 1) {
+            throw ValidationError("--threshold must be a probability strictly between 0 and 1, got \(threshold)")
+        }
     }
 
     func run() throws {
