@@ -28,7 +28,7 @@ struct ARFFHeader {
     /// Parses everything up to and including `@data`.
     static func parse(_ bytes: UnsafeRawBufferPointer, file: String) throws -> ARFFHeader {
         var header = ARFFHeader()
-        var lines = ByteLines(bytes)
+        var lines = ByteLines(bytes, from: ByteLines.byteOrderMarkLength(bytes))
         var sawContent = false
         var names = [String: Int]()
         while let (start, end, number) = lines.next() {

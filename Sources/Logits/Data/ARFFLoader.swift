@@ -181,6 +181,22 @@ private struct RowParser {
     let allowNonFinite: Bool
     let x: UnsafeMutableBufferPointer<Float>
     let y: UnsafeMutableBufferPointer<Float>
+    /// Per attribute: 0 numeric, 1 nominal `{0,1}`, 2 other nominal.
+    let kinds: [UInt8]
+
+    init(bytes: UnsafeRawBufferPointer, file: String, attributes: [ARFFAttribute], roles: [ARFFRole],
+         d: Int, l: Int, allowNonFinite: Bool, x: UnsafeMutableBufferPointer<Float>, y: UnsafeMutableBufferPointer<Float>) {
+        self.bytes = bytes
+        self.file = file
+        self.attributes = attributes
+        self.roles = roles
+        self.d = d
+        self.l = l
+        self.allowNonFinite = allowNonFinite
+        self.x = x
+        self.y = y
+        self.kinds = attributes.map { $0.kind == .numeric ? 0 : ($0.isBinaryNominal ? 1 : 2) }
+    }
 
     /// Parses a dense or sparse row; returns the class index (multi-class) or 0.
     mutating func parseRow(row: Int, start: Int, end: Int, line: Int) throws -> Int {
@@ -278,14 +294,22 @@ private struct RowParser {
 
     /// Decodes the value of `attribute` for `row`; returns the class index for the class attribute.
     private func store(attribute index: Int, row: Int, _ start: Int, _ end: Int, line: Int, field: Int) throws -> Int? {
-        let attribute = attributes[index]
-        if end - start == 1 && bytes[start] == UInt8(ascii: "?") {
-            throw DataFileError(file: file, line: line, column: field, attribute: attribute.name,
-                                message: "missing value '?'; expected a value (missing values are not supported)")
-        }
+        // Hot path: only flat per-attribute codes are read (copying an `ARFFAttribute` would
+        // retain its strings and arrays for every value); the attribute itself is looked up
+        // for general nominal values and for error messages.
         let value: Float
-        switch attribute.kind {
-        case .numeric:
+        let kind = kinds[index]
+        if end - start == 1 && (kind == 1 || bytes[start] == UInt8(ascii: "?")) {
+            let b = bytes[start]
+            if b == UInt8(ascii: "0") || b == UInt8(ascii: "1") {
+                value = Float(b &- 48)  // {0,1} nominal: the code equals the digit
+            } else if b == UInt8(ascii: "?") {
+                throw DataFileError(file: file, line: line, column: field, attribute: attributes[index].name,
+                                    message: "missing value '?'; expected a value (missing values are not supported)")
+            } else {
+                value = Float(try nominalCode(attributes[index], start, end, line: line, field: field))
+            }
+        } else if kind == 0 {
             var (s, e) = (start, end)
             if e - s >= 2, bytes[s] == bytes[e - 1], bytes[s] == UInt8(ascii: "'") || bytes[s] == UInt8(ascii: "\"") {
                 s += 1
@@ -295,23 +319,23 @@ private struct RowParser {
             case .finite(let v): value = v
             case .nonFinite(let v):
                 guard allowNonFinite, case .feature = roles[index] else {
-                    throw DataFileError(file: file, line: line, column: field, attribute: attribute.name,
+                    throw DataFileError(file: file, line: line, column: field, attribute: attributes[index].name,
                                         message: "non-finite value \(ByteText.quote(bytes, start, end)); expected a finite number (LoadOptions.allowNonFinite accepts NaN/inf features)")
                 }
                 value = v
             case .invalid:
-                throw DataFileError(file: file, line: line, column: field, attribute: attribute.name,
+                throw DataFileError(file: file, line: line, column: field, attribute: attributes[index].name,
                                     message: "non-numeric value \(ByteText.quote(bytes, start, end)); expected a number")
             }
-        case .nominal:
-            value = Float(try nominalCode(attribute, start, end, line: line, field: field))
+        } else {
+            value = Float(try nominalCode(attributes[index], start, end, line: line, field: field))
         }
         switch roles[index] {
         case .feature(let column):
             x[row * d + column] = value
         case .label(let column):
             guard value == 0 || value == 1 else {
-                throw DataFileError(file: file, line: line, column: field, attribute: attribute.name,
+                throw DataFileError(file: file, line: line, column: field, attribute: attributes[index].name,
                                     message: "label value \(ByteText.quote(bytes, start, end)); expected 0 or 1")
             }
             y[row * l + column] = value

@@ -26,6 +26,11 @@ struct ByteLines {
         return (start, stop, lineNumber)
     }
 
+    /// 3 when the buffer starts with a UTF-8 byte order mark (skipped by the loaders), else 0.
+    static func byteOrderMarkLength(_ bytes: UnsafeRawBufferPointer) -> Int {
+        bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+    }
+
     /// Space, tab, CR (and the other ASCII whitespace bytes).
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool {
         b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0B || b == 0x0C

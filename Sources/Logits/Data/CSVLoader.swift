@@ -27,9 +27,10 @@ enum CSVLoader {
 
     /// Parses CSV bytes; `path` names the file in errors.
     static func parse(_ data: Data, path: String, options: LoadOptions) throws -> Dataset {
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard var text = String(data: data, encoding: .utf8) else {
             throw DataFileError(file: path, message: "not valid UTF-8 text; expected a UTF-8 CSV file")
         }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }  // UTF-8 byte order mark
         guard text.contains(where: { !$0.isWhitespace }) else {
             throw DataFileError(file: path, message: "empty file; expected a header row of column names")
         }

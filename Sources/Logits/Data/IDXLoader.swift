@@ -68,30 +68,26 @@ public enum IDXLoader {
             guard !pixelOverflow, !overflow, total <= options.maxDenseElements else {
                 throw DataFileError(file: images, message: "\(count) images of \(rows)x\(cols) exceed the dense size limit of \(options.maxDenseElements) elements")
             }
-            var table = [Float](repeating: 0, count: 256)
-            for v in 0..<256 { table[v] = Float(v) / 255 }
             var position = 0
             var written = 0
             var extra = 0
-            let x = try table.withUnsafeBufferPointer { t in
-                try [Float](unsafeUninitializedCapacity: total) { out, initialized in
-                    initialized = 0
-                    try forEachChunk(rawBytes, file: images, limit: total + 16 + (1 << 20)) { chunk in
-                        let skip = position < 16 ? min(16 - position, chunk.count) : 0
-                        position += chunk.count
-                        let available = chunk.count - skip
-                        let take = min(available, total - written)
-                        for i in 0..<take { out[written + i] = t[Int(chunk[skip + i])] }
-                        written += take
-                        extra += available - take
-                    }
-                    guard written == total, extra == 0 else {
-                        throw DataFileError(file: images, message: written < total
-                            ? "truncated: the header announces \(count) images of \(rows)x\(cols) = \(total) bytes but only \(written) follow"
-                            : "\(extra) unexpected bytes after the \(total) pixel bytes")
-                    }
-                    initialized = total
+            let x = try [Float](unsafeUninitializedCapacity: total) { out, initialized in
+                initialized = 0
+                try forEachChunk(rawBytes, file: images, limit: total + 16 + (1 << 20)) { chunk in
+                    let skip = position < 16 ? min(16 - position, chunk.count) : 0
+                    position += chunk.count
+                    let available = chunk.count - skip
+                    let take = min(available, total - written)
+                    Self.scalePixels(chunk, from: skip, count: take, into: out, at: written)
+                    written += take
+                    extra += available - take
                 }
+                guard written == total, extra == 0 else {
+                    throw DataFileError(file: images, message: written < total
+                        ? "truncated: the header announces \(count) images of \(rows)x\(cols) = \(total) bytes but only \(written) follow"
+                        : "\(extra) unexpected bytes after the \(total) pixel bytes")
+                }
+                initialized = total
             }
             guard count == classIndices.count else {
                 throw DataFileError(file: labels, message: "\(classIndices.count) labels for \(count) images in \((images as NSString).lastPathComponent); expected the same count")
@@ -100,6 +96,17 @@ public enum IDXLoader {
             return Dataset(unchecked: Dataset.matrix(rows: count, cols: pixels, x), targets: .classIndices(classIndices),
                            featureNames: featureNames, labelNames: names, task: .multiClass(classes: names.count))
         }
+    }
+
+    /// `out[at + i] = Float(bytes[from + i]) / 255` for `i < count` (a plain loop the compiler
+    /// vectorizes; the division is kept, so values are exactly `Float(p) / 255`).
+    @inline(__always)
+    static func scalePixels(_ bytes: UnsafeRawBufferPointer, from: Int, count: Int,
+                            into out: UnsafeMutableBufferPointer<Float>, at: Int) {
+        guard count > 0, let source = bytes.baseAddress, let target = out.baseAddress else { return }
+        let src = (source + from).assumingMemoryBound(to: UInt8.self)
+        let dst = target + at
+        for i in 0..<count { dst[i] = Float(src[i]) / 255 }
     }
 
     /// Calls `consume` with the decoded bytes of `raw` in order: inflated chunks for gzip data,

@@ -39,7 +39,7 @@ enum LIBSVMLoader {
         var maxLabel = -1
         let base = options.featureIndexBase
         let binary = options.task == .binary
-        var lines = ByteLines(bytes)
+        var lines = ByteLines(bytes, from: ByteLines.byteOrderMarkLength(bytes))
         var sawAnything = false
         while let (lineStart, rawEnd, number) = lines.next() {
             // Strip a comment.

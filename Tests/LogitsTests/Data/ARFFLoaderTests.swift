@@ -201,3 +201,16 @@ import Testing
         #expect(IDXLoader.fashionMNISTClassNames.count == 10)
     }
 }
+
+@Suite struct ByteOrderMarkTests {
+    @Test func utf8BOMIsSkipped() throws {
+        let dir = try DataTestSupport.tempDirectory()
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let arff = try DataTestSupport.write(bytes: bom + Array((ARFFLoaderTests.header + "1,2,red,0,1\n").utf8), "b.arff", in: dir)
+        #expect(try Dataset.load(from: arff, options: LoadOptions(labels: .trailing(2))).count == 1)
+        let svm = try DataTestSupport.write(bytes: bom + Array("1 1:2\n".utf8), "b.svm", in: dir)
+        #expect(try Dataset.load(from: svm).features[0, 0] == 2)
+        let csv = try DataTestSupport.write(bytes: bom + Array("a,label\n1,x\n".utf8), "b.csv", in: dir)
+        #expect(try Dataset.load(from: csv).featureNames == ["a"])
+    }
+}

@@ -23,10 +23,17 @@ enum DataTestSupport {
 
     static var slowTestsEnabled: Bool { ProcessInfo.processInfo.environment["LOGITS_SLOW_TESTS"] == "1" }
 
-    /// A new, empty temporary directory.
-    static func tempDirectory() throws -> URL {
+    /// One folder per test process for every temporary file, removed when the process exits.
+    static let temporaryRoot: URL = {
         let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("logits-data-tests-\(UUID().uuidString)")
+            .appendingPathComponent("logits-data-tests-\(ProcessInfo.processInfo.processIdentifier)")
+        atexit { try? FileManager.default.removeItem(at: DataTestSupport.temporaryRoot) }
+        return url
+    }()
+
+    /// A new, empty temporary directory (inside `temporaryRoot`).
+    static func tempDirectory() throws -> URL {
+        let url = temporaryRoot.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

@@ -115,3 +115,17 @@ import Testing
         }
     }
 }
+
+@Suite struct IDXPixelScalingTests {
+    @Test func everyPixelValueIsExactlyFloatOver255() throws {
+        let u32 = IDXLoaderTests.u32
+        let dir = try DataTestSupport.tempDirectory()
+        try DataTestSupport.write(bytes: u32(2049) + u32(1) + [3], "t10k-labels-idx1-ubyte.gz", in: dir)
+        let pixels = (0..<256).map { UInt8($0) }
+        let images = u32(2051) + u32(1) + u32(16) + u32(16) + pixels
+        let path = try DataTestSupport.write(bytes: try Gzip.compress(images), "t10k-images-idx3-ubyte.gz", in: dir)
+        let ds = try Dataset.load(from: path)
+        #expect(ds.features.storage == (0..<256).map { Float($0) / 255 })
+        #expect(ds.targets == .classIndices([3]) && ds.featureNames[17] == "r1c1")
+    }
+}

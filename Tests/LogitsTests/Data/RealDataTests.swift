@@ -72,4 +72,24 @@ struct RealDataTests {
         let labels = (0..<983).filter { y[0, $0] == 1 }
         #expect(labels == [77, 91, 315, 544, 575, 621, 718, 818, 819, 834, 908])
     }
+
+    func distinctLabelSets(_ ds: Dataset) -> Int {
+        let y = labelMatrix(ds)
+        return Set((0..<y.rows).map { Array(y.row($0)) }).count
+    }
+
+    @Test func unionFilesMatchTheReadme() throws {
+        let yeast = try Dataset.load(from: DataTestSupport.shared("yeast/yeast.arff"))
+        #expect(yeast.count == 2417 && yeast.featureCount == 103 && yeast.labelNames.count == 14)
+        #expect(abs(yeast.labelCardinality - 4.237) < 0.0005)
+        #expect(abs(yeast.labelCardinality / 14 - 0.303) < 0.0005)  // density
+        #expect(distinctLabelSets(yeast) == 198)
+        let bibtex = try Dataset.load(from: DataTestSupport.shared("bibtex/bibtex.arff"))
+        #expect(bibtex.count == 7395 && abs(bibtex.labelCardinality - 2.402) < 0.0005)
+        #expect(distinctLabelSets(bibtex) == 2856)
+        guard DataTestSupport.slowTestsEnabled else { return }
+        let delicious = try Dataset.load(from: DataTestSupport.shared("delicious/delicious.arff"))
+        #expect(delicious.count == 16105 && abs(delicious.labelCardinality - 19.020) < 0.0005)
+        #expect(distinctLabelSets(delicious) == 15806)
+    }
 }
