@@ -149,7 +149,7 @@ struct Train: ParsableCommand {
         let patienceCount = patience ?? defaults.patience
         let validationFraction = validation ?? defaults.validationFraction
         let cosine = (schedule ?? (defaults.cosine ? .cosine : .constant)) == .cosine
-        var refitAll = refit ?? (defaults.refit && testSet != nil)
+        var refitAll = refit ?? (defaults.refit && testSet != nil && validationFraction > 0)
         if tuneThresholds && refitAll {
             if refit == true { throw UserError("--tune-thresholds needs held-out rows the final model was not trained on; drop --refit") }
             refitAll = false
@@ -303,6 +303,9 @@ struct Train: ParsableCommand {
             return
         }
         print(stopLine)
+        if evaluated == nil {
+            print("\nNo held-out rows to evaluate" + (refitResult != nil ? " (the refit trained on every row)" : "") + "; pass --test FILE to get test metrics.")
+        }
         if let (name, set) = evaluated, let report {
             print("\n\(name.prefix(1).uppercased() + name.dropFirst()) metrics (\(set.count) rows, decision threshold "
                   + (thresholds != nil ? "tuned per label" : describe.kind == "multiclass" ? "argmax" : "0.5") + "):")
