@@ -173,6 +173,11 @@ struct GemmBench: ParsableCommand {
                 for _ in 0..<repeats {
                     for (i, sampler) in samplers.enumerated() where !failed.contains(i) {
                         if let value = sampler.sample() { seconds[i].append(value) } else { failed.insert(i) }
+                        // OpenBLAS worker threads keep spinning for a while after a call; let them
+                        // go idle so that they do not steal a core from the next backend's sample.
+                        if t > 1 && (sampler.name == Self.cDirect || sampler.name == "openblas") {
+                            Thread.sleep(forTimeInterval: 0.2)
+                        }
                     }
                 }
                 for (i, sampler) in samplers.enumerated() {

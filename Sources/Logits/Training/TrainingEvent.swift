@@ -47,3 +47,21 @@ public struct TrainingResult: Sendable, Equatable, Codable {
     /// reported as `.epoch` events without validation values but are not part of `history`.
     public var refitEpochs: Int?
 }
+
+extension TrainingEvent {
+    /// A stream of training events and the callback that feeds it, for consumers that prefer
+    /// `for await` (e.g. a UI task) over the synchronous `onEvent` callback:
+    ///
+    ///     let (events, continuation) = TrainingEvent.stream()
+    ///     // consumer: Task { for await e in events { ... } }
+    ///     try trainer.fit(model, features: x, targets: y) { continuation.yield($0) }
+    ///     continuation.finish()
+    ///
+    /// Buffering keeps the newest `bufferingNewest` events when the consumer falls behind, so a slow
+    /// consumer never blocks training.
+    public static func stream(bufferingNewest: Int = 1024)
+        -> (events: AsyncStream<TrainingEvent>, continuation: AsyncStream<TrainingEvent>.Continuation) {
+        let (s, c) = AsyncStream.makeStream(of: TrainingEvent.self, bufferingPolicy: .bufferingNewest(bufferingNewest))
+        return (s, c)
+    }
+}

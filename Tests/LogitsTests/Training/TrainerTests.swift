@@ -210,4 +210,22 @@ struct TrainerTests {
         #expect(refitWeights != plainWeights)
         #expect(try run(refit: true).1 == refitWeights)
     }
+
+    @Test("Events can be consumed as an AsyncStream")
+    func eventStream() async throws {
+        let (x, y) = try Self.blobs(40, seed: 13)
+        let model = try MLP(spec: MLPSpec(inputs: 4, hidden: [4], outputs: 3), seed: 1)
+        let (events, continuation) = TrainingEvent.stream()
+        try Trainer(config: TrainerConfig(epochs: 2, batchSize: 20, loss: SoftmaxCrossEntropy()))
+            .fit(model, features: x, targets: .classIndices(y)) { continuation.yield($0) }
+        continuation.finish()
+        var batches = 0, epochs: [Int] = []
+        for await e in events {
+            switch e {
+            case .batch: batches += 1
+            case .epoch(let r): epochs.append(r.epoch)
+            }
+        }
+        #expect(batches == 4 && epochs == [1, 2])
+    }
 }
