@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import Logits
+
+/// `--format`: how to read a data file.
+enum FormatChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, arff, libsvm, csv, idx
+
+    var dataFormat: DataFormat {
+        switch self {
+        case .auto: return .auto
+        case .arff: return .arff
+        case .libsvm: return .libsvm
+        case .csv: return .csv
+        case .idx: return .idx
+        }
+    }
+}
+
+/// `--task`: force multi-class or multi-label, or infer it from the labels.
+enum TaskChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, multiclass, multilabel
+}
+
+/// The options shared by every command that reads a labelled data file.
+struct DataOptions: ParsableArguments {
+    @Option(help: "Data format: auto (from the file name), arff, libsvm, csv or idx.")
+    var format: FormatChoice = .auto
+
+    @Option(help: ArgumentHelp(
+        "Which attributes/columns are the targets: a count N (the last N attributes, Mulan's convention) or comma-separated names.",
+        valueName: "N|names"))
+    var labels: String?
+
+    @Option(help: "Task: auto (multi-class for one class attribute, multi-label for 0/1 label columns), multiclass or multilabel.")
+    var task: TaskChoice = .auto
+
+    func loadOptions() throws -> LoadOptions {
+        var options = LoadOptions()
+        if let labels {
+            let trimmed = labels.trimmingCharacters(in: .whitespaces)
+            if let n = Int(trimmed) {
+                guard n > 0 else { throw ValidationError("--labels count must be positive, got \(n)") }
+                options.labels = .trailing(n)
+            } else {
+                let names = trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                guard !names.isEmpty else { throw ValidationError("--labels needs a count or comma-separated names") }
+                options.labels = .names(names)
+            }
+        }
+        switch task {
+        case .auto: break
+        case .multiclass: options.task = .multiClass(classes: 0)
+        case .multilabel: options.task = .multiLabel(labels: 0)
+        }
+        return options
+    }
+
+    /// Loads `path`, with a clear error for a missing file.
+    func load(_ path: String) throws -> Dataset {
+        try Self.checkReadable(path, what: "data file")
+        return try Dataset.load(from: path, format: format.dataFormat, options: loadOptions())
+    }
+
+    static func checkReadable(_ path: String, what: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw UserError("\(what) '\(path)' does not exist")
+        }
+        guard !isDirectory.boolValue else { throw UserError("\(what) '\(path)' is a directory, expected a file") }
+    }
+}
+
+/// The bundled default data set: yeast (Elisseeff & Weston 2001, via MULAN), shipped as a SwiftPM
+/// resource of the `logits` executable.
+enum BundledYeast {
+    static let labelCount = 14
+
+    /// The folder holding `yeast-train.arff`, `yeast-test.arff` and `yeast.xml`.
+    ///
+    /// Looked up next to the executable (where SwiftPM puts the resource bundle) without touching
+    /// `Bundle.module`, whose accessor traps when the bundle is missing (e.g. a binary copied
+    /// elsewhere); a missing bundle gives a clear error instead.
+    static func directory() throws -> URL {
+        let fm = FileManager.default
+        var roots = [Bundle.main.bundleURL]
+        if let exe = Bundle.main.executableURL { roots.append(exe.resolvingSymlinksInPath().deletingLastPathComponent()) }
+        let names = ["Logits_LogitsCLI.resources", "Logits_LogitsCLI.bundle", "Logits_LogitsCLI.bundle/Contents/Resources"]
+        for root in roots {
+            for name in names {
+                let dir = root.appendingPathComponent(name).appendingPathComponent("yeast")
+                if fm.fileExists(atPath: dir.appendingPathComponent("yeast-train.arff").path) { return dir }
+            }
+        }
+        throw UserError("the bundled yeast data set was not found next to the logits executable (looked for Logits_LogitsCLI.resources/yeast in \(roots.map(\.path).joined(separator: ", "))); pass --data FILE")
+    }
+
+    static func load() throws -> (train: Dataset, test: Dataset) {
+        let dir = try directory()
+        let options = LoadOptions(labels: .trailing(labelCount))
+        let train = try Dataset.load(from: dir.appendingPathComponent("yeast-train.arff"), format: .arff, options: options)
+        let test = try Dataset.load(from: dir.appendingPathComponent("yeast-test.arff"), format: .arff, options: options)
+        return (train, test)
+    }
+
+    /// Published yeast results (10 labels of the ranking family + Hamming loss), as the project
+    /// brief gives them: Zhang & Zhou, BP-MLL (IEEE TKDE 18(10), 2006) and ML-kNN (Pattern
+    /// Recognition 40(7), 2007). Coverage is Mulan-style (scikit-learn's `coverage_error` - 1).
+    static let published: [(method: String, hamming: Double, rankingLoss: Double, oneError: Double, coverage: Double, averagePrecision: Double)] = [
+        ("BP-MLL", 0.206, 0.171, 0.233, 6.309, 0.756),
+        ("ML-kNN", 0.194, 0.167, 0.230, 6.275, 0.765),
+    ]
+    static let publishedSource = "Zhang & Zhou, BP-MLL (IEEE TKDE 18(10):1338-1351, 2006) and ML-kNN (Pattern Recognition 40(7):2038-2048, 2007), yeast; figures as cited in the Logits project brief (not re-checked against the papers here), and those papers' evaluation protocol may differ from this train/test split"
+}
