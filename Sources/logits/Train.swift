@@ -157,7 +157,7 @@ struct Train: ParsableCommand {
 
         var fit = train, held: Dataset?
         if validationFraction > 0 {
-            let split = try validationSplit(rows: train.count, fraction: validationFraction, seed: seed)
+            let split = try train.splitIndices(validationFraction: validationFraction, seed: seed)
             fit = train.subset(rows: split.train)
             held = train.subset(rows: split.validation)
         }

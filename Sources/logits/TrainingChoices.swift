@@ -107,17 +107,6 @@ struct LossSelection {
     }
 }
 
-/// A seeded random split of `0..<n` into training and validation rows (both sorted).
-func validationSplit(rows n: Int, fraction: Double, seed: UInt64) throws -> (train: [Int], validation: [Int]) {
-    let nVal = Int((Double(n) * fraction).rounded())
-    guard nVal >= 1, nVal < n else {
-        throw UserError("a validation fraction of \(fraction) of \(n) training rows leaves \(nVal) for validation and \(n - nVal) for training; both need at least 1 (use --validation 0 to train without)")
-    }
-    var rng = SeededGenerator(seed: seed ^ 0x7661_6C69_6461_7465)
-    let order = rng.permutation(n)
-    return (Array(order[nVal...]).sorted(), Array(order[..<nVal]).sorted())
-}
-
 /// Parses `--hidden 256,128` (`none` or empty: no hidden layer).
 func parseHidden(_ text: String) throws -> [Int] {
     let t = text.trimmingCharacters(in: .whitespaces)

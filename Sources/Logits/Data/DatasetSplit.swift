@@ -18,6 +18,16 @@ extension Dataset {
 
     /// The row indices of `split(validationFraction:seed:stratified:)`, each part ascending.
     public func splitIndices(validationFraction: Double, seed: UInt64, stratified: Bool = true) throws -> (train: [Int], validation: [Int]) {
+        try Self.splitIndices(targets: targets, classCount: labelNames.count,
+                              validationFraction: validationFraction, seed: seed, stratified: stratified)
+    }
+
+    /// The split of `split(validationFraction:seed:stratified:)` on bare targets (what the
+    /// `Trainer` uses for `.fraction` validation): `classCount` is the number of classes for
+    /// class-index targets (ignored for a target matrix).
+    public static func splitIndices(targets: Targets, classCount: Int, validationFraction: Double, seed: UInt64,
+                                    stratified: Bool = true) throws -> (train: [Int], validation: [Int]) {
+        let count = targets.count
         guard validationFraction > 0, validationFraction < 1 else {
             throw LogitsError.invalidValue("validation fraction \(validationFraction); expected a value in (0, 1)")
         }
@@ -32,10 +42,14 @@ extension Dataset {
             inValidation = [Bool](repeating: false, count: count)
             for i in rng.permutation(count).prefix(wanted) { inValidation[i] = true }
         case (true, .classIndices(let y)):
-            inValidation = Self.stratifiedClasses(y, classes: labelNames.count, wanted: wanted, rng: &rng)
+            let classes = max(classCount, (y.max() ?? -1) + 1)
+            guard y.allSatisfy({ $0 >= 0 }) else {
+                throw LogitsError.invalidValue("negative class index in the targets; expected 0..<\(classes)")
+            }
+            inValidation = stratifiedClasses(y, classes: classes, wanted: wanted, rng: &rng)
         case (true, .matrix(let m)):
-            inValidation = Self.iterativeStratification(m, fraction: validationFraction, rng: &rng)
-            Self.ensureNonEmpty(&inValidation, rng: &rng)
+            inValidation = iterativeStratification(m, fraction: validationFraction, rng: &rng)
+            ensureNonEmpty(&inValidation, rng: &rng)
         }
         var train: [Int] = []
         var validation: [Int] = []

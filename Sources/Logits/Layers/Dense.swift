@@ -22,7 +22,7 @@ public final class Dense: Layer {
     /// A layer `inputs -> outputs` initialised by `initializer` from `rng`; parameters are named
     /// `<namePrefix>weight` / `<namePrefix>bias`.
     public init(
-        inputs: Int, outputs: Int, initializer: Initializer, rng: inout TrainingRandom,
+        inputs: Int, outputs: Int, initializer: Initializer, rng: inout SeededGenerator,
         namePrefix: String = "", fusedActivation: Activation? = nil
     ) {
         precondition(fusedActivation?.derivableFromOutput ?? true, "only output-derivable activations fuse")  // trap-ok: internal construction

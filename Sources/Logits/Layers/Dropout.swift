@@ -1,7 +1,7 @@
 /// Inverted dropout (= `nn.Dropout(p)`): in training, each element is kept with probability `1 - p`
 /// and scaled by `1 / (1 - p)`, else zeroed; in evaluation it is the identity.
 ///
-///     y = x ⊙ m,   m_i = (u_i >= p) / (1 - p),  u_i ~ U[0, 1) from a seeded `TrainingRandom`
+///     y = x ⊙ m,   m_i = (u_i >= p) / (1 - p),  u_i ~ U[0, 1) from a seeded `SeededGenerator`
 ///     dx = dy ⊙ m
 ///
 /// The mask buffer is kept between forward and backward and reused across batches.
@@ -11,13 +11,13 @@ public final class Dropout: Layer {
     public let inputCount: Int
     public var outputCount: Int { inputCount }
     public var parameters: [Parameter] { [] }
-    private var rng: TrainingRandom
+    private var rng: SeededGenerator
     private var mask = Matrix(rows: 0, cols: 0)
 
     public init(probability: Float, features: Int, seed: UInt64) {
         self.probability = probability
         self.inputCount = features
-        self.rng = TrainingRandom(seed: seed)
+        self.rng = SeededGenerator(seed: seed)
     }
 
     public func forward(_ x: Matrix, into y: inout Matrix, training: Bool) throws {
@@ -29,7 +29,7 @@ public final class Dropout: Layer {
             let keepScale = 1 / (1 - probability)
             let p = probability
             mask.withUnsafeMutableBufferPointer { m in
-                for i in 0..<n { m[i] = rng.nextUnitFloat() < p ? 0 : keepScale }
+                for i in 0..<n { m[i] = rng.unitFloat() < p ? 0 : keepScale }
             }
         }
         x.withUnsafeBufferPointer { xp in

@@ -12,12 +12,12 @@ import Foundation
 /// | `lecunUniform` | `U(±√(3/fan_in))` | 0 |
 /// | `lecunNormal` | `N(0, 1/fan_in)` | 0 |
 ///
-/// Samples are drawn from a `TrainingRandom` in row-major order of the weight, then the bias.
+/// Samples are drawn from a `SeededGenerator` in row-major order of the weight, then the bias.
 public enum Initializer: String, Codable, Sendable, CaseIterable {
     case pytorchDefault, kaimingUniform, kaimingNormal, xavierUniform, xavierNormal, lecunUniform, lecunNormal
 
     /// Fills `weight` (`out x in`) and `bias` (`1 x out`) in place.
-    public func initialize(weight: inout Matrix, bias: inout Matrix, rng: inout TrainingRandom) {
+    public func initialize(weight: inout Matrix, bias: inout Matrix, rng: inout SeededGenerator) {
         let fanIn = Double(weight.cols), fanOut = Double(weight.rows)
         func uniform(_ bound: Double, _ m: inout Matrix) {
             for i in 0..<m.count { m.storage[i] = Float(rng.uniform(-bound, bound)) }

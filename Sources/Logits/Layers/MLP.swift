@@ -39,7 +39,7 @@ public final class MLP {
     public init(spec: MLPSpec, seed: UInt64 = 0) throws {
         try spec.validate()
         self.spec = spec
-        var rng = TrainingRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         var stages: [any Layer] = []
         var modules: [Module] = []
         var index = 0

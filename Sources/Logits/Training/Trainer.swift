@@ -2,7 +2,7 @@ import Foundation
 
 /// Mini-batch training of an `MLP` with validation, early stopping and progress events.
 ///
-/// Per epoch: the training rows are shuffled with a `TrainingRandom` seeded from `config.seed`
+/// Per epoch: the training rows are shuffled with a `SeededGenerator` seeded from `config.seed`
 /// (one Fisher-Yates pass per epoch), cut into batches of `batchSize` (the last may be shorter),
 /// and for each batch: gather rows into preallocated buffers → forward → loss and `d loss/d logits`
 /// → backward → optional global-norm clipping → optimizer step with the scheduled learning rate.
@@ -42,16 +42,10 @@ public struct Trainer: Sendable {
         switch config.validation {
         case .none: break
         case .fraction(let f):
-            var order = Array(0..<features.rows)
-            var splitRNG = TrainingRandom(seed: config.seed ^ 0x5641_4C49_4441_5445)
-            splitRNG.shuffle(&order)
-            let nVal = Int((Double(features.rows) * f).rounded())
-            guard nVal >= 1, nVal < features.rows else {
-                throw LogitsError.invalidValue(
-                    "validation fraction \(f) of \(features.rows) rows leaves \(nVal) validation and \(features.rows - nVal) training rows; both must be >= 1")
-            }
-            let valIdx = Array(order[(features.rows - nVal)...]).sorted()
-            let trainIdx = Array(order[..<(features.rows - nVal)]).sorted()
+            // The same split as `Dataset.split` (stratified per class, or iterative
+            // stratification for label matrices), so the CLI and the trainer agree.
+            let (trainIdx, valIdx) = try Dataset.splitIndices(
+                targets: targets, classCount: outputs, validationFraction: f, seed: config.seed)
             valX = TrainingDataCheck.gather(features, rows: valIdx)
             valY = TrainingDataCheck.gather(targets, rows: valIdx)
             trainX = TrainingDataCheck.gather(features, rows: trainIdx)
@@ -70,7 +64,7 @@ public struct Trainer: Sendable {
         let batchSize = min(config.batchSize, n)
         let batches = (n + batchSize - 1) / batchSize
         let totalSteps = batches * config.epochs
-        var rng = TrainingRandom(seed: config.seed)
+        var rng = SeededGenerator(seed: config.seed)
         var order = Array(0..<n)
 
         // Preallocated batch buffers and workspaces (sized for the largest batch).

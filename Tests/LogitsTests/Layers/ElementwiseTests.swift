@@ -7,7 +7,7 @@ struct ElementwiseTests {
     @Test("bias row, scale, axpy, Hadamard, row max/sum, column sums, fused bias+ReLU", arguments: [1, 7, 8, 19])
     func kernels(cols: Int) {
         let rows = 3
-        var rng = TrainingRandom(seed: UInt64(cols))
+        var rng = SeededGenerator(seed: UInt64(cols))
         let m = (0..<(rows * cols)).map { _ in Float(rng.normal()) }
         let v = (0..<cols).map { _ in Float(rng.normal()) }
         var a = m

@@ -80,11 +80,11 @@ struct GradientCheckTests {
 
     static func check(spec: MLPSpec, head: Head) throws {
         let model = try MLP(spec: spec, seed: 7)
-        var rng = TrainingRandom(seed: 99)
+        var rng = SeededGenerator(seed: 99)
         let b = 6
         let x = (0..<b).map { _ in (0..<spec.inputs).map { _ in rng.normal() } }
-        let classes = (0..<b).map { _ in rng.nextIndex(below: spec.outputs) }
-        let labels = (0..<b).map { _ in (0..<spec.outputs).map { _ in Double(rng.nextIndex(below: 2)) } }
+        let classes = (0..<b).map { _ in rng.int(below: spec.outputs) }
+        let labels = (0..<b).map { _ in (0..<spec.outputs).map { _ in Double(rng.int(below: 2)) } }
         let xm = try Matrix(x.map { $0.map(Float.init) })
         let targets: Targets = head == .softmax
             ? .classIndices(classes) : .matrix(try Matrix(labels.map { $0.map(Float.init) }))

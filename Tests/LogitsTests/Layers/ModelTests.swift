@@ -41,7 +41,7 @@ struct ModelTests {
 
     @Test("Dense forward is X Wᵀ + b and the PyTorch default init is U(±1/√fan_in)")
     func denseForward() throws {
-        var rng = TrainingRandom(seed: 3)
+        var rng = SeededGenerator(seed: 3)
         let d = Dense(inputs: 3, outputs: 2, initializer: .pytorchDefault, rng: &rng)
         let bound = 1 / Float(3).squareRoot()
         #expect((d.weight.value.storage + d.bias.value.storage).allSatisfy { abs($0) <= bound })
@@ -59,7 +59,7 @@ struct ModelTests {
                                    (.xavierUniform, (2.0 / 600).squareRoot()),
                                    (.lecunNormal, (1.0 / 400).squareRoot())] {
             var w = Matrix(rows: 200, cols: 400), b = Matrix(rows: 1, cols: 200)
-            var rng = TrainingRandom(seed: 5)
+            var rng = SeededGenerator(seed: 5)
             initializer.initialize(weight: &w, bias: &b, rng: &rng)
             let mean = w.storage.reduce(0.0) { $0 + Double($1) } / Double(w.count)
             let sd = (w.storage.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(w.count)).squareRoot()

@@ -6,7 +6,7 @@ import Testing
 struct TrainerTests {
     /// Three Gaussian blobs in 4-D (well separated), class = blob.
     static func blobs(_ n: Int, seed: UInt64) throws -> (Matrix, [Int]) {
-        var rng = TrainingRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let centers: [[Double]] = [[3, 0, 0, 0], [0, 3, 0, 0], [0, 0, 3, -3]]
         var rows: [[Float]] = [], labels: [Int] = []
         for i in 0..<n {
@@ -37,7 +37,7 @@ struct TrainerTests {
 
     @Test("A separable multi-label problem is learned (sigmoid-BCE, SGD + Nesterov, dropout)")
     func learnsMultiLabel() throws {
-        var rng = TrainingRandom(seed: 4)
+        var rng = SeededGenerator(seed: 4)
         var xs: [[Float]] = [], ys: [[Float]] = []
         for _ in 0..<400 {
             let r = (0..<5).map { _ in Float(rng.normal()) }

@@ -1,7 +1,11 @@
+import Foundation
+
 /// A small deterministic random number generator (xoshiro256**, seeded through SplitMix64):
 /// the same seed gives the same stream on every platform and Swift version, which the
 /// standard library's `SystemRandomNumberGenerator` (and its `shuffle` algorithm) do not promise.
 ///
+/// The one generator of the library: weight initialisation, dropout masks, mini-batch shuffling
+/// and data splits all draw from it, so a seed fixes a whole training run.
 /// Use `shuffle(_:)` and `int(below:)` for reproducible splits and batch orders.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
@@ -63,5 +67,18 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         var p = Array(0..<count)
         shuffle(&p)
         return p
+    }
+
+    /// Uniform `Double` in `[low, high)`.
+    public mutating func uniform(_ low: Double, _ high: Double) -> Double {
+        low + (high - low) * unitDouble()
+    }
+
+    /// A standard normal sample (Box-Muller, computed in `Double`).
+    public mutating func normal() -> Double {
+        var u1 = unitDouble()
+        while u1 <= 0 { u1 = unitDouble() }
+        let u2 = unitDouble()
+        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
     }
 }
