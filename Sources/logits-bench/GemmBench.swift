@@ -36,8 +36,10 @@ final class Operands {
                       a: a, lda: k, b: b, ldb: n, beta: 0, c: c, ldc: n)
     }
 
-    /// Seconds per call over `calls` consecutive calls.
+    /// Seconds per call over `calls` consecutive calls, after one untimed call (as the C-direct
+    /// sampler does, so that both find OpenBLAS's worker threads awake).
     func seconds(_ backend: any GemmBackend, calls: Int) -> Double {
+        call(backend)
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<calls { call(backend) }
         return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 / Double(calls)
@@ -164,7 +166,6 @@ struct GemmBench: ParsableCommand {
                         samplers.append((name, { cDirectSeconds(m: m, n: n, k: k, threads: t, calls: calls) }))
                     } else if let backend = available[name] {
                         let calls = name == "naive" ? 1 : iterations(m: m, n: n, k: k)
-                        operands.call(backend)  // warm-up: loads, packs buffers, spins up threads
                         samplers.append((name, { operands.seconds(backend, calls: calls) }))
                     }
                 }
