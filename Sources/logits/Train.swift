@@ -11,7 +11,7 @@ struct Train: ParsableCommand {
         1500/917 split) and compares the test metrics with published results. Features are \
         standardized with the training statistics (stored in the model file). Unset options take \
         the library's TrainingDefaults for the data size (up to 10 000 rows: 256 hidden, dropout \
-        0.5, AdamW weight decay 2, early stopping on a 15% validation split, then a refit on all \
+        0.5, AdamW weight decay 3, early stopping on a 15% validation split, then a refit on all \
         rows when there is a test set). Progress goes to stderr (a live bar on a terminal, one \
         line per epoch otherwise); the report goes to stdout.
         """)
@@ -66,7 +66,7 @@ struct Train: ParsableCommand {
     @Option(help: "Learning-rate schedule: constant or cosine (to 0 over the run). Default: constant (small data), cosine (large).")
     var schedule: ScheduleChoice?
 
-    @Option(help: "Stop after this many epochs without improvement of the monitored validation value (0: never). Default: 8.")
+    @Option(help: "Stop after this many epochs without improvement of the monitored validation value (0: never). Default: 12 (small data), 4 (large).")
     var patience: Int?
 
     @Option(help: "Validation value for early stopping: loss, or metric (label ranking average precision for multi-label, accuracy for multi-class).")

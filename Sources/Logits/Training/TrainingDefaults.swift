@@ -3,7 +3,7 @@
 ///
 /// | rows | hidden | dropout | AdamW wd | batch | epochs | validation | schedule |
 /// | --- | --- | --- | --- | --- | --- | --- | --- |
-/// | ≤ 10 000 (small) | [256] | 0.5 | 2 | 64 | ≤ 100, early stopping on 15 % (patience 8), then refit on all rows | val loss | constant |
+/// | ≤ 10 000 (small) | [256] | 0.5 | 3 | 64 | ≤ 100, early stopping on 15 % (patience 12), then refit on all rows | val loss | constant |
 /// | > 10 000 (large) | [512, 256] | 0.2 | 0.01 | 128 | 20 | none | cosine to 0 |
 ///
 /// All: ReLU, PyTorch default init, lr 1e-3. Strong decoupled weight decay is what beats the
@@ -29,8 +29,8 @@ public struct TrainingDefaults: Sendable, Equatable {
     /// The defaults for a training set of `rows` rows.
     public static func recommended(rows: Int) -> TrainingDefaults {
         if rows <= smallDataLimit {
-            return TrainingDefaults(hidden: [256], dropout: 0.5, weightDecay: 2, batchSize: 64, epochs: 100,
-                                    validationFraction: 0.15, patience: 8, cosine: false, refit: true)
+            return TrainingDefaults(hidden: [256], dropout: 0.5, weightDecay: 3, batchSize: 64, epochs: 100,
+                                    validationFraction: 0.15, patience: 12, cosine: false, refit: true)
         }
         return TrainingDefaults(hidden: [512, 256], dropout: 0.2, weightDecay: 0.01, batchSize: 128, epochs: 20,
                                 validationFraction: 0, patience: 4, cosine: true, refit: false)
