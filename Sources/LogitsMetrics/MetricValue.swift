@@ -1,10 +1,11 @@
-/// A JSON-like value for reports: metric names map to numbers, integers, arrays, nested objects or
+/// A JSON-like value for reports: metric names map to numbers, integers, booleans, arrays, nested objects or
 /// `null` (undefined). Non-finite numbers are written as the strings `"inf"`, `"-inf"`, `"nan"`, the
 /// convention of the reference files.
 public indirect enum MetricValue: Sendable, Equatable {
     case number(Double)
     case integer(Int)
     case string(String)
+    case bool(Bool)
     case null
     case array([MetricValue])
     case object([MetricEntry])
@@ -67,6 +68,7 @@ public indirect enum MetricValue: Sendable, Equatable {
         case .number(let x): out += Self.format(x)
         case .integer(let i): out += String(i)
         case .string(let s): out += Self.escape(s)
+        case .bool(let b): out += b ? "true" : "false"
         case .null: out += "null"
         case .array(let xs):
             out += "["

@@ -292,7 +292,7 @@ struct Train: ParsableCommand {
                 MetricEntry("epochs_run", .integer(result.history.count)),
                 MetricEntry("best_epoch", .integer(result.bestEpoch)),
                 MetricEntry("refit_epochs", .integer(refitResult?.history.count ?? 0)),
-                MetricEntry("stopped_early", .string(result.stoppedEarly ? "true" : "false")),
+                MetricEntry("stopped_early", .bool(result.stoppedEarly)),
                 MetricEntry("seconds", .number(trainSeconds)),
                 MetricEntry("parameters", .integer(model.parameterCount)),
             ]

@@ -29,6 +29,8 @@ struct MetricsCommandTests {
             return (cli as? NSNumber)?.intValue == i ? [] : ["\(path): \(String(describing: cli)) vs \(i)"]
         case .string(let s):
             return (cli as? String) == s ? [] : ["\(path): \(String(describing: cli)) vs \(s)"]
+        case .bool(let b):
+            return (cli as? Bool) == b ? [] : ["\(path): \(String(describing: cli)) vs \(b)"]
         case .null:
             return cli is NSNull ? [] : ["\(path): \(String(describing: cli)) vs null"]
         case .array(let xs):
