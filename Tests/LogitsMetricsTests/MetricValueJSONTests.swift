@@ -1,7 +1,7 @@
 import Testing
 import LogitsMetrics
 
-@Suite struct MetricValueTests {
+@Suite struct MetricValueJSONTests {
     @Test func booleansAreJSONLiterals() {
         let v = MetricValue.object([MetricEntry("stopped_early", .bool(true)), MetricEntry("refit", .bool(false))])
         let text = v.json
