@@ -155,19 +155,24 @@ struct Train: ParsableCommand {
             refitAll = false
         }
 
+        // Early stopping rows. With a refit the trainer holds them out itself (the same seeded,
+        // stratified `Dataset.splitIndices`) and then retrains on every row; without one they are
+        // split here, so that thresholds can be tuned and metrics reported on them.
+        if refitAll && validationFraction == 0 { throw UserError("--refit needs a validation split to find the epoch count (--validation > 0)") }
         var fit = train, held: Dataset?
-        if validationFraction > 0 {
+        if validationFraction > 0 && !refitAll {
             let split = try train.splitIndices(validationFraction: validationFraction, seed: seed)
             fit = train.subset(rows: split.train)
             held = train.subset(rows: split.validation)
         }
-        if refitAll && held == nil { throw UserError("--refit needs a validation split to find the epoch count (--validation > 0)") }
+        let earlyStopping = held != nil || refitAll
 
         // Model and trainer.
         let spec = MLPSpec(inputs: train.featureCount, hidden: hiddenWidths, outputs: task.outputCount,
                            activation: activation.activation, dropout: dropoutP, layerNorm: layerNorm)
-        var model = try MLP(spec: spec, seed: seed)
+        let model = try MLP(spec: spec, seed: seed)
         let lossSelection = try LossSelection(name: loss, posWeight: posWeight, labelSmoothing: labelSmoothing, task: task)
+        // pos_weight "auto" counts the rows the final model trains on (all of them with a refit).
         let lossFunction = try lossSelection.make(trainingTargets: fit.targets)
         let optimizerConfig: OptimizerConfig
         let decay: Float
@@ -185,13 +190,15 @@ struct Train: ParsableCommand {
         let config = TrainerConfig(
             epochs: epochCount, batchSize: batchSize, learningRate: lr, optimizer: optimizerConfig,
             schedule: cosine ? .cosine(minimum: 0) : .constant, loss: lossFunction, seed: seed,
-            validation: held.map { .given(features: $0.features, targets: $0.targets) } ?? .none,
-            monitor: monitor.monitor(for: task), patience: held != nil && patienceCount > 0 ? patienceCount : nil,
-            restoreBestWeights: held != nil, reportBatches: true)
+            validation: refitAll ? .fraction(validationFraction) : held.map { .given(features: $0.features, targets: $0.targets) } ?? .none,
+            monitor: monitor.monitor(for: task), patience: earlyStopping && patienceCount > 0 ? patienceCount : nil,
+            restoreBestWeights: earlyStopping, reportBatches: true, refitOnFullData: refitAll)
 
         let describe = TaskDescription(task)
         let header = [
-            "Data: \(trainName): \(train.count) rows (\(fit.count) training, \(held?.count ?? 0) validation)"
+            "Data: \(trainName): \(train.count) rows "
+                + (refitAll ? "(\(fmt(validationFraction * 100, 0)) % held out for early stopping, then all)"
+                            : "(\(fit.count) training, \(held?.count ?? 0) validation)")
                 + (testSet.map { ", test \(testName ?? ""): \($0.count) rows" } ?? "")
                 + "; \(train.featureCount) features, \(task.outputCount) \(describe.kind == "multiclass" ? "classes" : "labels") (\(describe.kind))",
             "Model: MLP \(([spec.inputs] + spec.hidden + [spec.outputs]).map(String.init).joined(separator: "-")), \(activation.rawValue)"
@@ -208,45 +215,38 @@ struct Train: ParsableCommand {
             let d = ContinuousClock.now - start
             return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         }
-        func runTrainer(_ model: MLP, _ config: TrainerConfig, _ data: Dataset) throws -> TrainingResult {
-            let reporter = ProgressReporter(totalEpochs: config.epochs)
-            var epochStart = now()
-            return try Trainer(config: config).fit(model, features: data.features, targets: data.targets) { event in
-                switch event {
-                case let .batch(epoch, batch, batches, loss, samplesPerSecond):
-                    reporter.batch(epoch: epoch, batch: batch, of: batches, loss: loss, samplesPerSecond: samplesPerSecond,
-                                   now: now() - epochStart)
-                case .epoch(let r):
-                    epochStart = now()
-                    var validationValues: [(String, Double)] = []
-                    if let v = r.validationLoss { validationValues.append(("val_loss", v)) }
-                    if monitor == .metric, let m = r.metric { validationValues.append((config.monitor.name, m)) }
-                    reporter.epochEnd(ProgressReporter.epochLine(
-                        epoch: r.epoch, totalEpochs: config.epochs, trainLoss: r.trainLoss, validation: validationValues,
-                        seconds: r.seconds, samplesPerSecond: r.samplesPerSecond, best: r.improved && config.patience != nil))
-                }
+        var reporter = ProgressReporter(totalEpochs: config.epochs)
+        var totalEpochs = config.epochs
+        var epochStart = now()
+        let result = try Trainer(config: config).fit(model, features: fit.features, targets: fit.targets) { event in
+            switch event {
+            case let .batch(epoch, batch, batches, loss, samplesPerSecond):
+                reporter.batch(epoch: epoch, batch: batch, of: batches, loss: loss, samplesPerSecond: samplesPerSecond,
+                               now: now() - epochStart)
+            case .epoch(let r):
+                epochStart = now()
+                var validationValues: [(String, Double)] = []
+                if let v = r.validationLoss { validationValues.append(("val_loss", v)) }
+                if monitor == .metric, let m = r.metric { validationValues.append((config.monitor.name, m)) }
+                reporter.epochEnd(ProgressReporter.epochLine(
+                    epoch: r.epoch, totalEpochs: totalEpochs, trainLoss: r.trainLoss, validation: validationValues,
+                    seconds: r.seconds, samplesPerSecond: r.samplesPerSecond,
+                    best: r.improved && r.validationLoss != nil && config.patience != nil))
+            case let .refit(epochs, rows):
+                // Same initial weights, every row, the best epoch count, no validation.
+                FileHandle.standardError.write(Data("refit on all \(rows) rows for \(epochs) epochs\n".utf8))
+                reporter = ProgressReporter(totalEpochs: epochs)
+                totalEpochs = epochs
+                epochStart = now()
             }
         }
-        let result = try runTrainer(model, config, fit)
-        var refitResult: TrainingResult?
-        if refitAll, result.bestEpoch > 0 {
-            // Same seed: the same initial weights; all rows, the best epoch count, no validation.
-            FileHandle.standardError.write(Data("refit on all \(train.count) rows for \(result.bestEpoch) epochs\n".utf8))
-            model = try MLP(spec: spec, seed: seed)
-            var refitConfig = config
-            refitConfig.validation = .none
-            refitConfig.patience = nil
-            refitConfig.epochs = result.bestEpoch
-            refitConfig.restoreBestWeights = false
-            refitConfig.loss = try lossSelection.make(trainingTargets: train.targets)
-            refitResult = try runTrainer(model, refitConfig, train)
-        }
+        let refitHistory = result.refitHistory
         let trainSeconds = now()
         let stopLine: String
-        if held != nil {
+        if result.validationRows > 0 {
             stopLine = (result.stoppedEarly ? "Stopped early after epoch \(result.history.count)" : "Trained \(result.history.count) epochs")
                 + "; best epoch \(result.bestEpoch) (\(config.monitor.name) \(result.bestMetric.map { fmt($0) } ?? "n/a"))"
-                + (refitResult != nil ? "; refit on all \(train.count) rows for \(result.bestEpoch) epochs" : "; kept its weights")
+                + (refitHistory != nil ? "; refit on all \(train.count) rows for \(result.bestEpoch) epochs" : "; kept its weights")
                 + ". \(fmt(trainSeconds, 2)) s."
         } else {
             stopLine = "Trained \(result.history.count) epochs. \(fmt(trainSeconds, 2)) s."
@@ -265,7 +265,7 @@ struct Train: ParsableCommand {
         }
 
         // Evaluation: the test set, else the validation rows.
-        let evaluated: (name: String, set: Dataset)? = testSet.map { ("test", $0) } ?? (refitResult == nil ? held.map { ("validation", $0) } : nil)
+        let evaluated: (name: String, set: Dataset)? = testSet.map { ("test", $0) } ?? (refitHistory == nil ? held.map { ("validation", $0) } : nil)
         var report: EvaluationReport?
         if let (_, set) = evaluated {
             let logits = try model.logits(set.features)
@@ -279,7 +279,7 @@ struct Train: ParsableCommand {
                                  standardization: standardizer?.featureStandardization, thresholds: thresholds)
         try file.write(to: modelURL)
         let historyURL = TrainingHistory.url(forModel: modelURL)
-        let history = TrainingHistory(monitor: config.monitor.name, result: result, refit: refitResult?.history, hyperparameters: header)
+        let history = TrainingHistory(monitor: config.monitor.name, result: result, refit: refitHistory, hyperparameters: header)
         try history.write(to: historyURL)
 
         if json {
@@ -287,11 +287,11 @@ struct Train: ParsableCommand {
                 MetricEntry("model", .string(modelURL.path)),
                 MetricEntry("history", .string(historyURL.path)),
                 MetricEntry("task", .string(describe.kind)),
-                MetricEntry("train_rows", .integer(refitResult != nil ? train.count : fit.count)),
-                MetricEntry("validation_rows", .integer(held?.count ?? 0)),
+                MetricEntry("train_rows", .integer(refitHistory != nil ? train.count : result.trainingRows)),
+                MetricEntry("validation_rows", .integer(result.validationRows)),
                 MetricEntry("epochs_run", .integer(result.history.count)),
                 MetricEntry("best_epoch", .integer(result.bestEpoch)),
-                MetricEntry("refit_epochs", .integer(refitResult?.history.count ?? 0)),
+                MetricEntry("refit_epochs", .integer(refitHistory?.count ?? 0)),
                 MetricEntry("stopped_early", .bool(result.stoppedEarly)),
                 MetricEntry("seconds", .number(trainSeconds)),
                 MetricEntry("parameters", .integer(model.parameterCount)),
@@ -304,7 +304,7 @@ struct Train: ParsableCommand {
         }
         print(stopLine)
         if evaluated == nil {
-            print("\nNo held-out rows to evaluate" + (refitResult != nil ? " (the refit trained on every row)" : "") + "; pass --test FILE to get test metrics.")
+            print("\nNo held-out rows to evaluate" + (refitHistory != nil ? " (the refit trained on every row)" : "") + "; pass --test FILE to get test metrics.")
         }
         if let (name, set) = evaluated, let report {
             print("\n\(name.prefix(1).uppercased() + name.dropFirst()) metrics (\(set.count) rows, decision threshold "

@@ -198,11 +198,12 @@ public struct Trainer: Sendable {
             refit.epochs = bestEpoch
             refit.patience = nil
             refit.refitOnFullData = false
+            onEvent?(.refit(epochs: bestEpoch, rows: features.rows))
             let r = try Trainer(config: refit).fit(model, features: features, targets: targets, onEvent: onEvent)
             return TrainingResult(
                 history: history, bestEpoch: bestEpoch, bestMetric: bestScore, stoppedEarly: stoppedEarly,
                 seconds: Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9,
-                trainingRows: n, validationRows: valX?.rows ?? 0, refitEpochs: r.history.count)
+                trainingRows: n, validationRows: valX?.rows ?? 0, refitHistory: r.history)
         }
         if valX != nil && config.restoreBestWeights && bestEpoch > 0 {
             model.restore(best)
@@ -212,7 +213,7 @@ public struct Trainer: Sendable {
         return TrainingResult(
             history: history, bestEpoch: bestEpoch, bestMetric: bestScore, stoppedEarly: stoppedEarly,
             seconds: Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9,
-            trainingRows: n, validationRows: valX?.rows ?? 0, refitEpochs: nil)
+            trainingRows: n, validationRows: valX?.rows ?? 0, refitHistory: nil)
     }
 
     /// Copies the parameter values into same-shaped buffers (no allocation).

@@ -25,6 +25,9 @@ public enum TrainingEvent: Sendable, Equatable {
     case batch(epoch: Int, batch: Int, batches: Int, loss: Double, samplesPerSecond: Double)
     /// After each epoch (and its validation).
     case epoch(EpochRecord)
+    /// Early stopping is over and the refit on all `rows` rows for `epochs` epochs begins
+    /// (`TrainerConfig.refitOnFullData`); its epochs follow as `.batch` / `.epoch` events.
+    case refit(epochs: Int, rows: Int)
 }
 
 /// The outcome of `Trainer.fit`.
@@ -43,9 +46,12 @@ public struct TrainingResult: Sendable, Equatable, Codable {
     /// Rows used for training / for validation.
     public var trainingRows: Int
     public var validationRows: Int
-    /// Epochs of the refit on all rows (`TrainerConfig.refitOnFullData`), else nil. Its epochs are
-    /// reported as `.epoch` events without validation values but are not part of `history`.
-    public var refitEpochs: Int?
+    /// The epochs of the refit on all rows (`TrainerConfig.refitOnFullData`), else nil. They are
+    /// reported as `.epoch` events (after a `.refit` event) but are not part of `history`.
+    public var refitHistory: [EpochRecord]?
+
+    /// Number of refit epochs, or nil without a refit.
+    public var refitEpochs: Int? { refitHistory?.count }
 }
 
 extension TrainingEvent {

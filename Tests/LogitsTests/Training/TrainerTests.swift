@@ -165,6 +165,7 @@ struct TrainerTests {
             case .batch(_, _, let batches, let loss, let sps):
                 batchEvents += 1
                 #expect(batches == 4 && loss.isFinite && sps > 0)
+            case .refit: Issue.record("no refit was asked for")
             }
         }
         #expect(result.stoppedEarly)
@@ -195,10 +196,15 @@ struct TrainerTests {
         func run(refit: Bool) throws -> (TrainingResult, [NamedTensor], Int) {
             let model = try MLP(spec: MLPSpec(inputs: 4, hidden: [8], outputs: 3), seed: 6)
             var epochEvents = 0
+            var refitEvents: [TrainingEvent] = []
             let config = TrainerConfig(epochs: 6, batchSize: 16, loss: SoftmaxCrossEntropy(), seed: 1,
                                        validation: .fraction(0.25), patience: 2, reportBatches: false,
                                        refitOnFullData: refit)
-            let r = try Trainer(config: config).fit(model, features: x, targets: .classIndices(y)) { _ in epochEvents += 1 }
+            let r = try Trainer(config: config).fit(model, features: x, targets: .classIndices(y)) { event in
+                if case .refit = event { refitEvents.append(event) } else { epochEvents += 1 }
+            }
+            #expect(refitEvents == (refit ? [.refit(epochs: r.bestEpoch, rows: x.rows)] : []))
+            #expect(r.refitHistory?.count == r.refitEpochs)
             return (r, model.stateDict(), epochEvents)
         }
         let (plain, plainWeights, _) = try run(refit: false)
@@ -224,6 +230,7 @@ struct TrainerTests {
             switch e {
             case .batch: batches += 1
             case .epoch(let r): epochs.append(r.epoch)
+            case .refit: Issue.record("no refit was asked for")
             }
         }
         #expect(batches == 4 && epochs == [1, 2])
