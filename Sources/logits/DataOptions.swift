@@ -28,8 +28,14 @@ struct DataOptions: ParsableArguments {
     var format: FormatChoice = .auto
 
     @Option(help: ArgumentHelp(
-        "Which attributes/columns are the targets: a count N (the last N attributes, Mulan's convention) or comma-separated names.",
-        valueName: "N|names"))
+        """
+        Which attributes/columns are the targets: a count N (the last N attributes, Mulan's convention), \
+        comma-separated names, prefix:STR (every column whose name starts with STR), \
+        column:NAME (one CSV column holding a class name), set:NAME[:SEP] (one CSV column holding a \
+        label set such as a|b|c; SEP defaults to |) or xml:FILE (a Mulan XML label file). Default: the format's \
+        (Mulan XML next to an ARFF file, a CSV column named label/labels/class/target, ...).
+        """,
+        valueName: "spec"))
     var labels: String?
 
     @Option(help: "Task: auto (multi-class for one class attribute, multi-label for 0/1 label columns), multiclass or multilabel.")
@@ -39,7 +45,9 @@ struct DataOptions: ParsableArguments {
         var options = LoadOptions()
         if let labels {
             let trimmed = labels.trimmingCharacters(in: .whitespaces)
-            if let n = Int(trimmed) {
+            if let spec = try Self.prefixedLabelSpec(trimmed) {
+                options.labels = spec
+            } else if let n = Int(trimmed) {
                 guard n > 0 else { throw ValidationError("--labels count must be positive, got \(n)") }
                 options.labels = .trailing(n)
             } else {
@@ -54,6 +62,33 @@ struct DataOptions: ParsableArguments {
         case .multilabel: options.task = .multiLabel(labels: 0)
         }
         return options
+    }
+
+    /// `prefix:STR`, `column:NAME`, `set:NAME[:SEP]`, `xml:FILE`, or nil for the other forms (a count,
+    /// or names, which may themselves contain colons).
+    static func prefixedLabelSpec(_ text: String) throws -> LabelSpec? {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let kind = text[..<colon].lowercased()
+        let rest = String(text[text.index(after: colon)...])
+        func nonEmpty(_ value: String, _ what: String) throws -> String {
+            guard !value.isEmpty else { throw ValidationError("--labels \(kind): needs \(what), e.g. --labels \(kind):tags") }
+            return value
+        }
+        switch kind {
+        case "prefix": return .prefix(try nonEmpty(rest, "a name prefix"))
+        case "column": return .column(try nonEmpty(rest, "a column name"), separator: nil)
+        case "xml": return .xml(try nonEmpty(rest, "a file path"))
+        case "set":
+            // The separator is the last character after a second colon (`set:tags:;`), else `|`.
+            if let sep = rest.lastIndex(of: ":"), rest.index(after: sep) < rest.endIndex,
+               rest.distance(from: rest.index(after: sep), to: rest.endIndex) == 1 {
+                let name = String(rest[..<sep])
+                return .column(try nonEmpty(name, "a column name"), separator: rest[rest.index(after: sep)])
+            }
+            return .column(try nonEmpty(rest, "a column name"), separator: "|")
+        default:
+            return nil  // a plain name that contains a colon
+        }
     }
 
     /// Loads `path`, with a clear error for a missing file.
