@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logits
 import LogitsMetrics
 
 /// `logits-bench metrics`: time of the full multi-label report on a delicious-sized matrix
@@ -24,14 +25,8 @@ struct MetricsBench: ParsableCommand {
 
     /// Deterministic synthetic data: y ~ Bernoulli(0.02), z = float32(1.5 (2y - 1) + N(0, 1.5²)).
     static func data(rows: Int, labels: Int, seed: UInt64) throws -> (BinaryMatrix, ScoreMatrix) {
-        var state = seed
-        func next() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-        }
+        var rng = SeededGenerator(seed: seed)
+        func next() -> Double { rng.unitDouble() }
         let count = rows * labels
         var y = [UInt8](repeating: 0, count: count)
         var s = [Double](repeating: 0, count: count)

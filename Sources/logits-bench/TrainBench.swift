@@ -242,9 +242,10 @@ struct BenchData {
     static func load(_ p: Preset, root: String) throws -> BenchData {
         let dir = root + "/" + p.name
         if p.name.contains("mnist") {
-            let (xtr, ytr) = try IDXGz.load(images: dir + "/train-images-idx3-ubyte.gz", labels: dir + "/train-labels-idx1-ubyte.gz")
-            let (xte, yte) = try IDXGz.load(images: dir + "/t10k-images-idx3-ubyte.gz", labels: dir + "/t10k-labels-idx1-ubyte.gz")
-            return BenchData(train: xtr, trainTargets: .classIndices(ytr), test: xte, testTargets: .classIndices(yte),
+            // The library's IDX loader (pixels / 255, labels file found by the standard naming).
+            let tr = try Dataset.load(from: dir + "/train-images-idx3-ubyte.gz")
+            let te = try Dataset.load(from: dir + "/t10k-images-idx3-ubyte.gz")
+            return BenchData(train: tr.features, trainTargets: tr.targets, test: te.features, testTargets: te.targets,
                              outputs: 10, task: .multiClass(classes: 10), loss: SoftmaxCrossEntropy())
         }
         let tr = try Dataset.load(from: dir + "/\(p.name)-train.arff")
@@ -253,40 +254,5 @@ struct BenchData {
         return BenchData(train: try std.transform(tr.features), trainTargets: tr.targets,
                          test: try std.transform(te.features), testTargets: te.targets,
                          outputs: tr.task.outputCount, task: tr.task, loss: SigmoidBinaryCrossEntropy())
-    }
-}
-
-/// Gzipped IDX files through `gzip -dc` (the library's IDX loader is the data work's; this keeps the
-/// benchmark independent of it). Pixels scaled by 1/255.
-enum IDXGz {
-    static func gunzip(_ path: String) throws -> [UInt8] {
-        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("missing \(path)") }
-        let proc = Process()
-        proc.executableURL = URL(fileURLWithPath: "/bin/sh")
-        proc.arguments = ["-c", "gzip -dc \"$0\"", path]
-        let pipe = Pipe()
-        proc.standardOutput = pipe
-        try proc.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        proc.waitUntilExit()
-        guard proc.terminationStatus == 0 else { throw ValidationError("gzip -dc \(path) failed") }
-        return [UInt8](data)
-    }
-
-    static func be32(_ b: [UInt8], _ o: Int) -> Int {
-        Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3])
-    }
-
-    static func load(images: String, labels: String) throws -> (Matrix, [Int]) {
-        let xi = try gunzip(images), yi = try gunzip(labels)
-        guard xi.count >= 16, yi.count >= 8, be32(xi, 0) == 2051, be32(yi, 0) == 2049 else {
-            throw ValidationError("\(images) / \(labels): not IDX image/label files")
-        }
-        let n = be32(xi, 4), r = be32(xi, 8), c = be32(xi, 12)
-        guard be32(yi, 4) == n, xi.count == 16 + n * r * c, yi.count == 8 + n else {
-            throw ValidationError("\(images): sizes do not match the header")
-        }
-        let x = try Matrix(rows: n, cols: r * c, storage: xi[16...].map { Float($0) / 255 })
-        return (x, yi[8...].map { Int($0) })
     }
 }
