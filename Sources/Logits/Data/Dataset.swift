@@ -84,36 +84,8 @@ public struct Dataset: Sendable, Equatable {
     /// The samples at `rows` (in that order; repeats allowed), with the same names and task.
     /// `rows` must lie in `0..<count` (indices come from code, e.g. a split).
     public func subset(rows indices: [Int]) -> Dataset {
-        let d = features.cols
-        var x = [Float](repeating: 0, count: indices.count * d)
-        for r in indices {
-            precondition(r >= 0 && r < features.rows, "subset row \(r) outside 0..<\(features.rows)")  // trap-ok: programmer error, indices come from code
-        }
-        Self.copyRows(indices, from: features.storage, into: &x, width: d)
-        let newTargets: Targets
-        switch targets {
-        case .classIndices(let y): newTargets = .classIndices(indices.map { y[$0] })
-        case .matrix(let m):
-            let l = m.cols
-            var t = [Float](repeating: 0, count: indices.count * l)
-            Self.copyRows(indices, from: m.storage, into: &t, width: l)
-            newTargets = .matrix(Self.matrix(rows: indices.count, cols: l, t))
-        }
-        return Dataset(unchecked: Self.matrix(rows: indices.count, cols: d, x), targets: newTargets,
-                       featureNames: featureNames, labelNames: labelNames, task: task)
-    }
-
-    /// `destination[k] row = source[indices[k]] row`, rows of `width` elements (indices checked by the caller).
-    private static func copyRows(_ indices: [Int], from source: [Float], into destination: inout [Float], width: Int) {
-        guard width > 0 else { return }
-        source.withUnsafeBufferPointer { src in
-            destination.withUnsafeMutableBufferPointer { dst in
-                for (k, r) in indices.enumerated() {
-                    _ = UnsafeMutableBufferPointer(rebasing: dst[(k * width)..<((k + 1) * width)])
-                        .update(fromContentsOf: UnsafeBufferPointer(rebasing: src[(r * width)..<((r + 1) * width)]))
-                }
-            }
-        }
+        Dataset(unchecked: features.gatherRows(indices), targets: targets.gatherRows(indices),
+                featureNames: featureNames, labelNames: labelNames, task: task)
     }
 
     /// Builds a matrix whose storage size is correct by construction.

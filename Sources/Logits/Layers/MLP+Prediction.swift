@@ -99,23 +99,6 @@ public enum Prediction {
         }
     }
 
-    /// 0/1 decisions `probabilities[r, j] >= thresholds[j]` (one threshold per column, or one for all).
-    /// - Throws: `LogitsError.shapeMismatch` when the threshold count is neither 1 nor `cols`.
-    public static func thresholded(_ probabilities: Matrix, thresholds: [Float]) throws -> Matrix {
-        let c = probabilities.cols
-        guard thresholds.count == 1 || thresholds.count == c else {
-            throw LogitsError.shapeMismatch("\(thresholds.count) thresholds for \(c) labels (expected 1 or \(c))")
-        }
-        var out = Matrix(rows: probabilities.rows, cols: c)
-        for r in 0..<probabilities.rows {
-            for j in 0..<c {
-                let t = thresholds.count == 1 ? thresholds[0] : thresholds[j]
-                out.storage[r * c + j] = probabilities.storage[r * c + j] >= t ? 1 : 0
-            }
-        }
-        return out
-    }
-
     /// The `k` highest-scoring columns of each row, best first (ties: lower index first).
     /// `k` is clamped to `0...cols`.
     public static func topK(_ scores: Matrix, k: Int) -> [[Int]] {

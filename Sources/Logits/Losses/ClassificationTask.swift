@@ -72,12 +72,30 @@ public enum ClassificationTask: Sendable, Equatable, Hashable {
         try decide(logits: logits, thresholds: [Float](repeating: threshold, count: logits.cols))
     }
 
-    /// As `decide(logits:threshold:)` with one threshold per label (ignored for `.multiClass`).
-    ///
-    /// The threshold is applied on the logit: `σ(z) > t  <=>  z > log(t / (1 - t))`, exact in
-    /// real arithmetic and immune to `σ` rounding to 0.5 or 1 in `Float` (e.g. `z = 1e-8 > 0` is
-    /// positive at `t = 0.5`, while `Float(σ(1e-8))` is exactly 0.5).
+    /// As `decide(logits:threshold:)` with one probability threshold per label (ignored for
+    /// `.multiClass`): converted to logit thresholds `log(t / (1 - t))` and passed to
+    /// `decide(logits:logitThresholds:)`.
     public func decide(logits: Matrix, thresholds: [Float]) throws -> Targets {
+        var cut = [Double](repeating: 0, count: thresholds.count)
+        for (j, t) in thresholds.enumerated() {
+            guard t > 0 && t < 1 else {
+                throw LogitsError.invalidValue("threshold[\(j)] = \(t), expected a probability in (0, 1)")
+            }
+            cut[j] = log(Double(t)) - log1p(-Double(t))  // logit(t), compared in Double
+        }
+        if case .multiClass = self { cut = [] }
+        return try decide(logits: logits, logitThresholds: cut)
+    }
+
+    /// The library's one decision rule, on logits: `.classIndices` (argmax, lowest index among
+    /// ties) for `.multiClass`; for `.multiLabel` / `.binary` a `B x C` 0/1 `.matrix` with
+    /// entry `[i][j] = 1` iff `z_ij > t_j` (strictly greater), `t_j = logitThresholds[j]`.
+    ///
+    /// On the logit, `σ(z) > p  <=>  z > log(p / (1 - p))` exactly, immune to `σ` rounding to
+    /// 0.5 or 1 in `Float` (e.g. `z = 1e-8 > 0` is positive at p = 0.5, while `Float(σ(1e-8))`
+    /// is exactly 0.5).
+    /// - Throws: on a shape mismatch (thresholds: `C` values, ignored for multi-class) or a NaN logit.
+    public func decide(logits: Matrix, logitThresholds cut: [Double]) throws -> Targets {
         try checkColumns(logits)
         if let k = logits.storage.firstIndex(where: { $0.isNaN }) {
             let c = Swift.max(logits.cols, 1)
@@ -85,23 +103,10 @@ public enum ClassificationTask: Sendable, Equatable, Hashable {
         }
         switch self {
         case .multiClass:
-            var y = [Int](repeating: 0, count: logits.rows)
-            for i in 0..<logits.rows {
-                var best = 0
-                for j in 1..<Swift.max(logits.cols, 1) where logits[i, j] > logits[i, best] { best = j }
-                y[i] = best
-            }
-            return .classIndices(y)
+            return .classIndices(Prediction.argmax(logits))
         case .multiLabel, .binary:
-            guard thresholds.count == logits.cols else {
-                throw LogitsError.shapeMismatch("\(thresholds.count) thresholds for \(logits.cols) labels")
-            }
-            var cut = [Double](repeating: 0, count: thresholds.count)
-            for (j, t) in thresholds.enumerated() {
-                guard t > 0 && t < 1 else {
-                    throw LogitsError.invalidValue("threshold[\(j)] = \(t), expected a probability in (0, 1)")
-                }
-                cut[j] = log(Double(t)) - log1p(-Double(t))  // logit(t), compared in Double
+            guard cut.count == logits.cols else {
+                throw LogitsError.shapeMismatch("\(cut.count) thresholds for \(logits.cols) labels")
             }
             var out = Matrix(rows: logits.rows, cols: logits.cols)
             for i in 0..<logits.rows {

@@ -46,10 +46,10 @@ public struct Trainer: Sendable {
             // stratification for label matrices), so the CLI and the trainer agree.
             let (trainIdx, valIdx) = try Dataset.splitIndices(
                 targets: targets, classCount: outputs, validationFraction: f, seed: config.seed)
-            valX = TrainingDataCheck.gather(features, rows: valIdx)
-            valY = TrainingDataCheck.gather(targets, rows: valIdx)
-            trainX = TrainingDataCheck.gather(features, rows: trainIdx)
-            trainY = TrainingDataCheck.gather(targets, rows: trainIdx)
+            valX = features.gatherRows(valIdx)
+            valY = targets.gatherRows(valIdx)
+            trainX = features.gatherRows(trainIdx)
+            trainY = targets.gatherRows(trainIdx)
         case .given(let vx, let vy):
             try TrainingDataCheck.checkFeatures(vx, expectedColumns: model.inputCount, what: "validation features")
             try TrainingDataCheck.checkTargets(vy, rows: vx.rows, outputs: outputs, what: "validation targets")
@@ -109,7 +109,7 @@ public struct Trainer: Sendable {
             for b in 0..<batches {
                 let lo = b * batchSize, hi = min(n, lo + batchSize)
                 let idx = order[lo..<hi]
-                TrainingDataCheck.gather(trainX, rows: idx, into: &batchX)
+                trainX.gatherRows(idx, into: &batchX)
                 let batchTargets: Targets
                 switch trainY {
                 case .classIndices(let y):
@@ -117,7 +117,7 @@ public struct Trainer: Sendable {
                     for i in idx { batchLabels.append(y[i]) }
                     batchTargets = .classIndices(batchLabels)
                 case .matrix(let y):
-                    TrainingDataCheck.gather(y, rows: idx, into: &batchTargetMatrix)
+                    y.gatherRows(idx, into: &batchTargetMatrix)
                     batchTargets = .matrix(batchTargetMatrix)
                 }
                 try model.forwardTraining(batchX)

@@ -40,32 +40,4 @@ public enum TrainingDataCheck {
         }
     }
 
-    /// The rows `indices` of `x` (allocates; used once per split, not per batch).
-    public static func gather(_ x: Matrix, rows indices: [Int]) -> Matrix {
-        var out = Matrix(rows: indices.count, cols: x.cols)
-        gather(x, rows: indices[...], into: &out)
-        return out
-    }
-
-    /// Copies rows `indices` of `x` into `out` (resized within its capacity: no allocation when reserved).
-    public static func gather(_ x: Matrix, rows indices: ArraySlice<Int>, into out: inout Matrix) {
-        let c = x.cols
-        out.resize(rows: indices.count, cols: c)
-        x.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
-                for (k, r) in indices.enumerated() {
-                    (d + k * c).update(from: s + r * c, count: c)
-                }
-            }
-        }
-    }
-
-    /// The targets of rows `indices` (allocates).
-    public static func gather(_ t: Targets, rows indices: [Int]) -> Targets {
-        switch t {
-        case .classIndices(let y): return .classIndices(indices.map { y[$0] })
-        case .matrix(let m): return .matrix(gather(m, rows: indices))
-        }
-    }
 }

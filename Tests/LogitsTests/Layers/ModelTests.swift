@@ -105,9 +105,11 @@ struct ModelTests {
         let scores = try Matrix([[0.1, 0.9, 0.3, 0.9], [0.5, 0.2, 0.7, 0.1]])
         #expect(Prediction.argmax(scores) == [1, 2])
         #expect(Prediction.topK(scores, k: 2) == [[1, 3], [2, 0]])
-        #expect(try Prediction.thresholded(scores, thresholds: [0.5]) == (try Matrix([[0, 1, 0, 1], [1, 0, 1, 0]])))
-        #expect(try Prediction.thresholded(scores, thresholds: [0, 1, 1, 1]) == (try Matrix([[1, 0, 0, 0], [1, 0, 0, 0]])))
-        #expect(throws: LogitsError.self) { try Prediction.thresholded(scores, thresholds: [0.1, 0.2]) }
+        // The one decision rule: z > t on the logit, strictly.
+        let task = ClassificationTask.multiLabel(labels: 4)
+        #expect(try task.decide(logits: scores, logitThresholds: [0.5, 0.5, 0.5, 0.5]) == .matrix(try Matrix([[0, 1, 0, 1], [0, 0, 1, 0]])))
+        #expect(try task.decide(logits: scores, logitThresholds: [0, 1, 1, 1]) == .matrix(try Matrix([[1, 0, 0, 0], [1, 0, 0, 0]])))
+        #expect(throws: LogitsError.self) { try task.decide(logits: scores, logitThresholds: [0.1, 0.2]) }
     }
 
     @Test("Invalid specs are rejected with an error")

@@ -49,7 +49,9 @@ struct TrainerTests {
         let config = TrainerConfig(epochs: 40, batchSize: 16, learningRate: 0.05,
                                    optimizer: .sgd(momentum: 0.9, nesterov: true), loss: SigmoidBinaryCrossEntropy())
         try Trainer(config: config).fit(model, features: x, targets: .matrix(y))
-        let p = try Prediction.thresholded(try model.probabilities(x, task: .multiLabel(labels: 3)), thresholds: [0.5])
+        guard case .matrix(let p) = try ClassificationTask.multiLabel(labels: 3).decide(logits: try model.logits(x), logitThresholds: [0, 0, 0]) else {
+            Issue.record("multi-label decisions must be a matrix"); return
+        }
         let agree = zip(p.storage, y.storage).filter { $0 == $1 }.count
         #expect(Double(agree) / Double(y.count) >= 0.95)
     }
