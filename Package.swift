@@ -8,6 +8,7 @@ let package = Package(
         // MARK: - Public API
         .library(name: "Logits", targets: ["Logits"]),
         .library(name: "LogitsMetrics", targets: ["LogitsMetrics"]),
+        .library(name: "LogitsEvaluation", targets: ["LogitsEvaluation"]),
         .executable(name: "logits", targets: ["LogitsCLI"]),
         .executable(name: "logits-bench", targets: ["LogitsBench"]),
     ],
@@ -37,6 +38,9 @@ let package = Package(
         ),
         /// Metrics and curves; deliberately independent of the network code.
         .target(name: "LogitsMetrics"),
+        /// The bridge: evaluation reports, training monitors and threshold tuning of a
+        /// `Classifier` with `LogitsMetrics`.
+        .target(name: "LogitsEvaluation", dependencies: ["Logits", "LogitsMetrics"]),
 
         /// Benchmark-only C baseline: cblas_sgemm timed from C (used by logits-bench, never by the library).
         .target(
@@ -49,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "LogitsCLI",
             dependencies: [
-                "Logits", "LogitsMetrics",
+                "Logits", "LogitsMetrics", "LogitsEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/logits",
@@ -58,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "LogitsBench",
             dependencies: [
-                "Logits", "LogitsMetrics", "CBenchBLAS",
+                "Logits", "LogitsMetrics", "LogitsEvaluation", "CBenchBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/logits-bench"
@@ -67,7 +71,8 @@ let package = Package(
         // MARK: - Unit test bundles
         .testTarget(name: "LogitsTests", dependencies: ["Logits"]),
         .testTarget(name: "LogitsMetricsTests", dependencies: ["LogitsMetrics"]),
-        .testTarget(name: "CLITests", dependencies: ["LogitsCLI", "Logits", "LogitsMetrics"]),
+        .testTarget(name: "LogitsEvaluationTests", dependencies: ["LogitsEvaluation", "Logits", "LogitsMetrics"]),
+        .testTarget(name: "CLITests", dependencies: ["LogitsCLI", "Logits", "LogitsMetrics", "LogitsEvaluation"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -79,11 +79,10 @@ struct TrainBench: ParsableCommand {
             guard let preset = Preset.named(name) else {
                 throw ValidationError("unknown config '\(name)'; expected yeast, fashion-mnist, mnist, delicious, bibtex")
             }
-            let data = try BenchData.load(preset, root: root)
             if quality {
-                for row in try runQuality(preset, data) { qualityRows.append(row) }
+                for row in try runQuality(preset, root: root) { qualityRows.append(row) }
             } else {
-                speedRows.append(try runSpeed(preset, data))
+                speedRows.append(try runSpeed(preset, try BenchData.load(preset, root: root)))
             }
         }
         if json {
@@ -129,87 +128,6 @@ struct TrainBench: ParsableCommand {
                         threads: threads, runs: runs.map { Double(d.train.rows * ep) / $0 })
     }
 
-    // MARK: - Quality
-
-    func runQuality(_ p: Preset, _ d: BenchData) throws -> [[String: Double]] {
-        var defaults = TrainingDefaults.recommended(rows: d.train.rows)
-        if let h = hidden { defaults.hidden = h.split(separator: ",").compactMap { Int($0) } }
-        if let x = dropout { defaults.dropout = x }
-        if let x = lr { defaults.learningRate = x }
-        if let x = weightDecay { defaults.weightDecay = x }
-        if let x = batch { defaults.batchSize = x }
-        if let x = valFraction { defaults.validationFraction = x }
-        if let x = patience { defaults.patience = x }
-        if let e = epochs { defaults.epochs = e }
-        if let a = activation {
-            switch a {
-            case "gelu": defaults.activation = .gelu
-            case "tanh": defaults.activation = .tanh
-            case "leaky": defaults.activation = .leakyReLU(slope: 0.01)
-            default: defaults.activation = .relu
-            }
-        }
-        if let s = schedule { defaults.cosine = s == "cosine" }
-        _ = p
-        var lossFunction = d.loss
-        if let l = loss { lossFunction = try LossKind.parse(l).makeLoss() }
-        var rows: [[String: Double]] = []
-        for seedText in seeds.split(separator: ",") {
-            guard let seed = UInt64(seedText) else { throw ValidationError("bad seed '\(seedText)'") }
-            if refit { defaults.refit = true }
-            if noRefit { defaults.refit = false }
-            let model = try MLP(spec: defaults.spec(inputs: d.train.cols, outputs: d.outputs), seed: seed)
-            var cfg = defaults.trainerConfig(loss: lossFunction, seed: seed)
-            cfg.reportBatches = false
-            let start = DispatchTime.now().uptimeNanoseconds
-            let result = try Trainer(config: cfg).fit(model, features: d.train, targets: d.trainTargets)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let logits = try model.logits(d.test)
-            var row = try metrics(logits: logits, d)
-            row["seed"] = Double(seed)
-            row["best_epoch"] = Double(result.bestEpoch)
-            row["epochs_run"] = Double(result.history.count)
-            row["seconds"] = seconds
-            rows.append(row)
-            if !json {
-                print("\(p.name) seed \(seed): " + row.keys.sorted().map { "\($0) \(String(format: "%.4f", row[$0]!))" }.joined(separator: ", "))
-            }
-        }
-        var mean: [String: Double] = ["seed": -1]
-        for k in rows[0].keys where k != "seed" { mean[k] = rows.map { $0[k]! }.reduce(0, +) / Double(rows.count) }
-        if !json {
-            print("\(p.name) MEAN: " + mean.keys.sorted().filter { $0 != "seed" }.map { "\($0) \(String(format: "%.4f", mean[$0]!))" }.joined(separator: ", "))
-            print("  settings: hidden \(defaults.hidden), \(defaults.activation), dropout \(defaults.dropout), AdamW lr \(defaults.learningRate) wd \(defaults.weightDecay), batch \(defaults.batchSize), max epochs \(defaults.epochs), val fraction \(defaults.validationFraction), patience \(defaults.patience), cosine \(defaults.cosine), loss \(loss ?? "default")")
-        }
-        rows.append(mean)
-        return rows
-    }
-
-    func metrics(logits: Matrix, _ d: BenchData) throws -> [String: Double] {
-        let scores = try ScoreMatrix(rows: logits.rows, cols: logits.cols, floats: logits.storage)
-        switch d.testTargets {
-        case .classIndices(let y):
-            let pred = Prediction.argmax(logits)
-            return ["accuracy": Double(zip(pred, y).filter { $0 == $1 }.count) / Double(y.count)]
-        case .matrix(let y):
-            let truth = try BinaryMatrix(rows: y.rows, cols: y.cols, values: y.storage.map { $0 > 0.5 ? 1 : 0 })
-            // Decision: sigmoid(z) >= 0.5  <=>  z >= 0.
-            let decided = try BinaryMatrix(rows: y.rows, cols: y.cols, values: logits.storage.map { $0 >= 0 ? 1 : 0 })
-            let dm = try MultiLabelDecisionMetrics(truth: truth, predicted: decided)
-            var out: [String: Double] = [
-                "hamming": dm.hammingLoss, "micro_f1": dm.f1.micro, "macro_f1": dm.f1.macro,
-            ]
-            for k in [1, 3, 5] {
-                let r = try RankingMetrics(truth: truth, scores: scores, k: k)
-                out["p@\(k)"] = r.precisionAtK
-                if k == 1 {
-                    out["ranking_loss"] = r.rankingLoss
-                    out["lrap"] = r.labelRankingAveragePrecision
-                }
-            }
-            return out
-        }
-    }
 }
 
 struct Preset {

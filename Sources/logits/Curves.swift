@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logits
+import LogitsEvaluation
 import LogitsMetrics
 
 struct Curves: ParsableCommand {
@@ -32,14 +33,14 @@ struct Curves: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try LoadedModel(path: model)
-        let set = try dataOptions.load(data)
-        let targets = try loaded.targets(of: set, source: data)
-        let logits = try loaded.logits(of: set.features, source: data)
+        let classifier = try ModelInput.classifier(model)
+        let set = try classifier.align(try dataOptions.load(data), source: data)
+        let logits = try classifier.logits(set.features)
         let outputs = logits.cols
-        let truth = try binaryTruth(targets, outputs: outputs)
-        let scores = try ScoreMatrix(rows: logits.rows, cols: outputs, floats: logits.storage)
-        let names = loaded.labelNames
+        let truth = try BinaryMatrix(targets: set.targets, outputs: outputs)
+        // Multi-class: one-vs-rest log-odds (monotone in the softmax probability), as `evaluate`.
+        let scores = try CurveScores.scores(logits: logits, task: classifier.task)
+        let names = classifier.labelNames
         let dir = URL(fileURLWithPath: out)
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -86,7 +87,7 @@ struct Curves: ParsableCommand {
         let shown = drawable.sorted { $0.support != $1.support ? $0.support > $1.support : $0.name < $1.name }.prefix(maxSeries)
         let shownNames = Set(shown.map(\.name))
         let ordered = entries.filter { shownNames.contains($0.name) }
-        let kind = loaded.file.task.kind == "multiclass" ? "class" : "label"
+        let kind = classifier.isMultiClass ? "class" : "label"
         let subset = ordered.count < entries.count ? " (\(ordered.count) of \(entries.count) \(kind)s, most positives)" : ""
         let dataName = (data as NSString).lastPathComponent
 
@@ -138,7 +139,7 @@ struct Curves: ParsableCommand {
         if skipped > 0 {
             FileHandle.standardError.write(Data("note: \(skipped) \(kind)(s) without positive or negative rows have no ROC curve (NaN in roc.csv)\n".utf8))
         }
-        print(written.joined(separator: "\n"))
+        try StandardOutput.write(written.joined(separator: "\n") + "\n")
     }
 }
 

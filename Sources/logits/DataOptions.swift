@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logits
+import LogitsEvaluation
+import LogitsMetrics
 
 /// `--format`: how to read a data file.
 enum FormatChoice: String, ExpressibleByArgument, CaseIterable {
@@ -146,4 +148,34 @@ enum BundledYeast {
         ("ML-kNN", 0.194, 0.167, 0.230, 6.275, 0.765),
     ]
     static let publishedSource = "Zhang & Zhou, BP-MLL (IEEE TKDE 18(10):1338-1351, 2006) and ML-kNN (Pattern Recognition 40(7):2038-2048, 2007), yeast; figures as commonly quoted from those papers, not re-checked here; their evaluation protocol may differ from this train/test split"
+}
+
+extension BundledYeast {
+    private static func rows(_ report: EvaluationReport) -> [(String, Double?, [Double], Bool)] {
+        [
+            ("hamming_loss", report.value("hamming_loss"), published.map(\.hamming), false),
+            ("ranking_loss", report.value("label_ranking_loss"), published.map(\.rankingLoss), false),
+            ("one_error", report.value("one_error"), published.map(\.oneError), false),
+            ("coverage (Mulan)", report.value("coverage (Mulan: coverage_error - 1)"), published.map(\.coverage), false),
+            ("average_precision", report.value("label_ranking_average_precision"), published.map(\.averagePrecision), true),
+        ]
+    }
+
+    /// The yeast test metrics beside the published results, as a text table.
+    static func comparison(_ report: EvaluationReport) -> String {
+        var t = TextTable(["metric", "Logits", "BP-MLL", "ML-kNN", "better is"])
+        for (name, ours, theirs, higher) in rows(report) {
+            t.add([name, ours.map { fmt($0, 3) } ?? "n/a"] + theirs.map { fmt($0, 3) } + [higher ? "higher" : "lower"])
+        }
+        return "Yeast test set vs published results (\(publishedSource)):\n" + t.render()
+    }
+
+    /// The published results as JSON.
+    static func publishedJSON(_ report: EvaluationReport) -> MetricValue {
+        var entries = [MetricEntry("source", .string(publishedSource))]
+        for (i, method) in published.map(\.method).enumerated() {
+            entries.append(MetricEntry(method, .object(rows(report).map { MetricEntry($0.0, .number($0.2[i])) })))
+        }
+        return .object(entries)
+    }
 }

@@ -1,12 +1,18 @@
 import ArgumentParser
 import Foundation
 import Logits
+import LogitsEvaluation
 import LogitsMetrics
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate a model file on a labelled data set: the full metric report for its task.",
-        discussion: "Metrics come from LogitsMetrics, computed on the logits (scikit-learn definitions and names).")
+        discussion: """
+        Metrics come from LogitsMetrics, computed on the logits (scikit-learn definitions and names). \
+        Columns and labels are matched to the model's by name. Multi-label decisions use the \
+        thresholds stored in the model (tuned at training, else 0.5) unless --threshold is given; \
+        the report says which.
+        """)
 
     @Option(help: "Model file written by 'logits train'.")
     var model: String
@@ -16,13 +22,10 @@ struct Evaluate: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
-    @Option(help: "Multi-label decision threshold on the probability (default 0.5).")
+    @Option(parsing: .unconditional, help: "Multi-label decision threshold on the probability for every label (default: the model's stored thresholds).")
     var threshold: Double?
 
-    @Option(help: ArgumentHelp("Use the per-label thresholds stored in the model ('tuned', from train --tune-thresholds).", valueName: "tuned"))
-    var thresholds: String?
-
-    @Option(help: "k of precision@k / nDCG@k (multi-label) and top-k accuracy (multi-class).")
+    @Option(parsing: .unconditional, help: "k of precision@k / nDCG@k (multi-label) and top-k accuracy (multi-class).")
     var k: Int = 3
 
     @Flag(help: "Also print one row per class/label.")
@@ -32,47 +35,49 @@ struct Evaluate: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if let thresholds, thresholds != "tuned" { throw ValidationError("--thresholds takes 'tuned', got '\(thresholds)'") }
-        if threshold != nil && thresholds != nil { throw ValidationError("give either --threshold or --thresholds tuned, not both") }
-        guard k >= 1 else { throw ValidationError("--k must be >= 1, got \(k)") }
+        guard k >= 1 else { throw ValidationError("--k must be >= 1 (got \(k))") }
         if let threshold, !(threshold > 0 && threshold < 1) {
-            throw ValidationError("--threshold must be a probability strictly between 0 and 1, got \(threshold)")
+            throw ValidationError("--threshold must be a probability strictly between 0 and 1 (got \(threshold))")
         }
     }
 
     func run() throws {
-        let loaded = try LoadedModel(path: model)
+        let classifier = try ModelInput.classifier(model)
         let set = try dataOptions.load(data)
-        let targets = try loaded.targets(of: set, source: data)
-        let logits = try loaded.logits(of: set.features, source: data)
-        let decision: [Double]
-        let decisionText: String
-        if thresholds == "tuned" {
-            guard let tuned = loaded.file.thresholds else {
-                throw UserError("model '\(model)' has no tuned thresholds (train it with --tune-thresholds)")
-            }
-            decision = tuned
-            decisionText = "per-label thresholds tuned at training"
-        } else {
-            let p = threshold ?? 0.5
-            decision = [try logitThreshold(probability: p)]
-            decisionText = "threshold \(p)"
-        }
-        let report = try EvaluationReport(task: loaded.task, logits: logits, targets: targets,
-                                          labelNames: loaded.labelNames, thresholds: decision, k: k)
+        let override = try threshold.map { [try Classifier.logitThreshold(probability: $0)] }
+        let report = try EvaluationReport(classifier: classifier, data: set, source: data, k: k, logitThresholds: override)
+        let decision = classifier.isMultiClass ? "argmax"
+            : threshold.map { "threshold \($0) (--threshold)" }
+            ?? (classifier.hasDefaultThresholds ? "threshold 0.5 (the model stores no tuned thresholds)" : "the model's per-label thresholds (tuned at training)")
         if json {
-            var value = report.json
-            if perLabel { value = value.appending("label_names", .array(loaded.labelNames.map { .string($0) })) }
-            print(value.prettyJSON)
+            var value = report.json.appending("decision", .string(decision))
+            if perLabel { value = value.appending("label_names", .array(classifier.labelNames.map { .string($0) })) }
+            try StandardOutput.write(value.prettyJSON + "\n")
             return
         }
-        let kind = loaded.file.task.kind
-        print("Model \(model) (\(kind), \(loaded.task.outputCount) outputs) on \(data): \(set.count) rows"
-              + (kind == "multiclass" ? "" : ", \(decisionText)"))
-        print(report.summaryTable.render(), terminator: "")
+        var out = "Model \(model) (\(classifier.isMultiClass ? "multiclass" : "multilabel"), \(classifier.outputCount) outputs) on \(data): \(set.count) rows, decision: \(decision)\n"
+        var t = TextTable(["metric", "value"])
+        for h in report.summary { t.add([h.name, h.value.map { fmt($0) } ?? "n/a"]) }
+        out += t.render()
         if perLabel {
-            print("")
-            print(report.perLabel.render(), terminator: "")
+            var table = TextTable([classifier.isMultiClass ? "class" : "label"] + report.perLabelColumns)
+            for row in report.perLabel {
+                table.add([row.name] + row.values.enumerated().map { i, v in
+                    guard let v else { return "n/a" }
+                    return i == 0 ? String(Int(v)) : fmt(v)
+                })
+            }
+            out += "\n" + table.render()
         }
+        try StandardOutput.write(out)
+    }
+}
+
+extension MetricValue {
+    /// `.object` with one more entry at the end.
+    func appending(_ key: String, _ value: MetricValue) -> MetricValue {
+        guard case .object(var entries) = self else { return self }
+        entries.append(MetricEntry(key, value))
+        return .object(entries)
     }
 }

@@ -19,6 +19,7 @@ struct LogitsCommand: AsyncParsableCommand {
 @main
 enum LogitsMain {
     static func main() async {
+        StandardOutput.ignoreSIGPIPE()
         let command: ParsableCommand
         do {
             command = try LogitsCommand.parseAsRoot()
@@ -54,8 +55,13 @@ enum LogitsMain {
         if code == .success || error is ExitCode {
             LogitsCommand.exit(withError: error)
         }
-        let message = LogitsCommand.fullMessage(for: error)
-        FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+        // One line: `error: <what is wrong>` plus where to read more (no usage dump).
+        var message = LogitsCommand.message(for: error).split(whereSeparator: \.isNewline).joined(separator: "; ")
+        if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
+        let command = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? ""
+        let help = LogitsCommand.configuration.subcommands.contains { $0.configuration.commandName == command || String(describing: $0).lowercased() == command }
+            ? "logits \(command) --help" : "logits --help"
+        FileHandle.standardError.write(Data("error: \(ExitStatus.escaped(message)) (see '\(help)')\n".utf8))
         exit(ExitStatus.usageError)
     }
 }
@@ -75,7 +81,21 @@ enum ExitStatus {
         } else {
             text = String(describing: error)
         }
-        return text.split(whereSeparator: \.isNewline).joined(separator: "; ")
+        return escaped(text.split(whereSeparator: \.isNewline).joined(separator: "; "))
+    }
+
+    /// `text` with control characters and NUL bytes shown as `\u{..}` escapes, so that a message
+    /// quoting raw input (UTF-16, binary) stays one readable line.
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }
 

@@ -45,15 +45,6 @@ public enum ClassificationTask: Sendable, Equatable, Hashable {
         }
     }
 
-    /// How predictions are made from the outputs: argmax for exclusive classes, a probability
-    /// threshold (0.5 by default) per label otherwise.
-    public var decisionRule: DecisionRule {
-        switch self {
-        case .multiClass: return .argmax
-        case .multiLabel, .binary: return .threshold(0.5)
-        }
-    }
-
     /// The output activation for prediction: row softmax for `.multiClass`, elementwise sigmoid
     /// (independent per label) for `.multiLabel` / `.binary`. `out` is resized to `B x C`.
     /// - Throws: `LogitsError.shapeMismatch` if `logits` does not have `outputCount` columns.
@@ -122,12 +113,3 @@ public enum ClassificationTask: Sendable, Equatable, Hashable {
         }
     }
 }
-
-/// How a classifier turns scores into decisions.
-public enum DecisionRule: Sendable, Equatable, Hashable {
-    /// The highest-scoring class (mutually exclusive classes).
-    case argmax
-    /// Every label whose probability is strictly greater than the threshold.
-    case threshold(Float)
-}
-

@@ -159,7 +159,7 @@ public struct Trainer: Sendable {
                 let score: Double
                 switch config.monitor {
                 case .validationLoss: score = vLoss
-                case .metric(_, _, let compute): score = compute(vLogits, vy)
+                case .metric(_, _, let compute): score = try compute(vLogits, vy)
                 }
                 record.metric = score
                 let better: Bool
@@ -187,6 +187,10 @@ public struct Trainer: Sendable {
             history.append(record)
             onEvent?(.epoch(record))
             if let patience = config.patience, valX != nil, sinceBest >= patience, epoch + 1 < config.epochs {
+                stoppedEarly = true
+                break
+            }
+            if config.stopRequested?() == true, epoch + 1 < config.epochs {
                 stoppedEarly = true
                 break
             }

@@ -18,8 +18,8 @@ public enum Monitor: Sendable {
     /// The training loss function evaluated on the validation set (mode `min`).
     case validationLoss
     /// A metric of the validation logits, e.g. accuracy or LRAP from `LogitsMetrics`, plugged in by
-    /// the caller as a closure `(logits B x C, targets) -> value`.
-    case metric(name: String, mode: MonitorMode, compute: @Sendable (_ logits: Matrix, _ targets: Targets) -> Double)
+    /// the caller as a closure `(logits B x C, targets) -> value`; it throws rather than return NaN.
+    case metric(name: String, mode: MonitorMode, compute: @Sendable (_ logits: Matrix, _ targets: Targets) throws -> Double)
 
     /// Display name (`val_loss` or the metric's name).
     public var name: String {
@@ -72,6 +72,9 @@ public struct TrainerConfig: Sendable {
     /// reset the model to its initial weights and train again on *all* rows for `E` epochs (no
     /// validation). Costs about twice the time; gains the held-out rows (useful on small data sets).
     public var refitOnFullData: Bool
+    /// Polled after every epoch: `true` stops training there as early stopping would (the best
+    /// weights are restored). `logits train` sets it on the first Ctrl-C.
+    public var stopRequested: (@Sendable () -> Bool)?
 
     public init(
         epochs: Int = 30, batchSize: Int = 64, learningRate: Float = 1e-3,
@@ -79,9 +82,10 @@ public struct TrainerConfig: Sendable {
         loss: any TrainingLoss, seed: UInt64 = 0, validation: ValidationSource = .none,
         monitor: Monitor = .validationLoss, patience: Int? = nil, minDelta: Double = 0,
         restoreBestWeights: Bool = true, clipNorm: Float? = nil, reportBatches: Bool = true,
-        refitOnFullData: Bool = false
+        refitOnFullData: Bool = false, stopRequested: (@Sendable () -> Bool)? = nil
     ) {
         self.refitOnFullData = refitOnFullData
+        self.stopRequested = stopRequested
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate

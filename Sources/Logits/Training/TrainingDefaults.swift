@@ -36,6 +36,20 @@ public struct TrainingDefaults: Sendable, Equatable {
                                 validationFraction: 0, patience: 4, cosine: true, refit: false)
     }
 
+    /// Model-selection candidates for small data (`rows <= smallDataLimit`), tried in this order
+    /// when the user fixes neither weight decay nor dropout: AdamW weight decay 3 (the yeast
+    /// optimum), 0.3 and 0.01 at dropout 0.5, and 0.01 at dropout 0.2. A fixed value (`dropout` or
+    /// `weightDecay` non-nil) restricts the grid to it. Large data gets no grid.
+    public static func selectionGrid(rows: Int, dropout: Float? = nil, weightDecay: Float? = nil) -> [TrainingPlan.Candidate] {
+        guard rows <= smallDataLimit else { return [] }
+        let grid: [(Float, Float)] = [(3, 0.5), (0.3, 0.5), (0.01, 0.5), (0.01, 0.2)]
+        var seen = Set<TrainingPlan.Candidate>()
+        return grid.compactMap { wd, p in
+            let c = TrainingPlan.Candidate(weightDecay: weightDecay ?? wd, dropout: dropout ?? p)
+            return seen.insert(c).inserted ? c : nil
+        }
+    }
+
     /// The model spec for `inputs` features and `outputs` logits.
     public func spec(inputs: Int, outputs: Int) -> MLPSpec {
         MLPSpec(inputs: inputs, hidden: hidden, outputs: outputs, activation: activation, dropout: dropout)

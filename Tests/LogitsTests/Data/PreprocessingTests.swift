@@ -49,17 +49,6 @@ import Testing
         }
     }
 
-    @Test func minMaxScaler() throws {
-        let train = try Matrix([[1, 7], [3, 7], [5, 7]])
-        let m = try MinMaxScaler(fitting: train)
-        #expect(m.minimum == [1, 7] && m.range == [4, 1])
-        let x = try m.transform(train)
-        #expect(x.nestedRows == [[0, 0], [0.5, 0], [1, 0]])
-        let outside = try m.transform(try Matrix([[9, 8]]))
-        #expect(outside.nestedRows == [[2, 1]])
-        #expect(try JSONDecoder().decode(MinMaxScaler.self, from: JSONEncoder().encode(m)) == m)
-    }
-
     @Test func labelVocabulary() throws {
         let v = try LabelVocabulary(names: ["cat", "dog", "owl"])
         #expect(v.index(of: "dog") == 1 && v.index(of: "cow") == nil)

@@ -6,8 +6,6 @@ import Testing
         #expect(ClassificationTask.multiClass(classes: 4).defaultLoss is SoftmaxCrossEntropy)
         #expect(ClassificationTask.multiLabel(labels: 4).defaultLoss is SigmoidBinaryCrossEntropy)
         #expect(ClassificationTask.binary.defaultLoss is SigmoidBinaryCrossEntropy)
-        #expect(ClassificationTask.multiClass(classes: 4).decisionRule == .argmax)
-        #expect(ClassificationTask.multiLabel(labels: 4).decisionRule == .threshold(0.5))
         #expect(ClassificationTask.binary.defaultLossKind == .bce)
         #expect(SoftmaxCrossEntropy().reduction == .mean && SigmoidBinaryCrossEntropy().reduction == .mean)
     }

@@ -1,0 +1,36 @@
+import Foundation
+
+/// The constant predictor every model must beat: the same logits for every row, from the training
+/// targets' frequencies (Laplace-smoothed so that no logit is infinite).
+///
+/// - multi-label / binary: `z_j = log(p_j / (1 − p_j))`, `p_j = (positives_j + 0.5) / (N + 1)`;
+/// - multi-class: `z_c = log p_c`, `p_c = (count_c + 0.5) / (N + C/2)` (softmax gives back `p`).
+public enum ConstantBaseline {
+    /// The `C` constant logits of `targets` (`N` rows, `C` outputs).
+    public static func logits(of targets: Targets, outputs c: Int) -> [Float] {
+        switch targets {
+        case .classIndices(let y):
+            var counts = [Double](repeating: 0, count: c)
+            for k in y where k >= 0 && k < c { counts[k] += 1 }
+            let total = Double(y.count) + Double(c) / 2
+            return counts.map { Float(log(($0 + 0.5) / total)) }
+        case .matrix(let m):
+            var counts = [Double](repeating: 0, count: m.cols)
+            for r in 0..<m.rows { for j in 0..<m.cols where m[r, j] != 0 { counts[j] += 1 } }
+            return counts.map { pos in
+                let p = (pos + 0.5) / (Double(m.rows) + 1)
+                return Float(log(p) - log1p(-p))
+            }
+        }
+    }
+
+    /// The loss of the constant logits of `training` on `validation` (rows `N_val`).
+    public static func loss(_ loss: any TrainingLoss, training: Targets, validation: Targets, outputs c: Int) throws -> Double {
+        let z = logits(of: training, outputs: c)
+        let n = validation.count
+        var logits = Matrix(rows: n, cols: c)
+        for r in 0..<n { for j in 0..<c { logits[r, j] = z[j] } }
+        var gradient = Matrix(rows: 0, cols: 0)
+        return Double(try loss.lossAndGradient(logits: logits, targets: validation, gradient: &gradient))
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+
+/// Turns a labelled data set and the user's `TrainingOptions` into a `Classifier`: the one training
+/// policy of the package (`logits train`, `logits cv`, the benchmarks and the quality tests all
+/// call it).
+///
+/// The policy, in order:
+/// 1. **Settings.** `plan(rows:task:hasTestSet:)` fills every unset option from
+///    `TrainingDefaults.recommended(rows:)`; nothing the user set is overridden.
+/// 2. **Features.** Standardized with the statistics of all training rows (stored in the model).
+/// 3. **Validation split.** One seeded, stratified split (`Dataset.splitIndices`) of
+///    `validationFraction` of the rows, used for early stopping, model selection, thresholds and
+///    the constant baseline.
+/// 4. **Model selection** (small data, weight decay and dropout both unset): every candidate of
+///    `TrainingDefaults.selectionGrid` is trained with early stopping on the same split and the
+///    best monitored validation value wins (ties: the earlier candidate).
+/// 5. **Thresholds** (multi-label with a split): per-label logit thresholds tuned on the
+///    validation logits of the chosen early-stopped model (`EvaluationHooks.thresholdTuner`).
+/// 6. **Refit** (small data with a split and a test set, by default): a fresh model with the same
+///    seed and settings trained on all rows for the best epoch count; it keeps the thresholds of 5.
+public struct TrainingRecipe: Sendable {
+    public var options: TrainingOptions
+    public var hooks: EvaluationHooks
+
+    public init(options: TrainingOptions = TrainingOptions(), hooks: EvaluationHooks = .none) {
+        self.options = options
+        self.hooks = hooks
+    }
+
+    /// Progress of `train`.
+    public enum Event: Sendable {
+        /// A training phase begins: `"candidate 2/4 (weight decay 0.3, dropout 0.5)"`, `"refit"`, `"train"`.
+        case phase(String)
+        /// An event of the phase's `Trainer`.
+        case training(TrainingEvent)
+        /// A model-selection candidate finished.
+        case candidate(TrainedClassifier.CandidateScore)
+    }
+
+    /// The settings a run on `rows` rows of `task` will use.
+    /// - Throws: `LogitsError.invalidValue` for contradictory options (e.g. a refit without a split).
+    public func plan(rows: Int, task: ClassificationTask, hasTestSet: Bool) throws -> TrainingPlan {
+        let o = options
+        let d = TrainingDefaults.recommended(rows: rows)
+        let validation = o.validationFraction ?? d.validationFraction
+        let refit = o.refit ?? (d.refit && hasTestSet && validation > 0)
+        if refit && validation == 0 {
+            throw LogitsError.invalidValue("a refit needs a validation split to find the epoch count (validation fraction > 0)")
+        }
+        let multiLabel: Bool
+        if case .multiClass = task { multiLabel = false } else { multiLabel = true }
+        let tune = o.tuneThresholds ?? (multiLabel && validation > 0 && hooks.thresholdTuner != nil)
+        if tune && !(multiLabel && validation > 0) {
+            throw LogitsError.invalidValue("tuning thresholds needs a multi-label task and a validation split (validation fraction > 0)")
+        }
+        let decay: Float = o.weightDecay ?? (o.optimizer == .adamw ? d.weightDecay : 0)
+        let dropout = o.dropout ?? d.dropout
+        let select = o.selectHyperparameters
+            ?? (o.weightDecay == nil && o.dropout == nil && o.optimizer == .adamw && validation > 0 && rows <= TrainingDefaults.smallDataLimit)
+        if select && validation == 0 {
+            throw LogitsError.invalidValue("model selection needs a validation split (validation fraction > 0)")
+        }
+        let lossKind = o.loss ?? task.defaultLossKind
+        let patience = o.patience ?? d.patience
+        return TrainingPlan(
+            hidden: o.hidden ?? d.hidden, activation: o.activation.name, dropout: dropout, layerNorm: o.layerNorm,
+            loss: lossKind.rawValue, optimizer: o.optimizer.rawValue, learningRate: o.learningRate,
+            weightDecay: decay, momentum: o.optimizer == .sgd ? o.momentum : nil,
+            epochs: o.epochs ?? d.epochs, batchSize: o.batchSize ?? d.batchSize,
+            cosineSchedule: o.cosineSchedule ?? d.cosine,
+            patience: validation > 0 && patience > 0 ? patience : nil,
+            monitor: o.monitorMetric ? (hooks.metricMonitor?(task).name ?? "metric") : Monitor.validationLoss.name,
+            validationFraction: validation, refit: refit, tuneThresholds: tune, standardize: o.standardize,
+            seed: o.seed,
+            candidates: select ? TrainingDefaults.selectionGrid(rows: rows, dropout: o.dropout, weightDecay: o.weightDecay) : [])
+    }
+
+    /// Trains a classifier on `data` (see the type's policy).
+    /// - Parameter hasTestSet: whether a separate test set exists (it turns the default refit on).
+    /// - Throws: `LogitsError` for bad options or data; training errors of `Trainer.fit`.
+    public func train(_ data: Dataset, hasTestSet: Bool = false,
+                      onEvent: ((Event) -> Void)? = nil) throws -> TrainedClassifier {
+        let task = data.task
+        var plan = try self.plan(rows: data.count, task: task, hasTestSet: hasTestSet)
+        if options.monitorMetric && hooks.metricMonitor == nil {
+            throw LogitsError.unavailable("early stopping on a metric needs EvaluationHooks.metricMonitor (LogitsEvaluation's .standard)")
+        }
+        let monitor: Monitor = options.monitorMetric ? hooks.metricMonitor!(task) : .validationLoss  // trap-ok: checked just above
+
+        // Features, standardized with all training rows' statistics.
+        let standardizer = plan.standardize ? try Standardizer(fitting: data.features) : nil
+        let x = try standardizer.map { try $0.transform(data.features) } ?? data.features
+
+        // The one validation split.
+        var fitX = x, fitY = data.targets
+        var validation: Dataset?
+        var valX: Matrix?, valY: Targets?
+        if plan.validationFraction > 0 {
+            let split = try Dataset.splitIndices(targets: data.targets, classCount: task.outputCount,
+                                                 validationFraction: plan.validationFraction, seed: plan.seed)
+            fitX = x.gatherRows(split.train)
+            fitY = data.targets.gatherRows(split.train)
+            valX = x.gatherRows(split.validation)
+            valY = data.targets.gatherRows(split.validation)
+            validation = data.subset(rows: split.validation)
+        }
+        // The loss; pos_weight "auto" counts the rows the final model trains on.
+        var trainingLabels: Matrix?
+        if case .matrix(let m) = plan.refit ? data.targets : fitY { trainingLabels = m }
+        let loss = try (options.loss ?? task.defaultLossKind).makeLoss(options.lossOptions, trainingLabels: trainingLabels)
+
+        // Candidates (model selection) or the one setting.
+        let candidates = plan.candidates.isEmpty ? [TrainingPlan.Candidate(weightDecay: plan.weightDecay, dropout: plan.dropout)] : plan.candidates
+        var best: (model: MLP, result: TrainingResult, index: Int)?
+        var scores: [TrainedClassifier.CandidateScore] = []
+        for (i, candidate) in candidates.enumerated() {
+            if best != nil, options.stopRequested?() == true { break }
+            if candidates.count > 1 {
+                onEvent?(.phase("candidate \(i + 1)/\(candidates.count) (weight decay \(candidate.weightDecay), dropout \(candidate.dropout))"))
+            } else {
+                onEvent?(.phase("train"))
+            }
+            let model = try MLP(spec: spec(plan, inputs: data.featureCount, outputs: task.outputCount, dropout: candidate.dropout), seed: plan.seed)
+            var config = trainerConfig(plan, loss: loss, monitor: monitor, weightDecay: candidate.weightDecay)
+            if let valX, let valY { config.validation = .given(features: valX, targets: valY) }
+            let result = try Trainer(config: config).fit(model, features: fitX, targets: fitY) { onEvent?(.training($0)) }
+            if candidates.count > 1 {
+                let score = result.bestMetric ?? .nan
+                scores.append(.init(candidate: candidate, score: score, bestEpoch: result.bestEpoch, chosen: false))
+                onEvent?(.candidate(scores[scores.count - 1]))
+                let better: Bool
+                if let b = best, let bs = b.result.bestMetric {
+                    better = score.isFinite && (monitor.mode == .min ? score < bs : score > bs)
+                } else {
+                    better = best == nil || score.isFinite
+                }
+                if better { best = (model, result, i) }
+            } else {
+                best = (model, result, i)
+            }
+        }
+        guard let chosen = best else {
+            throw LogitsError.invalidValue("no training candidate")  // unreachable: candidates is never empty
+        }
+        var (model, result) = (chosen.model, chosen.result)
+        let chosenIndex = chosen.index
+        if !scores.isEmpty { scores[chosenIndex].chosen = true }
+        plan.weightDecay = candidates[chosenIndex].weightDecay
+        plan.dropout = candidates[chosenIndex].dropout
+
+        // The constant baseline and the thresholds, on the validation rows.
+        var baseline: BaselineComparison?
+        var thresholds: [Double]?
+        if let valX, let valY {
+            let record = result.history.first { $0.epoch == result.bestEpoch }
+            if let modelLoss = record?.validationLoss {
+                baseline = BaselineComparison(
+                    baselineLoss: try ConstantBaseline.loss(loss, training: fitY, validation: valY, outputs: task.outputCount),
+                    modelLoss: modelLoss)
+            }
+            if plan.tuneThresholds, case .matrix(let y) = valY {
+                guard let tuner = hooks.thresholdTuner else {
+                    throw LogitsError.unavailable("threshold tuning needs EvaluationHooks.thresholdTuner (LogitsEvaluation's .standard)")
+                }
+                thresholds = try tuner(try model.logits(valX), y)
+            }
+        }
+
+        // Refit on every row for the best epoch count.
+        if plan.refit, result.bestEpoch > 0, options.stopRequested?() != true {
+            onEvent?(.phase("refit"))
+            model = try MLP(spec: spec(plan, inputs: data.featureCount, outputs: task.outputCount, dropout: plan.dropout), seed: plan.seed)
+            var config = trainerConfig(plan, loss: loss, monitor: monitor, weightDecay: plan.weightDecay)
+            config.epochs = result.bestEpoch
+            config.patience = nil
+            onEvent?(.training(.refit(epochs: result.bestEpoch, rows: data.count)))
+            let refit = try Trainer(config: config).fit(model, features: x, targets: data.targets) { onEvent?(.training($0)) }
+            result.refitHistory = refit.history
+        }
+        let classifier = try Classifier(network: model, task: task, labelNames: data.labelNames, featureNames: data.featureNames,
+                                        standardizer: standardizer, logitThresholds: thresholds)
+        return TrainedClassifier(classifier: classifier, result: result, plan: plan, selection: scores,
+                                 validation: validation, baseline: baseline)
+    }
+
+    private func spec(_ plan: TrainingPlan, inputs: Int, outputs: Int, dropout: Float) -> MLPSpec {
+        MLPSpec(inputs: inputs, hidden: plan.hidden, outputs: outputs, activation: options.activation,
+                dropout: dropout, layerNorm: plan.layerNorm)
+    }
+
+    private func trainerConfig(_ plan: TrainingPlan, loss: any TrainingLoss, monitor: Monitor, weightDecay: Float) -> TrainerConfig {
+        let optimizer: OptimizerConfig
+        switch options.optimizer {
+        case .adam: optimizer = .adam(weightDecay: weightDecay)
+        case .adamw: optimizer = .adamW(weightDecay: weightDecay)
+        case .sgd: optimizer = .sgd(momentum: options.momentum, nesterov: false, weightDecay: weightDecay)
+        }
+        return TrainerConfig(
+            epochs: plan.epochs, batchSize: plan.batchSize, learningRate: plan.learningRate, optimizer: optimizer,
+            schedule: plan.cosineSchedule ? .cosine(minimum: 0) : .constant, loss: loss, seed: plan.seed,
+            validation: .none, monitor: monitor, patience: plan.patience,
+            restoreBestWeights: plan.validationFraction > 0, reportBatches: true, stopRequested: options.stopRequested)
+    }
+}

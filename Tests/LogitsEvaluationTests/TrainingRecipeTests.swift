@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import Logits
+import LogitsEvaluation
+
+@Suite("TrainingRecipe")
+struct TrainingRecipeTests {
+    @Test("Defaults come from TrainingDefaults by size; explicit options are never overridden")
+    func plan() throws {
+        let small = try TrainingRecipe(hooks: .standard).plan(rows: 1500, task: .multiLabel(labels: 14), hasTestSet: true)
+        let d = TrainingDefaults.recommended(rows: 1500)
+        #expect(small.hidden == d.hidden && small.batchSize == d.batchSize && small.epochs == d.epochs)
+        #expect(small.refit && small.tuneThresholds && small.patience == d.patience)
+        #expect(small.candidates == TrainingDefaults.selectionGrid(rows: 1500))
+        var o = TrainingOptions()
+        o.weightDecay = 0.5
+        o.refit = false
+        o.tuneThresholds = false
+        let fixed = try TrainingRecipe(options: o, hooks: .standard).plan(rows: 1500, task: .multiLabel(labels: 14), hasTestSet: true)
+        #expect(fixed.weightDecay == 0.5 && !fixed.refit && !fixed.tuneThresholds)
+        #expect(fixed.candidates.isEmpty)  // a fixed weight decay turns selection off
+        let large = try TrainingRecipe(hooks: .standard).plan(rows: 60_000, task: .multiClass(classes: 10), hasTestSet: true)
+        #expect(large.candidates.isEmpty && !large.refit && large.validationFraction == 0 && large.cosineSchedule)
+    }
+
+    @Test("Training is reproducible by seed and reports every candidate, the baseline and the choice")
+    func reproducible() throws {
+        var o = TrainingOptions()
+        o.hidden = [8]
+        o.epochs = 6
+        o.seed = 4
+        let data = try syntheticMultiLabel(rows: 240, seed: 2)
+        let a = try TrainingRecipe(options: o, hooks: .standard).train(data, hasTestSet: true)
+        let b = try TrainingRecipe(options: o, hooks: .standard).train(data, hasTestSet: true)
+        #expect(try a.classifier.logits(data.features) == b.classifier.logits(data.features))
+        #expect(a.selection.count == TrainingDefaults.selectionGrid(rows: 240).count)
+        #expect(a.selection.filter(\.chosen).count == 1)
+        let chosen = try #require(a.selection.first { $0.chosen })
+        #expect(a.selection.allSatisfy { $0.score >= chosen.score })  // validation loss: lowest wins
+        #expect(a.plan.weightDecay == chosen.candidate.weightDecay)
+        let baseline = try #require(a.baseline)
+        #expect(baseline.modelIsBetter)
+        #expect(a.result.refitHistory?.count == a.result.bestEpoch)
+    }
+
+    @Test("The constant baseline predicts the training base rates")
+    func baseline() throws {
+        let z = ConstantBaseline.logits(of: .matrix(try Matrix([[1, 0], [1, 0], [0, 0], [1, 1]])), outputs: 2)
+        #expect(abs(Double(z[0]) - log(3.5 / 1.5)) < 1e-6)
+        let c = ConstantBaseline.logits(of: .classIndices([0, 0, 1]), outputs: 2)
+        #expect(abs(Double(c[0]) - log(2.5 / 4)) < 1e-6)
+    }
+}
