@@ -69,8 +69,10 @@ struct EndToEndTests {
         let hamming = try #require(ej["hamming_loss"] as? Double)
         let line = try #require(table.stdout.split(separator: "\n").first { $0.hasPrefix("hamming_loss") })
         #expect(line.hasSuffix(String(format: "%.4f", hamming)))
-        let tuned = try CLIRunner.run(["evaluate", "--model", model, "--data", data, "--labels", "3", "--thresholds", "tuned"])
-        #expect(tuned.status == 0 && tuned.stdout.contains("tuned"))
+        // The thresholds stored at training are the default decision; --threshold overrides them.
+        #expect(table.stdout.contains("decision: the model's per-label thresholds (tuned at training)"))
+        let overridden = try CLIRunner.run(["evaluate", "--model", model, "--data", data, "--labels", "3", "--threshold", "0.3"])
+        #expect(overridden.status == 0 && overridden.stdout.contains("decision: threshold 0.3 (--threshold)"), "\(overridden.stderr)")
 
         // predict from the labelled file: one row per input, probabilities = sigmoid(logits).
         let predicted = try CLIRunner.run(["predict", "--model", model, "--data", data, "--labels", "3", "--threshold", "0.5"])
@@ -217,7 +219,7 @@ struct CLIErrorTests {
         let data = dir.appendingPathComponent("d.arff").path
         try CLITestData.multiLabelARFF().write(toFile: data, atomically: true, encoding: .utf8)
         let model = dir.appendingPathComponent("m.safetensors").path
-        let train = try CLIRunner.run(["train", "--data", data, "--labels", "3", "--out", model] + EndToEndTests.fastTraining)
+        let train = try CLIRunner.run(["train", "--data", data, "--labels", "3", "--out", model, "--no-tune-thresholds"] + EndToEndTests.fastTraining)
         #expect(train.status == 0, "\(train.stderr)")
 
         Self.expectUserError(try CLIRunner.run(["evaluate", "--model", dir.appendingPathComponent("none.safetensors").path, "--data", data]),
@@ -259,13 +261,13 @@ struct CLIErrorTests {
                 line.first.map { $0.isNumber || $0 == "-" } == true ? "0.5," + line : String(line)
             }.joined(separator: "\n").write(toFile: wide, atomically: true, encoding: .utf8)
         Self.expectUserError(try CLIRunner.run(["evaluate", "--model", model, "--data", wide, "--labels", "3"]),
-                             mentions: ["5 features", "expects 4"])
+                             mentions: ["wide.arff", "unknown column(s) x5"])
         // A malformed data file: the loader's message (file and line) comes through.
         let broken = dir.appendingPathComponent("broken.arff").path
         try (CLITestData.multiLabelARFF() + "1,2,oops,4,0,1,0\n").write(toFile: broken, atomically: true, encoding: .utf8)
         Self.expectUserError(try CLIRunner.run(["evaluate", "--model", model, "--data", broken, "--labels", "3"]), mentions: ["broken.arff"])
-        // --thresholds tuned on a model without them.
-        Self.expectUserError(try CLIRunner.run(["evaluate", "--model", model, "--data", data, "--labels", "3", "--thresholds", "tuned"]),
-                             mentions: ["no tuned thresholds"])
+        // A model without tuned thresholds says so.
+        let plain = try CLIRunner.run(["evaluate", "--model", model, "--data", data, "--labels", "3"])
+        #expect(plain.stdout.contains("threshold 0.5 (the model stores no tuned thresholds)"), "\(plain.stdout)")
     }
 }

@@ -27,7 +27,8 @@ struct TrainingRecipeTests {
     func reproducible() throws {
         var o = TrainingOptions()
         o.hidden = [8]
-        o.epochs = 6
+        o.epochs = 15
+        o.learningRate = 0.01
         o.seed = 4
         let data = try syntheticMultiLabel(rows: 240, seed: 2)
         let a = try TrainingRecipe(options: o, hooks: .standard).train(data, hasTestSet: true)
