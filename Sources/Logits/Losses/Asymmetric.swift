@@ -44,6 +44,7 @@ public struct Asymmetric: ElementwiseLoss {
     public var labelSmoothing: Float
 
     public var valuesArePerSample: Bool { false }
+    public static let lossName = "Asymmetric"
 
     public init(
         gammaPos: Float = 1, gammaNeg: Float = 4, clip: Float = 0.05, eps: Float = 1e-8,

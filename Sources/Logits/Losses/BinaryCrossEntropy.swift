@@ -25,6 +25,7 @@ public struct BinaryCrossEntropy: ElementwiseLoss {
     public var labelSmoothing: Float
 
     public var valuesArePerSample: Bool { false }
+    public static let lossName = "BinaryCrossEntropy"
     public var elementWeights: ElementWeight? { weight }
     public var inputIsProbability: Bool { true }
 

@@ -49,6 +49,8 @@ public protocol ElementwiseLoss: LossFunction {
     var positiveWeights: [Float]? { get }
     /// Whether the input must be probabilities in [0, 1] rather than logits.
     var inputIsProbability: Bool { get }
+    /// The loss's name in error messages (default: the type's name).
+    static var lossName: String { get }
     /// Checks the loss's own hyper-parameters (e.g. `γ >= 0`).
     /// - Throws: `LogitsError.invalidValue` naming the parameter.
     func checkParameters() throws
@@ -60,8 +62,8 @@ extension ElementwiseLoss {
     public var inputIsProbability: Bool { false }
     public func checkParameters() throws {}
 
-    /// The loss's name in error messages.
-    var lossName: String { String(describing: Self.self) }
+    public static var lossName: String { String(describing: Self.self) }
+    var lossName: String { Self.lossName }
 
     /// `LossFunction`'s unmasked pass: `evaluate(input:targets:mask: nil, ...)`.
     public func evaluate(

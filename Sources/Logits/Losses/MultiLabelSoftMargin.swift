@@ -18,6 +18,7 @@ public struct MultiLabelSoftMargin: ElementwiseLoss {
     public var labelSmoothing: Float
 
     public var valuesArePerSample: Bool { true }
+    public static let lossName = "MultiLabelSoftMargin"
     public var elementWeights: ElementWeight? { weight.map { .perLabel($0) } }
 
     public init(weight: [Float]? = nil, labelSmoothing: Float = 0, reduction: Reduction = .mean) {

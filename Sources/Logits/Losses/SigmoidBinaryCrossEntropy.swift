@@ -33,6 +33,7 @@ public struct SigmoidBinaryCrossEntropy: ElementwiseLoss {
     public var labelSmoothing: Float
 
     public var valuesArePerSample: Bool { false }
+    public static let lossName = "SigmoidBinaryCrossEntropy"
     public var elementWeights: ElementWeight? { weight }
     public var positiveWeights: [Float]? { posWeight }
 

@@ -29,6 +29,7 @@ public struct SigmoidFocal: ElementwiseLoss {
     public var labelSmoothing: Float
 
     public var valuesArePerSample: Bool { false }
+    public static let lossName = "SigmoidFocal"
 
     public init(alpha: Float = 0.25, gamma: Float = 2, labelSmoothing: Float = 0, reduction: Reduction = .mean) {
         self.alpha = alpha
