@@ -70,26 +70,35 @@ public struct Calibration: Sendable, Equatable {
     }
 
     /// Multi-label calibration: every (sample, label) cell's sigmoid probability against its 0/1 truth.
-    public init(truth: BinaryMatrix, probabilities: ScoreMatrix, binCount: Int = 15) throws {
+    /// - Parameter mask: `N x L`, 1 = observed, 0 = missing (those cells are left out); `nil` = all observed.
+    public init(truth: BinaryMatrix, probabilities: ScoreMatrix, binCount: Int = 15, mask: BinaryMatrix? = nil) throws {
         guard truth.rows == probabilities.rows, truth.cols == probabilities.cols else {
             throw MetricsError.shapeMismatch("truth is \(truth.rows) x \(truth.cols), probabilities \(probabilities.rows) x \(probabilities.cols)")
         }
-        try self.init(confidence: probabilities.values, correct: truth.values.map { $0 != 0 }, binCount: binCount)
+        _ = try observedCount(mask, rows: truth.rows, cols: truth.cols)
+        guard let mask else {
+            try self.init(confidence: probabilities.values, correct: truth.values.map { $0 != 0 }, binCount: binCount)
+            return
+        }
+        let kept = mask.values.indices.filter { mask.values[$0] != 0 }
+        try self.init(confidence: kept.map { probabilities.values[$0] }, correct: kept.map { truth.values[$0] != 0 }, binCount: binCount)
     }
 }
 
-/// Multi-label Brier score: `mean_{i,j} (p_ij - y_ij)²` over all N·L cells (= the mean of the per-label binary Brier scores).
-public func multiLabelBrierScore(truth: BinaryMatrix, probabilities: ScoreMatrix) throws -> Double {
+/// Multi-label Brier score: `mean_{i,j} (p_ij - y_ij)²` over all N·L cells (= the mean of the per-label binary Brier scores),
+/// or over the observed cells of `mask` (`N x L`, 1 = observed, 0 = missing).
+public func multiLabelBrierScore(truth: BinaryMatrix, probabilities: ScoreMatrix, mask: BinaryMatrix? = nil) throws -> Double {
     guard truth.rows == probabilities.rows, truth.cols == probabilities.cols else {
         throw MetricsError.shapeMismatch("truth is \(truth.rows) x \(truth.cols), probabilities \(probabilities.rows) x \(probabilities.cols)")
     }
     guard !truth.values.isEmpty else { throw MetricsError.empty("no cell") }
+    let observed = try observedCount(mask, rows: truth.rows, cols: truth.cols)
     var s = 0.0
-    for (p, y) in zip(probabilities.values, truth.values) {
+    for (k, (p, y)) in zip(probabilities.values, truth.values).enumerated() where mask.map({ $0.values[k] != 0 }) ?? true {
         let d = p - Double(y)
         s += d * d
     }
-    return s / Double(truth.values.count)
+    return s / Double(observed)
 }
 
 extension Calibration {

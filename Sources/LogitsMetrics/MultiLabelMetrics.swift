@@ -19,21 +19,27 @@ public struct MultiLabelDecisionMetrics: Sendable, Equatable {
     public var f1Samples: Double
     public var jaccardSamples: Double
 
-    /// Computes every decision metric. Throws if the shapes differ or there is no sample.
-    public init(truth: BinaryMatrix, predicted: BinaryMatrix) throws {
+    /// Computes every decision metric. Throws if the shapes differ, there is no sample, or every
+    /// label is masked.
+    /// - Parameter mask: `N x L`, 1 = observed, 0 = missing (skipped; see `LabelMask.swift`); `nil` = all observed.
+    public init(truth: BinaryMatrix, predicted: BinaryMatrix, mask: BinaryMatrix? = nil) throws {
         guard truth.rows == predicted.rows, truth.cols == predicted.cols else {
             throw MetricsError.shapeMismatch("truth is \(truth.rows) x \(truth.cols), decisions \(predicted.rows) x \(predicted.cols)")
         }
         guard truth.rows > 0, truth.cols > 0 else { throw MetricsError.empty("no sample or no label") }
         let n = truth.rows, l = truth.cols
+        let observed = try observedCount(mask, rows: n, cols: l)
         var perLabel = [BinaryConfusion](repeating: BinaryConfusion(), count: l)
-        var wrong = 0, exact = 0
+        var wrong = 0, exact = 0, rows = 0
         var pS = 0.0, rS = 0.0, fS = 0.0, jS = 0.0
         truth.values.withUnsafeBufferPointer { y in
             predicted.values.withUnsafeBufferPointer { yh in
                 for i in 0..<n {
+                    if let mask, !(0..<l).contains(where: { mask.values[i * l + $0] != 0 }) { continue }
+                    rows += 1
                     var c = BinaryConfusion()
                     for j in 0..<l {
+                        if let mask, mask.values[i * l + j] == 0 { continue }
                         let t = y[i * l + j] != 0, p = yh[i * l + j] != 0
                         switch (t, p) {
                         case (true, true): c.tp += 1; perLabel[j].tp += 1
@@ -48,17 +54,17 @@ public struct MultiLabelDecisionMetrics: Sendable, Equatable {
                 }
             }
         }
-        hammingLoss = Double(wrong) / Double(n * l)
-        subsetAccuracy = Double(exact) / Double(n)
+        hammingLoss = Double(wrong) / Double(observed)
+        subsetAccuracy = Double(exact) / Double(rows)
         confusion = perLabel
         precision = averages(of: perLabel) { $0.precision }
         recall = averages(of: perLabel) { $0.recall }
         f1 = averages(of: perLabel) { $0.f1 }
         jaccard = averages(of: perLabel) { $0.jaccard }
-        precisionSamples = pS / Double(n)
-        recallSamples = rS / Double(n)
-        f1Samples = fS / Double(n)
-        jaccardSamples = jS / Double(n)
+        precisionSamples = pS / Double(rows)
+        recallSamples = rS / Double(rows)
+        f1Samples = fS / Double(rows)
+        jaccardSamples = jS / Double(rows)
     }
 }
 
@@ -91,11 +97,14 @@ public struct MultiLabelCurveMetrics: Sendable, Equatable {
     public var sigmoidSaturation: [SaturationDiagnostic.Column]
 
     /// Computes per-label curves' summaries. One O(N) radix sort per label and one for the flattened matrix.
-    public init(truth: BinaryMatrix, scores: ScoreMatrix) throws {
+    /// - Parameter mask: `N x L`, 1 = observed, 0 = missing: each label's curve uses its observed rows
+    ///   only, the micro average the observed cells (`LabelMask.swift`); `nil` = all observed.
+    public init(truth: BinaryMatrix, scores: ScoreMatrix, mask: BinaryMatrix? = nil) throws {
         guard truth.rows == scores.rows, truth.cols == scores.cols else {
             throw MetricsError.shapeMismatch("truth is \(truth.rows) x \(truth.cols), scores \(scores.rows) x \(scores.cols)")
         }
         guard truth.rows > 0, truth.cols > 0 else { throw MetricsError.empty("no sample or no label") }
+        _ = try observedCount(mask, rows: truth.rows, cols: truth.cols)
         let l = truth.cols, n = truth.rows
         var sorter = DescendingSorter()
         var aucs = [Double?](repeating: nil, count: l)
@@ -103,16 +112,36 @@ public struct MultiLabelCurveMetrics: Sendable, Equatable {
         var positives = [Double](repeating: 0, count: l)
         var saturation: [SaturationDiagnostic.Column] = []
         saturation.reserveCapacity(l)
-        // Label-major copies so that each label's scores and truth are contiguous (cache-friendly sorts).
-        let st = transposed(scores.values, rows: n, cols: l, zero: 0.0)
-        let yt = transposed(truth.values, rows: n, cols: l, zero: 0 as UInt8)
+        // Label-major copies so that each label's scores and truth are contiguous (cache-friendly sorts);
+        // with a mask, only the observed rows of each label (label j at start[j]..<start[j + 1]).
+        var st: [Double], yt: [UInt8]
+        var start = (0...l).map { $0 * n }
+        if let mask {
+            let mt = transposed(mask.values, rows: n, cols: l, zero: 0 as UInt8)
+            let sAll = transposed(scores.values, rows: n, cols: l, zero: 0.0)
+            let yAll = transposed(truth.values, rows: n, cols: l, zero: 0 as UInt8)
+            st = []
+            yt = []
+            for j in 0..<l {
+                start[j] = st.count
+                for i in 0..<n where mt[j * n + i] != 0 {
+                    st.append(sAll[j * n + i])
+                    yt.append(yAll[j * n + i])
+                }
+            }
+            start[l] = st.count
+        } else {
+            st = transposed(scores.values, rows: n, cols: l, zero: 0.0)
+            yt = transposed(truth.values, rows: n, cols: l, zero: 0 as UInt8)
+        }
         var micro = CurveSummary(rocAUC: nil, averagePrecision: 0, positives: 0, negatives: 0, distinct: 0)
         st.withUnsafeBufferPointer { s in
             yt.withUnsafeBufferPointer { y in
                 for j in 0..<l {
                     var tally = SaturationDiagnostic.SigmoidTally()
-                    let c = BinaryCounts.summarize(sorter: &sorter, scores: s.baseAddress, offset: j * n, count: n,
-                                                   isPositive: { y[j * n + $0] != 0 }, group: { tally.add($0, size: $1) })
+                    let o = start[j]
+                    let c = BinaryCounts.summarize(sorter: &sorter, scores: s.baseAddress, offset: o, count: start[j + 1] - o,
+                                                   isPositive: { y[o + $0] != 0 }, group: { tally.add($0, size: $1) })
                     aucs[j] = c.rocAUC
                     aps[j] = c.averagePrecision
                     positives[j] = Double(c.positives)
@@ -120,9 +149,11 @@ public struct MultiLabelCurveMetrics: Sendable, Equatable {
                 }
             }
         }
-        scores.values.withUnsafeBufferPointer { s in
-            truth.values.withUnsafeBufferPointer { y in
-                micro = BinaryCounts.summarize(sorter: &sorter, scores: s.baseAddress, offset: 0, count: n * l,
+        // Micro: every (observed) cell; the order of the cells does not matter.
+        let (microScores, microTruth) = mask == nil ? (scores.values, truth.values) : (st, yt)
+        microScores.withUnsafeBufferPointer { s in
+            microTruth.withUnsafeBufferPointer { y in
+                micro = BinaryCounts.summarize(sorter: &sorter, scores: s.baseAddress, offset: 0, count: s.count,
                                                isPositive: { y[$0] != 0 }, group: { _, _ in })
             }
         }

@@ -26,8 +26,10 @@ public struct MultiLabelReport: Sendable {
     ///   - scores: N x L scores; logits unless `scoresAreProbabilities`.
     ///   - rule: decision rule; default `.global(0)` for logits, `.global(0.5)` for probabilities.
     ///   - k: cut-off for precision@k and nDCG@k.
+    ///   - mask: `N x L`, 1 = observed, 0 = missing label; every metric skips the missing entries
+    ///     (`LabelMask.swift`). `nil`: all observed.
     public init(truth: BinaryMatrix, scores: ScoreMatrix, rule: DecisionRule? = nil, k: Int = 3,
-                scoresAreProbabilities: Bool = false) throws {
+                scoresAreProbabilities: Bool = false, mask: BinaryMatrix? = nil) throws {
         guard truth.rows == scores.rows, truth.cols == scores.cols else {
             throw MetricsError.shapeMismatch("truth is \(truth.rows) x \(truth.cols), scores \(scores.rows) x \(scores.cols)")
         }
@@ -36,15 +38,15 @@ public struct MultiLabelReport: Sendable {
         self.k = k
         let rule = rule ?? .global(scoresAreProbabilities ? 0.5 : 0)
         self.rule = rule
-        decisions = try MultiLabelDecisionMetrics(truth: truth, predicted: try rule.decisions(scores))
-        ranking = try RankingMetrics(truth: truth, scores: scores, k: k)
-        curves = try MultiLabelCurveMetrics(truth: truth, scores: scores)
+        decisions = try MultiLabelDecisionMetrics(truth: truth, predicted: try rule.decisions(scores), mask: mask)
+        ranking = try RankingMetrics(truth: truth, scores: scores, k: k, mask: mask)
+        curves = try MultiLabelCurveMetrics(truth: truth, scores: scores, mask: mask)
         let probabilities = scoresAreProbabilities ? scores : try scores.mapped(SoftmaxMath.sigmoid)
-        brierScore = try multiLabelBrierScore(truth: truth, probabilities: probabilities)
-        calibration = try Calibration(truth: truth, probabilities: probabilities)
-        let confusion = decisions.confusion, n = truth.rows
+        brierScore = try multiLabelBrierScore(truth: truth, probabilities: probabilities, mask: mask)
+        calibration = try Calibration(truth: truth, probabilities: probabilities, mask: mask)
+        let confusion = decisions.confusion
         labelsWithoutPositives = (0..<truth.cols).filter { confusion[$0].support == 0 }
-        labelsWithoutNegatives = (0..<truth.cols).filter { confusion[$0].support == n }
+        labelsWithoutNegatives = (0..<truth.cols).filter { confusion[$0].tn + confusion[$0].fp == 0 }
         let columns = curves.sigmoidSaturation
         saturation = scoresAreProbabilities ? nil : SaturationDiagnostic(
             columns: columns, warnings: columns.compactMap { SaturationDiagnostic.warning($0, kind: "sigmoid", label: "label") })

@@ -30,28 +30,52 @@ public struct RankingMetrics: Sendable, Equatable {
     public var samplesWithoutLabels: Int
 
     /// Computes all ranking metrics; `k >= 1` is the cut-off of precision@k and nDCG@k.
-    public init(truth: BinaryMatrix, scores: ScoreMatrix, k: Int) throws {
+    /// - Parameter mask: `N x L`, 1 = observed, 0 = missing: each row is ranked among its observed
+    ///   labels only (`L` becomes the row's observed count) and the averages are over the rows with at
+    ///   least one observed label (`LabelMask.swift`); `nil` = all observed.
+    public init(truth: BinaryMatrix, scores: ScoreMatrix, k: Int, mask: BinaryMatrix? = nil) throws {
         guard truth.rows == scores.rows, truth.cols == scores.cols else {
             throw MetricsError.shapeMismatch("truth is \(truth.rows) x \(truth.cols), scores \(scores.rows) x \(scores.cols)")
         }
         guard truth.rows > 0, truth.cols > 0 else { throw MetricsError.empty("no sample or no label") }
         guard k >= 1 else { throw MetricsError.invalidValue("k is \(k), expected at least 1") }
-        let n = truth.rows, l = truth.cols
+        _ = try observedCount(mask, rows: truth.rows, cols: truth.cols)
+        if let mask {
+            // Rank each row among its observed labels: the rows' observed cells, packed into a ragged
+            // matrix that the unmasked code walks row by row.
+            var values: [Double] = [], truthValues: [UInt8] = [], starts = [0]
+            for i in 0..<truth.rows {
+                for j in 0..<truth.cols where mask[i, j] {
+                    values.append(scores[i, j])
+                    truthValues.append(truth.values[i * truth.cols + j])
+                }
+                if values.count > starts[starts.count - 1] { starts.append(values.count) }
+            }
+            self.init(values: values, truth: truthValues, rowStarts: starts, maxLabels: truth.cols, k: k)
+        } else {
+            let l = truth.cols
+            self.init(values: scores.values, truth: truth.values, rowStarts: (0...truth.rows).map { $0 * l }, maxLabels: l, k: k)
+        }
+    }
+
+    /// Row `i` holds the labels `rowStarts[i]..<rowStarts[i + 1]` of `values` / `truth` (non-empty rows).
+    private init(values: [Double], truth: [UInt8], rowStarts: [Int], maxLabels: Int, k: Int) {
+        let n = rowStarts.count - 1
         self.k = k
-        let kEff = min(k, l)
         // Discounts 1 / log2(pos + 2) and their running sums (with and without the cut-off k).
-        var cumDisc = [Double](repeating: 0, count: l + 1)
-        for p in 0..<l { cumDisc[p + 1] = cumDisc[p] + 1 / (log(Double(p + 2)) / log(2.0)) }
+        var cumDisc = [Double](repeating: 0, count: maxLabels + 1)
+        for p in 0..<maxLabels { cumDisc[p + 1] = cumDisc[p] + 1 / (log(Double(p + 2)) / log(2.0)) }
         var sorter = DescendingSorter()
         var lossSum = 0.0, coverageSum = 0.0, lrapSum = 0.0, oneErr = 0, oneErrNonEmpty = 0, nonEmpty = 0
         var pAtKSum = 0.0, ndcgKSum = 0.0, ndcgSum = 0.0
-        scores.values.withUnsafeBufferPointer { s in
-            truth.values.withUnsafeBufferPointer { y in
+        values.withUnsafeBufferPointer { s in
+            truth.withUnsafeBufferPointer { y in
                 for i in 0..<n {
-                    let base = i * l
+                    let base = rowStarts[i], l = rowStarts[i + 1] - base
+                    let kEff = min(k, l)
                     var relevant = 0
                     for j in 0..<l where y[base + j] != 0 { relevant += 1 }
-                    let order = sorter.sort(base: s.baseAddress!, offset: base, count: l) // trap-ok: l > 0 checked above
+                    let order = sorter.sort(base: s.baseAddress!, offset: base, count: l) // trap-ok: rows are non-empty (l > 0)
                     let top = Int(order[order.startIndex])
                     if y[base + top] == 0 { oneErr += 1 }
                     if relevant > 0 {

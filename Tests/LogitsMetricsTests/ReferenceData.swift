@@ -1,9 +1,10 @@
 import Foundation
 import LogitsMetrics
 
-/// A JSON value of the reference files, numbers decoded exactly as Double; "inf"/"-inf"/"nan" strings
-/// are read as the non-finite numbers they stand for.
-indirect enum RefValue {
+/// A JSON value of the reference files, decoded with `JSONDecoder` (numbers exactly as
+/// `Double(text)`; Foundation's `JSONSerialization` can be an ulp off on Linux, which would break the
+/// reference's float ties). The strings "inf"/"-inf"/"nan" are read as the non-finite numbers they stand for.
+indirect enum RefValue: Decodable, Sendable {
     case number(Double)
     case string(String)
     case bool(Bool)
@@ -11,11 +12,27 @@ indirect enum RefValue {
     case array([RefValue])
     case object([String: RefValue])
 
-    /// Parses JSON text. Numbers go through `Double(String)` (correctly rounded, unlike
-    /// JSONSerialization on Linux, which can be an ulp off and would break the reference's float ties).
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null; return }
+        if let d = try? c.decode(Double.self) { self = .number(d); return }
+        if let s = try? c.decode(String.self) {
+            switch s {
+            case "inf": self = .number(.infinity)
+            case "-inf": self = .number(-.infinity)
+            case "nan": self = .number(.nan)
+            default: self = .string(s)
+            }
+            return
+        }
+        if let b = try? c.decode(Bool.self) { self = .bool(b); return }
+        if let a = try? c.decode([RefValue].self) { self = .array(a); return }
+        self = .object(try c.decode([String: RefValue].self))
+    }
+
+    /// Parses JSON text.
     static func parse(_ data: Data) throws -> RefValue {
-        var parser = MiniJSONParser(bytes: [UInt8](data))
-        return try parser.value()
+        try JSONDecoder().decode(RefValue.self, from: data)
     }
 
     subscript(key: String) -> RefValue? {
@@ -44,16 +61,22 @@ struct ReferenceFile {
 }
 
 enum Reference {
-    /// `<package root>/../shared/reference/metrics.json`, found from this file's path.
+    /// `Tests/Fixtures/reference/metrics.json` of this package (committed, copied from the
+    /// project's shared reference set; see PROVENANCE.md there), found from this file's path.
     static var url: URL {
         URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .appendingPathComponent("shared/reference/metrics.json")
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/reference/metrics.json")
     }
-    static var available: Bool { FileManager.default.fileExists(atPath: url.path) }
 
+    struct Missing: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "metrics reference \(path) not found (it is committed in Tests/Fixtures; a clean clone must have it)" }
+    }
+
+    /// The reference cases; a missing file throws (the suites fail, they never skip).
     static func load() throws -> ReferenceFile {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw Missing(path: url.path) }
         let root = try RefValue.parse(Data(contentsOf: url))
         return ReferenceFile(cases: (root["cases"]?.array ?? []).map {
             ReferenceFile.Case(name: $0["name"]?.string ?? "?", inputs: $0["inputs"] ?? .null,
@@ -84,106 +107,5 @@ enum Reference {
 
     static func compare(_ got: [Double], _ want: RefValue, path: String) -> [String] {
         compare(.numbers(got), want, path: path)
-    }
-}
-
-/// A minimal strict JSON parser for the reference files (objects, arrays, strings without unicode
-/// escapes beyond \uXXXX, numbers, true/false/null).
-struct MiniJSONParser {
-    struct Failure: Error, CustomStringConvertible { var description: String }
-    let bytes: [UInt8]
-    var pos = 0
-
-    init(bytes: [UInt8]) { self.bytes = bytes }
-
-    mutating func skipSpace() {
-        while pos < bytes.count, bytes[pos] == 0x20 || bytes[pos] == 0x0A || bytes[pos] == 0x0D || bytes[pos] == 0x09 { pos += 1 }
-    }
-
-    mutating func value() throws -> RefValue {
-        skipSpace()
-        guard pos < bytes.count else { throw Failure(description: "unexpected end at \(pos)") }
-        switch bytes[pos] {
-        case UInt8(ascii: "{"):
-            pos += 1
-            var o: [String: RefValue] = [:]
-            skipSpace()
-            if bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(o) }
-            while true {
-                skipSpace()
-                guard case .string(let key) = try stringValue() else { throw Failure(description: "key at \(pos)") }
-                skipSpace()
-                guard bytes[pos] == UInt8(ascii: ":") else { throw Failure(description: "':' expected at \(pos)") }
-                pos += 1
-                o[key] = try value()
-                skipSpace()
-                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                guard bytes[pos] == UInt8(ascii: "}") else { throw Failure(description: "'}' expected at \(pos)") }
-                pos += 1
-                return .object(o)
-            }
-        case UInt8(ascii: "["):
-            pos += 1
-            var a: [RefValue] = []
-            skipSpace()
-            if bytes[pos] == UInt8(ascii: "]") { pos += 1; return .array(a) }
-            while true {
-                a.append(try value())
-                skipSpace()
-                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                guard bytes[pos] == UInt8(ascii: "]") else { throw Failure(description: "']' expected at \(pos)") }
-                pos += 1
-                return .array(a)
-            }
-        case UInt8(ascii: "\""):
-            let s = try stringValue()
-            if case .string(let t) = s {
-                switch t {
-                case "inf": return .number(.infinity)
-                case "-inf": return .number(-.infinity)
-                case "nan": return .number(.nan)
-                default: return s
-                }
-            }
-            return s
-        case UInt8(ascii: "t"): pos += 4; return .bool(true)
-        case UInt8(ascii: "f"): pos += 5; return .bool(false)
-        case UInt8(ascii: "n"): pos += 4; return .null
-        default:
-            let start = pos
-            while pos < bytes.count, let c = Optional(bytes[pos]),
-                  (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+")
-                  || c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") { pos += 1 }
-            let text = String(decoding: bytes[start..<pos], as: UTF8.self)
-            guard let d = Double(text) else { throw Failure(description: "bad number '\(text)' at \(start)") }
-            return .number(d)
-        }
-    }
-
-    mutating func stringValue() throws -> RefValue {
-        guard bytes[pos] == UInt8(ascii: "\"") else { throw Failure(description: "string expected at \(pos)") }
-        pos += 1
-        var out = [UInt8]()
-        while bytes[pos] != UInt8(ascii: "\"") {
-            if bytes[pos] == UInt8(ascii: "\\") {
-                pos += 1
-                let e = bytes[pos]
-                switch e {
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"):
-                    let hex = String(decoding: bytes[(pos + 1)...(pos + 4)], as: UTF8.self)
-                    let scalar = Unicode.Scalar(UInt32(hex, radix: 16) ?? 63) ?? "?"
-                    out.append(contentsOf: Array(String(Character(scalar)).utf8))
-                    pos += 4
-                default: out.append(e)
-                }
-            } else {
-                out.append(bytes[pos])
-            }
-            pos += 1
-        }
-        pos += 1
-        return .string(String(decoding: out, as: UTF8.self))
     }
 }

@@ -12,6 +12,8 @@ import Foundation
 ///   `task: .multiClass`) gives a multi-class data set: class names = the nominal values.
 /// - Otherwise every label attribute must be `{0,1}`-like nominal (2 values) or numeric with
 ///   values 0/1, giving an `N x L` label matrix (multi-label, or `.binary` when asked for).
+///   A `?` there is a missing label: 0 in the label matrix and 0 in `Dataset.labelMask`
+///   (`?` in a feature or in a multi-class class attribute is an error).
 ///
 /// The file is read once (memory-mapped); rows are counted first, then parsed straight into
 /// the final `Float` buffers, so peak memory is the file plus the final matrices.
@@ -105,8 +107,9 @@ enum ARFFLoader {
                                labelNames: names, task: .multiClass(classes: names.count))
             }
             let task: ClassificationTask = options.task == .binary ? .binary : .multiLabel(labels: l)
-            return Dataset(unchecked: features, targets: .matrix(Dataset.matrix(rows: rowCount, cols: l, y)),
-                           featureNames: featureNames, labelNames: labelNames, task: task)
+            let (labels, mask) = Dataset.labelsAndMask(rows: rowCount, cols: l, y)  // `?` labels are NaN here
+            return Dataset(unchecked: features, targets: .matrix(labels),
+                           featureNames: featureNames, labelNames: labelNames, task: task, labelMask: mask)
         }
     }
 
@@ -303,6 +306,8 @@ private struct RowParser {
             let b = bytes[start]
             if b == UInt8(ascii: "0") || b == UInt8(ascii: "1") {
                 value = Float(b &- 48)  // {0,1} nominal: the code equals the digit
+            } else if b == UInt8(ascii: "?"), case .label = roles[index] {
+                value = .nan  // a missing label: masked (Dataset.labelMask)
             } else if b == UInt8(ascii: "?") {
                 throw DataFileError(file: file, line: line, column: field, attribute: attributes[index].name,
                                     message: "missing value '?'; expected a value (missing values are not supported)")
@@ -334,7 +339,7 @@ private struct RowParser {
         case .feature(let column):
             x[row * d + column] = value
         case .label(let column):
-            guard value == 0 || value == 1 else {
+            guard value == 0 || value == 1 || value.isNaN else {
                 throw DataFileError(file: file, line: line, column: field, attribute: attributes[index].name,
                                     message: "label value \(ByteText.quote(bytes, start, end)); expected 0 or 1")
             }

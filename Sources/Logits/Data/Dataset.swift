@@ -6,6 +6,10 @@
 /// - `featureNames`: `D` names; `labelNames`: the `C` class names or `L` label names, in the
 ///   order of the class indices / target columns.
 /// - `task`: `.multiClass(classes: C)`, `.multiLabel(labels: L)` or `.binary`.
+/// - `labelMask`: for a label matrix with missing labels (ARFF `?` in a label column), an `N x L`
+///   0/1 matrix, 1 = observed, 0 = missing; the missing entries of `targets` hold 0. `nil` when
+///   every label is observed (always for class indices). Pass it to the losses
+///   (`LossFunction.evaluate(input:targets:mask:...)`) and metrics that skip missing labels.
 ///
 /// Every loader returns a fully validated `Dataset` or throws `DataFileError`.
 public struct Dataset: Sendable, Equatable {
@@ -19,6 +23,10 @@ public struct Dataset: Sendable, Equatable {
     public var labelNames: [String]
     /// The task the targets imply (or the one forced by `LoadOptions.task`).
     public var task: ClassificationTask
+    /// `N x L` observed (1) / missing (0) labels of a label matrix, or `nil` when none is missing.
+    /// Kept separate from `targets` so that every consumer of `Targets` is unchanged; a row gather
+    /// (`subset`) carries it along.
+    public var labelMask: Matrix?
 
     /// Number of samples `N`.
     public var count: Int { features.rows }
@@ -26,11 +34,22 @@ public struct Dataset: Sendable, Equatable {
     public var featureCount: Int { features.cols }
 
     /// Builds a data set, checking that the parts agree.
-    /// - Throws: `LogitsError.shapeMismatch` when row counts, name counts or the task's output
-    ///   count disagree; `LogitsError.invalidValue` for a class index outside `0..<C` or a
-    ///   multi-label target that is not 0 or 1.
+    /// - Throws: `LogitsError.shapeMismatch` when row counts, name counts, the task's output
+    ///   count or the mask's shape disagree; `LogitsError.invalidValue` for a class index outside
+    ///   `0..<C`, a multi-label target or mask entry that is not 0 or 1, or a mask with class indices.
     public init(features: Matrix, targets: Targets, featureNames: [String]? = nil,
-                labelNames: [String]? = nil, task: ClassificationTask? = nil) throws {
+                labelNames: [String]? = nil, task: ClassificationTask? = nil, labelMask: Matrix? = nil) throws {
+        if let labelMask {
+            guard case .matrix(let m) = targets else {
+                throw LogitsError.invalidValue("a label mask needs a label matrix, not class indices")
+            }
+            guard labelMask.rows == m.rows, labelMask.cols == m.cols else {
+                throw LogitsError.shapeMismatch("label mask is \(labelMask.rows)x\(labelMask.cols), expected \(m.rows)x\(m.cols) like the labels")
+            }
+            if let bad = labelMask.storage.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+                throw LogitsError.invalidValue("label mask entry \(labelMask.storage[bad]) at row \(bad / max(m.cols, 1)) is not 0 or 1")
+            }
+        }
         guard targets.count == features.rows else {
             throw LogitsError.shapeMismatch("features have \(features.rows) rows but targets have \(targets.count)")
         }
@@ -69,23 +88,39 @@ public struct Dataset: Sendable, Equatable {
         default:
             throw LogitsError.shapeMismatch("task \(chosen) does not fit targets with \(outputs) classes/labels")
         }
-        self.init(unchecked: features, targets: targets, featureNames: featureNames, labelNames: names, task: chosen)
+        self.init(unchecked: features, targets: targets, featureNames: featureNames, labelNames: names, task: chosen,
+                  labelMask: labelMask)
     }
 
     /// Loader-internal initializer: the loader has already validated every part.
-    init(unchecked features: Matrix, targets: Targets, featureNames: [String], labelNames: [String], task: ClassificationTask) {
+    init(unchecked features: Matrix, targets: Targets, featureNames: [String], labelNames: [String], task: ClassificationTask,
+         labelMask: Matrix? = nil) {
         self.features = features
         self.targets = targets
         self.featureNames = featureNames
         self.labelNames = labelNames
         self.task = task
+        self.labelMask = labelMask
+    }
+
+    /// Splits a loader's label buffer in which missing labels are NaN into the `rows x cols` label
+    /// matrix (missing entries 0) and its mask (`nil` when nothing is missing).
+    static func labelsAndMask(rows: Int, cols: Int, _ y: [Float]) -> (labels: Matrix, mask: Matrix?) {
+        guard y.contains(where: { $0.isNaN }) else { return (matrix(rows: rows, cols: cols, y), nil) }
+        var labels = y, mask = [Float](repeating: 1, count: y.count)
+        for k in 0..<y.count where y[k].isNaN {
+            labels[k] = 0
+            mask[k] = 0
+        }
+        return (matrix(rows: rows, cols: cols, labels), matrix(rows: rows, cols: cols, mask))
     }
 
     /// The samples at `rows` (in that order; repeats allowed), with the same names and task.
     /// `rows` must lie in `0..<count` (indices come from code, e.g. a split).
     public func subset(rows indices: [Int]) -> Dataset {
         Dataset(unchecked: features.gatherRows(indices), targets: targets.gatherRows(indices),
-                featureNames: featureNames, labelNames: labelNames, task: task)
+                featureNames: featureNames, labelNames: labelNames, task: task,
+                labelMask: labelMask.map { $0.gatherRows(indices) })
     }
 
     /// Builds a matrix whose storage size is correct by construction.

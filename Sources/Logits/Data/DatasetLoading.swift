@@ -35,7 +35,7 @@ extension Dataset {
         case (.multiLabel, .matrix):
             if case .binary = task {
                 return Dataset(unchecked: features, targets: targets, featureNames: featureNames,
-                               labelNames: labelNames, task: .multiLabel(labels: labelNames.count))
+                               labelNames: labelNames, task: .multiLabel(labels: labelNames.count), labelMask: labelMask)
             }
             return self
         case (.multiClass, .classIndices):
@@ -47,6 +47,9 @@ extension Dataset {
             return Dataset(unchecked: features, targets: .matrix(Dataset.matrix(rows: y.count, cols: c, m)),
                            featureNames: featureNames, labelNames: labelNames, task: .multiLabel(labels: c))
         case (.multiClass, .matrix(let m)):
+            if labelMask != nil {
+                throw DataFileError(file: file, message: "missing labels ('?'); a multi-class task needs every label")
+            }
             var y = [Int](repeating: 0, count: m.rows)
             for r in 0..<m.rows {
                 let positives = (0..<m.cols).filter { m.storage[r * m.cols + $0] != 0 }
@@ -61,7 +64,8 @@ extension Dataset {
             guard m.cols == 1 else {
                 throw DataFileError(file: file, message: "\(m.cols) label columns; expected exactly one for a binary task")
             }
-            return Dataset(unchecked: features, targets: targets, featureNames: featureNames, labelNames: labelNames, task: .binary)
+            return Dataset(unchecked: features, targets: targets, featureNames: featureNames, labelNames: labelNames, task: .binary,
+                           labelMask: labelMask)
         case (.binary, .classIndices(let y)):
             guard labelNames.count == 2 else {
                 throw DataFileError(file: file, message: "\(labelNames.count) classes; expected exactly two for a binary task")

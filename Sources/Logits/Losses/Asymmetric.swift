@@ -1,7 +1,8 @@
 import Foundation
 
 /// Asymmetric loss (ASL) for multi-label classification with many negatives per sample
-/// (Ridnik et al., "Asymmetric Loss For Multi-Label Classification", ICCV 2021), on logits.
+/// (Ridnik et al., "Asymmetric Loss For Multi-Label Classification", ICCV 2021, reference code
+/// <https://github.com/Alibaba-MIIL/ASL/blob/main/src/loss_functions/losses.py>; not part of PyTorch), on logits.
 ///
 /// Positives and negatives get separate focusing exponents, and the probability of a negative is
 /// shifted by a margin `m` ("probability clipping": very easy negatives, `p <= m`, are discarded
@@ -22,13 +23,14 @@ import Foundation
 ///
 /// `detachFocusingWeight: true` treats `q^γ` as a constant in the backward pass, like the
 /// reference's `disable_torch_grad_focal_loss=True` option. Verified against central finite
-/// differences in the tests. Computed in `Double` per element.
+/// differences in the tests. Computed in `Double` per element. Label smoothing, the target mask
+/// and the reduction are the shared ones of `ElementwiseLoss`.
 ///
 /// Reduction: the reference implementation returns the **sum** over all elements
 /// (`-loss.sum()`); this type defaults to `.mean` (sum / (B·C)) so that learning rates are
 /// comparable with the other losses. Pass `reduction: .sum` to reproduce the reference.
 /// `.none` gives `[B][C]`. Defaults of the reference: `γ- = 4, γ+ = 1, m = 0.05, eps = 1e-8`.
-public struct Asymmetric: LossFunction {
+public struct Asymmetric: ElementwiseLoss {
     public var reduction: Reduction
     public var gammaPos: Float
     public var gammaNeg: Float
@@ -38,13 +40,17 @@ public struct Asymmetric: LossFunction {
     public var eps: Float
     /// Treat the focusing weight as a constant in the gradient (reference option).
     public var detachFocusingWeight: Bool
+    /// Label smoothing `ε` in [0, 1]: targets `y (1 - ε) + ε / 2` (the soft-target formulas above).
+    public var labelSmoothing: Float
 
     public var valuesArePerSample: Bool { false }
+    public static let lossName = "Asymmetric"
 
     public init(
         gammaPos: Float = 1, gammaNeg: Float = 4, clip: Float = 0.05, eps: Float = 1e-8,
-        detachFocusingWeight: Bool = false, reduction: Reduction = .mean
+        detachFocusingWeight: Bool = false, labelSmoothing: Float = 0, reduction: Reduction = .mean
     ) {
+        self.labelSmoothing = labelSmoothing
         self.gammaPos = gammaPos
         self.gammaNeg = gammaNeg
         self.clip = clip
@@ -53,37 +59,19 @@ public struct Asymmetric: LossFunction {
         self.reduction = reduction
     }
 
-    static let name = "Asymmetric"
-
-    public func evaluate(
-        input logits: Matrix, targets: Targets, reduction: Reduction,
-        values: inout [Float]?, gradient: inout Matrix
-    ) throws -> Double {
-        let b = logits.rows, c = logits.cols
+    public func checkParameters() throws {
         for (label, v) in [("gammaPos", gammaPos), ("gammaNeg", gammaNeg), ("clip", clip), ("eps", eps)]
         where !(v >= 0 && v.isFinite) {
-            throw LogitsError.invalidValue("\(Self.name): \(label) = \(v), expected a finite value >= 0")
+            throw LogitsError.invalidValue("Asymmetric: \(label) = \(v), expected a finite value >= 0")
         }
         guard clip < 1 else {
-            throw LogitsError.invalidValue("\(Self.name): clip = \(clip), expected a value in [0, 1)")
+            throw LogitsError.invalidValue("Asymmetric: clip = \(clip), expected a value in [0, 1)")
         }
-        let y = try LossCheck.targetMatrix(targets, loss: Self.name)
-        try LossCheck.targetShape(y, rows: b, cols: c, loss: Self.name)
-        try LossCheck.targetsInUnitInterval(y, loss: Self.name)
-        let n = b * c
-        let scale: Double = reduction == .mean ? (n > 0 ? 1 / Double(n) : 0) : 1
-        gradient.resize(rows: b, cols: c)
-        let wantValues = values != nil
-        var vals = [Float](repeating: 0, count: wantValues ? n : 0)
-        var total: Double = 0
-        for k in 0..<n {
-            let (l, d) = elementLossAndDerivative(x: Double(logits.storage[k]), y: Double(y.storage[k]))
-            total += l
-            if wantValues { vals[k] = Float(l) }
-            gradient.storage[k] = Float(d * scale)
-        }
-        if wantValues { values = vals }
-        return reduction == .mean ? total / Double(n) : total
+    }
+
+    @inline(__always) public func element(_ x: Double, target y: Double, posWeight: Double) -> ElementLoss {
+        let (l, d) = elementLossAndDerivative(x: x, y: y)
+        return ElementLoss(l, d)
     }
 
     /// Loss of one element and its derivative w.r.t. the logit.

@@ -36,6 +36,17 @@ public protocol LossFunction: TrainingLoss {
         input: Matrix, targets: Targets, reduction: Reduction,
         values: inout [Float]?, gradient: inout Matrix
     ) throws -> Double
+
+    /// The fused pass with a target mask `B x C` (1 = observed, 0 = missing label; `nil` = all
+    /// observed): masked entries add nothing and the mean is over the observed entries (see
+    /// `ElementwiseLoss` for the exact formulas). The elementwise (multi-label) losses implement
+    /// it; the default accepts only `mask: nil`.
+    /// - Throws: `LogitsError` as `evaluate(input:targets:reduction:values:gradient:)`, and for a
+    ///   mask of the wrong shape, with an entry other than 0 or 1, or given to a loss without masks.
+    func evaluate(
+        input: Matrix, targets: Targets, mask: Matrix?, reduction: Reduction,
+        values: inout [Float]?, gradient: inout Matrix
+    ) throws -> Double
 }
 
 extension LossFunction {

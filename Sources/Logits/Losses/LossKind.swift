@@ -30,6 +30,11 @@ public enum LossKind: String, Sendable, CaseIterable, Hashable {
     /// Whether the loss is for mutually exclusive classes (softmax) rather than independent labels (sigmoid).
     public var isMultiClass: Bool { self == .ce }
 
+    /// Whether the loss takes a target mask for missing labels (`LossFunction.evaluate(input:targets:mask:...)`,
+    /// `lossAndGradient(logits:targets:mask:gradient:)`): every multi-label loss does, `ce` does not
+    /// (it has `ignoreIndex` instead).
+    public var supportsTargetMask: Bool { self != .ce }
+
     /// Parses a name or a common alias (case-insensitive), e.g. `cross-entropy`, `bce-with-logits`.
     /// - Throws: `LogitsError.invalidValue` listing the accepted names.
     public static func parse(_ name: String) throws -> LossKind {
@@ -49,15 +54,19 @@ public enum LossKind: String, Sendable, CaseIterable, Hashable {
 
     /// Builds the loss.
     /// - Parameters:
-    ///   - options: hyper-parameters; those that do not apply to this loss must keep their defaults.
+    ///   - options: hyper-parameters; those that do not apply to this loss must keep their defaults
+    ///     (`labelSmoothing` applies to every loss).
     ///   - trainingLabels: the `N x C` 0/1 label matrix of the training set, needed for `posWeight: .auto`.
-    /// - Throws: `LogitsError.invalidValue` for an option the loss does not take or `.auto` without labels.
+    /// - Throws: `LogitsError.invalidValue` for an option the loss does not take, a smoothing
+    ///   outside [0, 1] or `.auto` without labels.
     public func makeLoss(_ options: LossOptions = LossOptions(), trainingLabels: Matrix? = nil) throws -> any LossFunction {
         let o = options
         func reject(_ used: Bool, _ option: String) throws {
             if used { throw LogitsError.invalidValue("option \(option) does not apply to loss '\(rawValue)'") }
         }
-        try reject(o.labelSmoothing != 0 && self != .ce, "labelSmoothing")
+        guard o.labelSmoothing >= 0 && o.labelSmoothing <= 1 else {
+            throw LogitsError.invalidValue("labelSmoothing = \(o.labelSmoothing), expected a value in [0, 1]")
+        }
         try reject(o.posWeight != .none && self != .bce, "posWeight")
         try reject(o.classWeight != nil && ![.ce, .bce, .softmargin].contains(self), "classWeight")
         switch self {
@@ -74,13 +83,15 @@ public enum LossKind: String, Sendable, CaseIterable, Hashable {
                 }
                 pw = try LossKind.autoPosWeight(labels: labels)
             }
-            return SigmoidBinaryCrossEntropy(weight: o.classWeight.map { .perLabel($0) }, posWeight: pw, reduction: o.reduction)
+            return SigmoidBinaryCrossEntropy(
+                weight: o.classWeight.map { .perLabel($0) }, posWeight: pw, labelSmoothing: o.labelSmoothing, reduction: o.reduction)
         case .focal:
-            return SigmoidFocal(alpha: o.focalAlpha, gamma: o.focalGamma, reduction: o.reduction)
+            return SigmoidFocal(alpha: o.focalAlpha, gamma: o.focalGamma, labelSmoothing: o.labelSmoothing, reduction: o.reduction)
         case .asl:
-            return Asymmetric(gammaPos: o.aslGammaPos, gammaNeg: o.aslGammaNeg, clip: o.aslClip, reduction: o.reduction)
+            return Asymmetric(
+                gammaPos: o.aslGammaPos, gammaNeg: o.aslGammaNeg, clip: o.aslClip, labelSmoothing: o.labelSmoothing, reduction: o.reduction)
         case .softmargin:
-            return MultiLabelSoftMargin(weight: o.classWeight, reduction: o.reduction)
+            return MultiLabelSoftMargin(weight: o.classWeight, labelSmoothing: o.labelSmoothing, reduction: o.reduction)
         }
     }
 
@@ -143,7 +154,8 @@ public struct LossOptions: Sendable, Equatable {
     public var classWeight: [Float]? = nil
     /// `bce`.
     public var posWeight: PosWeightSetting = .none
-    /// `ce`.
+    /// All losses, in [0, 1]. `ce`: PyTorch's `label_smoothing` (targets `(1 - ε) onehot + ε / C`);
+    /// `bce`, `focal`, `asl`, `softmargin`: targets `y (1 - ε) + ε / 2` (two classes per label).
     public var labelSmoothing: Float = 0
     /// `focal` (torchvision defaults).
     public var focalAlpha: Float = 0.25

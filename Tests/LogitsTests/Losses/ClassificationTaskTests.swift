@@ -44,7 +44,14 @@ import Testing
         let bce = try LossKind.bce.makeLoss(LossOptions(posWeight: .auto), trainingLabels: labels)
         #expect((bce as? SigmoidBinaryCrossEntropy)?.posWeight == pw)
         #expect(throws: LogitsError.self) { try LossKind.bce.makeLoss(LossOptions(posWeight: .auto)) }
-        #expect(throws: LogitsError.self) { try LossKind.focal.makeLoss(LossOptions(labelSmoothing: 0.1)) }
+        // Label smoothing reaches every loss (the CLI's --label-smoothing); focal options still reject bce.
+        for kind in LossKind.allCases {
+            let loss = try kind.makeLoss(LossOptions(labelSmoothing: 0.1))
+            let eps = (loss as? any ElementwiseLoss)?.labelSmoothing ?? (loss as? SoftmaxCrossEntropy)?.labelSmoothing
+            #expect(eps == 0.1, "\(kind)")
+        }
+        #expect(throws: LogitsError.self) { try LossKind.focal.makeLoss(LossOptions(posWeight: .values([1]))) }
+        #expect(throws: LogitsError.self) { try LossKind.ce.makeLoss(LossOptions(labelSmoothing: 2)) }
         #expect(try PosWeightSetting(parsing: "3, 0.5") == .values([3, 0.5]))
         #expect(throws: LogitsError.self) { try PosWeightSetting(parsing: "3,x") }
         for kind in LossKind.allCases {
