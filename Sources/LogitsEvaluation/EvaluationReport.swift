@@ -25,7 +25,8 @@ public struct EvaluationReport: Sendable {
     public init(classifier: Classifier, data: Dataset, source: String, k: Int = 3, logitThresholds: [Double]? = nil) throws {
         let aligned = try classifier.align(data, source: source)
         try self.init(task: classifier.task, logits: try classifier.logits(aligned.features), targets: aligned.targets,
-                      labelNames: classifier.labelNames, logitThresholds: logitThresholds ?? classifier.logitThresholds, k: k)
+                      labelNames: classifier.labelNames, logitThresholds: logitThresholds ?? classifier.logitThresholds, k: k,
+                      mask: aligned.labelMask)
     }
 
     /// Computes the report from logits.
@@ -34,8 +35,9 @@ public struct EvaluationReport: Sendable {
     ///   - logitThresholds: multi-label decision thresholds on the logit (1 or `C` values; the
     ///     rule is `z_j > t_j`, the same as `Classifier.decide`). Ignored for multi-class.
     ///   - k: the k of precision@k / nDCG@k / top-k accuracy.
+    ///   - mask: multi-label target mask (1 observed, 0 missing label); missing entries are skipped.
     public init(task: ClassificationTask, logits: Matrix, targets: Targets, labelNames: [String],
-                logitThresholds: [Double], k: Int) throws {
+                logitThresholds: [Double], k: Int, mask: Matrix? = nil) throws {
         let scores = try ScoreMatrix(logits: logits)
         func name(_ j: Int) -> String { j < labelNames.count ? labelNames[j] : String(j) }
         switch (task, targets) {
@@ -59,7 +61,8 @@ public struct EvaluationReport: Sendable {
         case (.multiLabel, .matrix), (.binary, .matrix):
             let truth = try BinaryMatrix(targets: targets, outputs: logits.cols)
             let rule: LogitsMetrics.DecisionRule = logitThresholds.count == 1 ? .global(logitThresholds[0]) : .perLabel(logitThresholds)
-            let r = try MultiLabelReport(truth: truth, scores: scores, rule: rule, k: max(k, 1))
+            let observed = try mask.map { try BinaryMatrix(targets: .matrix($0), outputs: $0.cols) }
+            let r = try MultiLabelReport(truth: truth, scores: scores, rule: rule, k: max(k, 1), mask: observed)
             json = r.json
             let d = r.decisions, rk = r.ranking, c = r.curves
             summary = [

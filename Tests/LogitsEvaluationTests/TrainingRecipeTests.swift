@@ -52,3 +52,35 @@ struct TrainingRecipeTests {
         #expect(abs(Double(c[0]) - log(2.5 / 4)) < 1e-6)
     }
 }
+
+@Suite("Missing labels in training")
+struct MaskedTrainingTests {
+    @Test("A mask of all ones trains the same model as no mask; masked entries do not move the model")
+    func maskedTraining() throws {
+        var o = TrainingOptions()
+        o.hidden = [4]
+        o.epochs = 3
+        o.selectHyperparameters = false
+        let data = try syntheticMultiLabel(rows: 120, seed: 6)
+        let plain = try TrainingRecipe(options: o, hooks: .standard).train(data)
+        var ones = data
+        var m = Matrix(rows: data.count, cols: 3)
+        m.fill(1)
+        ones.labelMask = m
+        let masked = try TrainingRecipe(options: o, hooks: .standard).train(ones)
+        // Same model up to summation order (the masked path sums per element in Double).
+        let d1 = zip(try plain.classifier.logits(data.features).storage, try masked.classifier.logits(data.features).storage)
+        #expect(d1.allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($0)) })
+        // Label z entirely missing: flipping its (meaningless) targets changes nothing.
+        var missing = ones, flipped = ones
+        for r in 0..<data.count { missing.labelMask?[r, 2] = 0; flipped.labelMask?[r, 2] = 0 }
+        guard case .matrix(var y) = flipped.targets else { Issue.record("label matrix expected"); return }
+        for r in 0..<y.rows { y[r, 2] = 1 - y[r, 2] }
+        flipped.targets = .matrix(y)
+        o.tuneThresholds = false
+        o.validationFraction = 0  // the stratified split looks at the targets
+        let a = try TrainingRecipe(options: o, hooks: .standard).train(missing)
+        let b = try TrainingRecipe(options: o, hooks: .standard).train(flipped)
+        #expect(try a.classifier.logits(data.features) == b.classifier.logits(data.features))
+    }
+}

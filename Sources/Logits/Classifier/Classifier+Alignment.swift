@@ -16,6 +16,17 @@ extension Classifier {
         out.features = try alignFeatures(data.features, names: data.featureNames, source: source)
         out.featureNames = featureNames
         out.targets = try Self.alignTargets(of: data, to: labelNames, task: task, source: source, against: "the model")
+        if let mask = data.labelMask, data.labelNames != labelNames {
+            // Same re-indexing as the targets; a label the file does not have counts as observed.
+            var m = Matrix(rows: mask.rows, cols: labelNames.count)
+            m.fill(1)
+            let index = Dictionary(labelNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            for (c, name) in data.labelNames.enumerated() {
+                guard let j = index[name] else { continue }
+                for r in 0..<mask.rows { m[r, j] = mask[r, c] }
+            }
+            out.labelMask = m
+        }
         out.labelNames = labelNames
         out.task = task
         return out

@@ -25,12 +25,17 @@ public enum ConstantBaseline {
     }
 
     /// The loss of the constant logits of `training` on `validation` (rows `N_val`).
-    public static func loss(_ loss: any TrainingLoss, training: Targets, validation: Targets, outputs c: Int) throws -> Double {
+    /// - Parameter mask: the validation rows' target mask (missing labels add nothing), or `nil`.
+    public static func loss(_ loss: any TrainingLoss, training: Targets, validation: Targets, outputs c: Int,
+                            mask: Matrix? = nil) throws -> Double {
         let z = logits(of: training, outputs: c)
         let n = validation.count
         var logits = Matrix(rows: n, cols: c)
         for r in 0..<n { for j in 0..<c { logits[r, j] = z[j] } }
         var gradient = Matrix(rows: 0, cols: 0)
+        if let mask, let masked = loss as? any LossFunction {
+            return Double(try masked.lossAndGradient(logits: logits, targets: validation, mask: mask, gradient: &gradient))
+        }
         return Double(try loss.lossAndGradient(logits: logits, targets: validation, gradient: &gradient))
     }
 }

@@ -27,14 +27,27 @@ public struct Trainer: Sendable {
     ///   training); `LogitsError.nonFinite` naming the epoch and batch when the loss becomes NaN or
     ///   infinite; the model then holds the best weights so far (the initial ones if no epoch finished).
     @discardableResult
+    ///   - mask: `N x outputs` target mask for missing labels (1 observed, 0 missing), or `nil`;
+    ///     masked entries add nothing to the loss (the loss must be a multi-label `LossFunction`).
+    ///   - validationMask: the mask of a `.given` validation set.
     public func fit(
-        _ model: MLP, features: Matrix, targets: Targets,
+        _ model: MLP, features: Matrix, targets: Targets, mask: Matrix? = nil, validationMask: Matrix? = nil,
         onEvent: ((TrainingEvent) -> Void)? = nil
     ) throws -> TrainingResult {
         try config.validate()
         let outputs = model.outputCount
         try TrainingDataCheck.checkFeatures(features, expectedColumns: model.inputCount)
         try TrainingDataCheck.checkTargets(targets, rows: features.rows, outputs: outputs)
+        let maskedLoss = config.loss as? any LossFunction
+        if mask != nil || validationMask != nil {
+            guard maskedLoss != nil, case .matrix = targets else {
+                throw LogitsError.invalidValue("missing labels (a target mask) need a multi-label loss")
+            }
+        }
+        if let mask, mask.rows != features.rows || mask.cols != outputs {
+            throw LogitsError.shapeMismatch("target mask is \(mask.rows) x \(mask.cols), expected \(features.rows) x \(outputs)")
+        }
+        var trainMask = mask, valMask = validationMask
 
         // Training / validation rows.
         var trainX = features, trainY = targets
@@ -50,6 +63,8 @@ public struct Trainer: Sendable {
             valY = targets.gatherRows(valIdx)
             trainX = features.gatherRows(trainIdx)
             trainY = targets.gatherRows(trainIdx)
+            valMask = mask?.gatherRows(valIdx)
+            trainMask = mask?.gatherRows(trainIdx)
         case .given(let vx, let vy):
             try TrainingDataCheck.checkFeatures(vx, expectedColumns: model.inputCount, what: "validation features")
             try TrainingDataCheck.checkTargets(vy, rows: vx.rows, outputs: outputs, what: "validation targets")
@@ -72,6 +87,8 @@ public struct Trainer: Sendable {
         batchX.reserveCapacity(rows: batchSize, cols: model.inputCount)
         var batchLabels: [Int] = []
         var batchTargetMatrix = Matrix(rows: 0, cols: outputs)
+        var batchMask = Matrix(rows: 0, cols: outputs)
+        if trainMask != nil { batchMask.reserveCapacity(rows: batchSize, cols: outputs) }
         switch trainY {
         case .classIndices: batchLabels.reserveCapacity(batchSize)
         case .matrix: batchTargetMatrix.reserveCapacity(rows: batchSize, cols: outputs)
@@ -123,8 +140,15 @@ public struct Trainer: Sendable {
                 try model.forwardTraining(batchX)
                 let last = model.workspace.outputs.count - 1
                 let logits = model.workspace.outputs[last]
-                let loss = try config.loss.lossAndGradient(
-                    logits: logits, targets: batchTargets, gradient: &model.workspace.gradients[last])
+                let loss: Float
+                if let trainMask, let maskedLoss {
+                    trainMask.gatherRows(idx, into: &batchMask)
+                    loss = try maskedLoss.lossAndGradient(
+                        logits: logits, targets: batchTargets, mask: batchMask, gradient: &model.workspace.gradients[last])
+                } else {
+                    loss = try config.loss.lossAndGradient(
+                        logits: logits, targets: batchTargets, gradient: &model.workspace.gradients[last])
+                }
                 guard loss.isFinite else {
                     model.restore(best)
                     throw LogitsError.nonFinite(
@@ -154,7 +178,12 @@ public struct Trainer: Sendable {
             if let vx = valX, let vy = valY {
                 try model.forward(vx, workspace: &valWorkspace, training: false)
                 let vLogits = valWorkspace.outputs[valWorkspace.outputs.count - 1]
-                let vLoss = Double(try config.loss.lossAndGradient(logits: vLogits, targets: vy, gradient: &valGradient))
+                let vLoss: Double
+                if let valMask, let maskedLoss {
+                    vLoss = Double(try maskedLoss.lossAndGradient(logits: vLogits, targets: vy, mask: valMask, gradient: &valGradient))
+                } else {
+                    vLoss = Double(try config.loss.lossAndGradient(logits: vLogits, targets: vy, gradient: &valGradient))
+                }
                 record.validationLoss = vLoss
                 let score: Double
                 switch config.monitor {
@@ -203,7 +232,7 @@ public struct Trainer: Sendable {
             refit.patience = nil
             refit.refitOnFullData = false
             onEvent?(.refit(epochs: bestEpoch, rows: features.rows))
-            let r = try Trainer(config: refit).fit(model, features: features, targets: targets, onEvent: onEvent)
+            let r = try Trainer(config: refit).fit(model, features: features, targets: targets, mask: mask, onEvent: onEvent)
             return TrainingResult(
                 history: history, bestEpoch: bestEpoch, bestMetric: bestScore, stoppedEarly: stoppedEarly,
                 seconds: Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9,

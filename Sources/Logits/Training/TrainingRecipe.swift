@@ -92,9 +92,9 @@ public struct TrainingRecipe: Sendable {
         let x = try standardizer.map { try $0.transform(data.features) } ?? data.features
 
         // The one validation split.
-        var fitX = x, fitY = data.targets
+        var fitX = x, fitY = data.targets, fitMask = data.labelMask
         var validation: Dataset?
-        var valX: Matrix?, valY: Targets?
+        var valX: Matrix?, valY: Targets?, valMask: Matrix?
         if plan.validationFraction > 0 {
             let split = try Dataset.splitIndices(targets: data.targets, classCount: task.outputCount,
                                                  validationFraction: plan.validationFraction, seed: plan.seed)
@@ -102,6 +102,8 @@ public struct TrainingRecipe: Sendable {
             fitY = data.targets.gatherRows(split.train)
             valX = x.gatherRows(split.validation)
             valY = data.targets.gatherRows(split.validation)
+            fitMask = data.labelMask?.gatherRows(split.train)
+            valMask = data.labelMask?.gatherRows(split.validation)
             validation = data.subset(rows: split.validation)
         }
         // The loss; pos_weight "auto" counts the rows the final model trains on.
@@ -123,7 +125,8 @@ public struct TrainingRecipe: Sendable {
             let model = try MLP(spec: spec(plan, inputs: data.featureCount, outputs: task.outputCount, dropout: candidate.dropout), seed: plan.seed)
             var config = trainerConfig(plan, loss: loss, monitor: monitor, weightDecay: candidate.weightDecay)
             if let valX, let valY { config.validation = .given(features: valX, targets: valY) }
-            let result = try Trainer(config: config).fit(model, features: fitX, targets: fitY) { onEvent?(.training($0)) }
+            let result = try Trainer(config: config).fit(model, features: fitX, targets: fitY, mask: fitMask,
+                                                         validationMask: valMask) { onEvent?(.training($0)) }
             if candidates.count > 1 {
                 let score = result.bestMetric ?? .nan
                 scores.append(.init(candidate: candidate, score: score, bestEpoch: result.bestEpoch, chosen: false))
@@ -155,7 +158,7 @@ public struct TrainingRecipe: Sendable {
             let record = result.history.first { $0.epoch == result.bestEpoch }
             if let modelLoss = record?.validationLoss {
                 baseline = BaselineComparison(
-                    baselineLoss: try ConstantBaseline.loss(loss, training: fitY, validation: valY, outputs: task.outputCount),
+                    baselineLoss: try ConstantBaseline.loss(loss, training: fitY, validation: valY, outputs: task.outputCount, mask: valMask),
                     modelLoss: modelLoss)
             }
             if plan.tuneThresholds, case .matrix(let y) = valY {
@@ -174,7 +177,7 @@ public struct TrainingRecipe: Sendable {
             config.epochs = result.bestEpoch
             config.patience = nil
             onEvent?(.training(.refit(epochs: result.bestEpoch, rows: data.count)))
-            let refit = try Trainer(config: config).fit(model, features: x, targets: data.targets) { onEvent?(.training($0)) }
+            let refit = try Trainer(config: config).fit(model, features: x, targets: data.targets, mask: data.labelMask) { onEvent?(.training($0)) }
             result.refitHistory = refit.history
         }
         let classifier = try Classifier(network: model, task: task, labelNames: data.labelNames, featureNames: data.featureNames,
