@@ -109,7 +109,8 @@ public struct DataDiagnostics: Codable, Sendable, Equatable {
     public func lines(maxNames: Int = 10) -> [String] {
         func names(_ items: [String]) -> String {
             let shown = items.prefix(maxNames).joined(separator: ", ")
-            return items.count > maxNames ? shown + ", ... \(items.count - maxNames) more" : shown
+            guard items.count > maxNames else { return shown }
+            return (shown.isEmpty ? "" : shown + ", ") + "... \(items.count - maxNames) more"
         }
         func fmt(_ x: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", x) }
         let what = task == "multi-class" ? "classes" : "labels"
