@@ -18,6 +18,8 @@ struct FoldsBench: ParsableCommand {
     @Option(name: .customShort("k"), help: "Number of folds.") var folds = 5
     @Option(help: "Comma-separated seeds.") var seeds = "0,1,2,3,4"
     @Option(help: "Timed builds per seed (best is reported).") var `repeat` = 1
+    @Option(help: "Iterative-stratification runs scored per build (the lowest LD is kept; 1 = plain Algorithm 1).")
+    var restarts = KFold.defaultRestarts
     @Option(help: "Write folds and row labels as JSON to this file.") var out: String?
     @Flag(help: "Print one JSON line per seed.") var json = false
 
@@ -28,11 +30,12 @@ struct FoldsBench: ParsableCommand {
             return s
         }
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be >= 1") }
+        guard restarts >= 1 else { throw ValidationError("--restarts must be >= 1") }
         let loadStart = Date()
         let ds = try Dataset.load(from: path)
         let loadSeconds = Date().timeIntervalSince(loadStart)
         if !json {
-            print("\(path): \(ds.count) rows, \(ds.labelNames.count) labels/classes, loaded in \(String(format: "%.2f", loadSeconds)) s; k = \(folds)")
+            print("\(path): \(ds.count) rows, \(ds.labelNames.count) labels/classes, loaded in \(String(format: "%.2f", loadSeconds)) s; k = \(folds), restarts = \(restarts)")
             print("seed   seconds   LD          ED      FLZ")
         }
         var runs: [[String: Any]] = []
@@ -41,13 +44,14 @@ struct FoldsBench: ParsableCommand {
             var result: [[Int]] = []
             for _ in 0..<`repeat` {
                 let start = Date()
-                result = try ds.foldIndices(k: folds, seed: seed)
+                result = try ds.foldIndices(k: folds, seed: seed, restarts: restarts)
                 best = min(best, Date().timeIntervalSince(start))
             }
             let ld = FoldQuality.labelDistribution(folds: result, targets: ds.targets, classCount: ds.labelNames.count)
             let ed = FoldQuality.examplesDistribution(folds: result, count: ds.count)
             let flz = FoldQuality.zeroPositivePairs(folds: result, targets: ds.targets, classCount: ds.labelNames.count)
-            let line: [String: Any] = ["seed": seed, "seconds": best, "ld": ld, "ed": ed, "flz": flz, "k": folds, "rows": ds.count]
+            let line: [String: Any] = ["seed": seed, "seconds": best, "ld": ld, "ed": ed, "flz": flz, "k": folds, "rows": ds.count,
+                                       "restarts": restarts]
             if json {
                 let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))

@@ -21,20 +21,26 @@ public enum FoldQuality {
     /// - Returns: LD, or 0 when there are no folds or no label with a defined ratio.
     public static func labelDistribution(folds: [[Int]], targets: Targets, classCount: Int? = nil) -> Double {
         let counts = positiveCounts(folds: folds, targets: targets, classCount: classCount)
-        let n = Double(targets.count)
+        return labelDistribution(rows: targets.count, whole: counts.whole, perFold: counts.perFold, sizes: counts.sizes)
+    }
+
+    /// LD from counts: `rows` = `|D|`, `whole[i]` = `|D^i|`, `perFold[j][i]` = `|S_j^i|`,
+    /// `sizes[j]` = `|S_j|` (the same conventions as `labelDistribution(folds:targets:classCount:)`).
+    static func labelDistribution(rows: Int, whole: [Int], perFold: [[Int]], sizes: [Int]) -> Double {
+        let n = Double(rows)
+        guard !sizes.isEmpty else { return 0 }
         var total = 0.0
         var labels = 0
-        for i in 0..<counts.labels {
-            let all = Double(counts.whole[i])
-            guard n - all > 0, !folds.isEmpty else { continue }
+        for i in whole.indices {
+            let all = Double(whole[i])
+            guard n - all > 0 else { continue }
             let overall = all / (n - all)
             var sum = 0.0
-            for j in folds.indices {
-                let pos = Double(counts.perFold[j][i])
-                let negatives = Double(counts.sizes[j]) - pos
-                sum += abs(pos / max(negatives, 1) - overall)
+            for j in sizes.indices {
+                let pos = Double(perFold[j][i])
+                sum += abs(pos / max(Double(sizes[j]) - pos, 1) - overall)
             }
-            total += sum / Double(folds.count)
+            total += sum / Double(sizes.count)
             labels += 1
         }
         return labels == 0 ? 0 : total / Double(labels)

@@ -8,18 +8,19 @@ extension Dataset {
     ///   class is spread over the folds so that its count differs by at most 1 between folds,
     ///   and fold sizes differ by at most 1 (see `KFold.stratifiedClasses`);
     /// - multi-label / binary (0/1 matrix): iterative stratification (Sechidis, Tsoumakas and
-    ///   Vlahavas, ECML PKDD 2011, Algorithm 1; see `KFold.iterativeStratification`).
+    ///   Vlahavas, ECML PKDD 2011, Algorithm 1), the best of `restarts` runs by label
+    ///   distribution (see `KFold.iterativeStratification`; `restarts` is ignored for classes).
     ///
     /// - Returns: `k` arrays of row indices; fold `j` is the held-out part of round `j`.
     /// - Throws: `LogitsError.invalidValue` when `k < 2`, `k > N`, or a class index is negative.
-    public func foldIndices(k: Int, seed: UInt64) throws -> [[Int]] {
-        try KFold.foldIndices(targets: targets, classCount: labelNames.count, k: k, seed: seed)
+    public func foldIndices(k: Int, seed: UInt64, restarts: Int = KFold.defaultRestarts) throws -> [[Int]] {
+        try KFold.foldIndices(targets: targets, classCount: labelNames.count, k: k, seed: seed, restarts: restarts)
     }
 
     /// The `k` rounds of cross-validation over `foldIndices(k:seed:)`: round `j` holds out fold
     /// `j` (`test`) and trains on the union of the other folds (`train`), both ascending.
-    public func foldSplits(k: Int, seed: UInt64) throws -> [(train: [Int], test: [Int])] {
-        KFold.splits(folds: try foldIndices(k: k, seed: seed), count: count)
+    public func foldSplits(k: Int, seed: UInt64, restarts: Int = KFold.defaultRestarts) throws -> [(train: [Int], test: [Int])] {
+        KFold.splits(folds: try foldIndices(k: k, seed: seed, restarts: restarts), count: count)
     }
 }
 
@@ -31,7 +32,8 @@ public enum KFold {
     /// `k` folds of `0..<targets.count` (see `Dataset.foldIndices(k:seed:)`).
     /// - Parameter classCount: the number of classes for class-index targets (ignored for a
     ///   target matrix); classes above the largest index simply have no rows.
-    public static func foldIndices(targets: Targets, classCount: Int, k: Int, seed: UInt64) throws -> [[Int]] {
+    public static func foldIndices(targets: Targets, classCount: Int, k: Int, seed: UInt64,
+                                   restarts: Int = defaultRestarts) throws -> [[Int]] {
         let n = targets.count
         guard k >= 2 else { throw LogitsError.invalidValue("\(k) folds; expected at least 2") }
         guard k <= n else { throw LogitsError.invalidValue("\(k) folds for \(n) samples; expected at most one fold per sample") }
@@ -44,7 +46,7 @@ public enum KFold {
             }
             fold = stratifiedClasses(y, classes: max(classCount, (y.max() ?? -1) + 1), k: k, rng: &rng)
         case .matrix(let m):
-            fold = iterativeStratification(m, k: k, rng: &rng)
+            fold = iterativeStratification(m, k: k, restarts: restarts, rng: &rng)
             fillEmptyFolds(&fold, k: k, rng: &rng)
         }
         var folds = [[Int]](repeating: [], count: k)
@@ -84,59 +86,83 @@ public enum KFold {
         return fold
     }
 
+    /// The default number of candidate assignments `iterativeStratification` scores.
+    public static let defaultRestarts = 8
+
     /// Iterative stratification (Sechidis et al. 2011, Algorithm 1) of an `N x L` 0/1 matrix
-    /// into `k` folds of equal desired size: returns each row's fold in `0..<k`.
+    /// into `k` folds of equal desired size, best of `restarts` runs: returns each row's fold in `0..<k`.
     ///
-    /// With `r_j = 1/k`, fold `j` desires `c_j = N r_j` rows and `c_j^l = |D^l| r_j` positives of
-    /// label `l` (`D^l`: rows with label `l`). Rows are first put in a random order. Then, while
-    /// some labelled row is unassigned: take the label `l` with the fewest unassigned positive
-    /// rows (ties: random); give each of its unassigned rows, in turn, to the fold with the
-    /// largest `c_j^l`, ties to the largest `c_j`, then at random; after each assignment
+    /// One run: with `r_j = 1/k`, fold `j` desires `c_j = N r_j` rows and `c_j^l = |D^l| r_j`
+    /// positives of label `l` (`D^l`: rows with label `l`). Rows are first put in a random order.
+    /// Then, while some labelled row is unassigned: take the label `l` with the fewest unassigned
+    /// positive rows (ties: random); give each of its unassigned rows, in turn, to the fold with
+    /// the largest `c_j^l`, ties to the largest `c_j`, then at random; after each assignment
     /// decrement `c_j` and `c_j^m` for every label `m` of that row. Rows with no label are dealt
     /// last, each to the fold with the largest `c_j` (ties random), which fills the folds evenly.
     ///
-    /// Cost: one `O(N L)` pass to build per-label row lists, `O(L^2)` to pick the labels,
-    /// `O(k * nnz)` to place the rows (`nnz`: positive entries). Desires are kept as exact
-    /// integers scaled by `k` (`k c_j^l = |D^l| - k * assigned`), so ties are exact.
-    static func iterativeStratification(_ y: Matrix, k: Int, rng: inout SeededGenerator) -> [Int] {
+    /// The algorithm is greedy and its result depends on the random order and tie-breaks, so
+    /// `restarts` runs (each with its own draws from `rng`) are scored and the one with the
+    /// lowest label distribution `FoldQuality.labelDistribution` (ties: lower examples
+    /// distribution, then the earlier run) is returned. `restarts = 1` is plain Algorithm 1.
+    ///
+    /// Cost: one `O(N L)` pass over the matrix to list each row's labels, then per run `O(L^2)`
+    /// to pick the labels and `O(k nnz)` to place the rows and score them (`nnz`: positive
+    /// entries). Desires are kept as exact integers scaled by `k`
+    /// (`k c_j^l = |D^l| - k * assigned`), so ties are exact.
+    static func iterativeStratification(_ y: Matrix, k: Int, restarts: Int = defaultRestarts,
+                                        rng: inout SeededGenerator) -> [Int] {
         let (n, l) = (y.rows, y.cols)
-        let order = rng.permutation(n)
-        // Row -> labels (CSR), label -> rows (in the random order).
+        // Row -> labels (CSR, ascending labels).
         var labelStart = [Int](repeating: 0, count: n + 1)
         var labelIndex: [Int] = []
-        var examplesOf = [[Int]](repeating: [], count: l)
+        var whole = [Int](repeating: 0, count: l)
         y.withUnsafeBufferPointer { t in
-            var rowLabels = [[Int32]](repeating: [], count: n)
-            for i in order {
-                let base = i * l
-                for c in 0..<l where t[base + c] != 0 {
-                    rowLabels[i].append(Int32(c))
-                    examplesOf[c].append(i)
-                }
-            }
-            labelIndex.reserveCapacity(rowLabels.reduce(0) { $0 + $1.count })
             for i in 0..<n {
                 labelStart[i] = labelIndex.count
-                labelIndex.append(contentsOf: rowLabels[i].lazy.map { Int($0) })
+                let base = i * l
+                for c in 0..<l where t[base + c] != 0 {
+                    labelIndex.append(c)
+                    whole[c] += 1
+                }
             }
             labelStart[n] = labelIndex.count
         }
+        var best: [Int] = []
+        var bestScore = (Double.infinity, Double.infinity)
+        for _ in 0..<max(1, restarts) {
+            let fold = assignOnce(rows: n, labels: l, labelStart: labelStart, labelIndex: labelIndex,
+                                  whole: whole, k: k, rng: &rng)
+            var sizes = [Int](repeating: 0, count: k)
+            var perFold = [[Int]](repeating: [Int](repeating: 0, count: l), count: k)
+            for i in 0..<n {
+                sizes[fold[i]] += 1
+                for p in labelStart[i]..<labelStart[i + 1] { perFold[fold[i]][labelIndex[p]] += 1 }
+            }
+            let ld = FoldQuality.labelDistribution(rows: n, whole: whole, perFold: perFold, sizes: sizes)
+            let target = Double(n) / Double(k)
+            let ed = sizes.reduce(0.0) { $0 + abs(Double($1) - target) } / Double(k)
+            if ld < bestScore.0 || (ld == bestScore.0 && ed < bestScore.1) {
+                best = fold
+                bestScore = (ld, ed)
+            }
+        }
+        return best
+    }
+
+    /// One run of Algorithm 1 (see `iterativeStratification`) on the CSR label lists.
+    private static func assignOnce(rows n: Int, labels l: Int, labelStart: [Int], labelIndex: [Int],
+                                   whole: [Int], k: Int, rng: inout SeededGenerator) -> [Int] {
+        let order = rng.permutation(n)
+        // Label -> rows, in the random order.
+        var examplesOf = [[Int]](repeating: [], count: l)
+        for m in 0..<l { examplesOf[m].reserveCapacity(whole[m]) }
+        for i in order { for p in labelStart[i]..<labelStart[i + 1] { examplesOf[labelIndex[p]].append(i) } }
         // Desires scaled by k: desired[j] = N - k * rows(j); desiredLabel[j * l + m] = |D^m| - k * pos(j, m).
         var desired = [Int](repeating: n, count: k)
         var desiredLabel = [Int](repeating: 0, count: k * l)
-        for j in 0..<k { for m in 0..<l { desiredLabel[j * l + m] = examplesOf[m].count } }
-        var remaining = examplesOf.map(\.count)
+        for j in 0..<k { for m in 0..<l { desiredLabel[j * l + m] = whole[m] } }
+        var remaining = whole
         var fold = [Int](repeating: -1, count: n)
-
-        func assign(_ i: Int, to j: Int) {
-            fold[i] = j
-            desired[j] -= k
-            for p in labelStart[i]..<labelStart[i + 1] {
-                let m = labelIndex[p]
-                desiredLabel[j * l + m] -= k
-                remaining[m] -= 1
-            }
-        }
 
         while true {
             // The label with the fewest unassigned rows (> 0), ties uniformly at random.
@@ -161,7 +187,13 @@ public enum KFold {
                         if rng.int(below: bestTies) == 0 { best = j }
                     }
                 }
-                assign(i, to: best)
+                fold[i] = best
+                desired[best] -= k
+                for p in labelStart[i]..<labelStart[i + 1] {
+                    let m = labelIndex[p]
+                    desiredLabel[best * l + m] -= k
+                    remaining[m] -= 1
+                }
             }
         }
         for i in order where fold[i] < 0 {
@@ -174,7 +206,8 @@ public enum KFold {
                     if rng.int(below: bestTies) == 0 { best = j }
                 }
             }
-            assign(i, to: best)
+            fold[i] = best
+            desired[best] -= k
         }
         return fold
     }
