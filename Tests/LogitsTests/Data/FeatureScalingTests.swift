@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import Logits
+
+@Suite struct FeatureScalingTests {
+    /// Columns: binary, count, constant 2, continuous, constant 0.
+    static let fixture: [[Float]] = [
+        [0, 0, 2, -1.5, 0],
+        [1, 3, 2, 0.25, 0],
+        [0, 1, 2, 3.0, 0],
+        [0, 0, 2, 2.0, 0],
+        [1, 7, 2, -0.5, 0],
+    ]
+
+    @Test func kindsAreDecidedFromTheValues() throws {
+        #expect(FeatureKind.classify(try Matrix(Self.fixture)) == [.binary, .count, .constant, .continuous, .constant])
+        let odd = try Matrix([[0, -1, 0.5, 1, .nan], [1, 2, 1, 1, .nan]])
+        #expect(FeatureKind.classify(odd) == [.binary, .continuous, .continuous, .constant, .continuous])
+        #expect(FeatureKind.classify(Matrix(rows: 0, cols: 2)) == [.constant, .constant])
+    }
+
+    @Test func fitsLikeScikitLearn() throws {
+        let x = try Matrix(Self.fixture)
+        let scaling = try FeatureScaling(fitting: x)
+        #expect(scaling.kept == [0, 1, 3] && scaling.dropped == [2, 4])
+        #expect(scaling.inputCount == 5 && scaling.outputCount == 3)
+        // Reference values from scikit-learn 1.x on this fixture (float32 input):
+        //   StandardScaler().fit(X[:, [3]]): mean_ 0.65, scale_ 1.64012195
+        //   StandardScaler(with_mean=False).fit(X[:, [1]]): scale_ 2.63818119
+        #expect(scaling.shift == [0, 0, 0.65])
+        #expect(abs(scaling.scale[1] - 2.63818119) < 1e-6 && abs(scaling.scale[2] - 1.64012195) < 1e-6)
+        #expect(scaling.scale[0] == 1)  // binary: max-abs 1, unchanged
+
+        let y = try scaling.apply(to: x)
+        #expect(y.rows == 5 && y.cols == 3)
+        // Binary column: zeros stay zeros, ones stay ones.
+        #expect((0..<5).map { y[$0, 0] } == [0, 1, 0, 0, 1])
+        // Count column: not centred (zeros stay zeros), divided by the population std.
+        let counts: [Float] = [0.0, 1.137147068977356, 0.37904903292655945, 0.0, 2.6533432006835938]
+        // Continuous column: StandardScaler().transform.
+        let continuous: [Float] = [-1.3108781576156616, -0.24388429522514343, 1.432820200920105, 0.8231095671653748, -0.7011673450469971]
+        for r in 0..<5 {
+            #expect(abs(y[r, 1] - counts[r]) < 1e-6, "count row \(r)")
+            #expect(abs(y[r, 2] - continuous[r]) < 1e-6, "continuous row \(r)")
+        }
+        #expect(y[0, 1] == 0 && y[3, 1] == 0)
+        // New data: sklearn gives 0.21339878 (continuous 1.0) and 3.7904902 (count 10).
+        let t = try scaling.apply(to: Matrix([[1, 10, 2, 1.0, 0]]))
+        #expect(t[0, 0] == 1 && abs(t[0, 1] - 3.7904902) < 1e-5 && abs(t[0, 2] - 0.21339878) < 1e-6)
+    }
+
+    @Test func policiesAndStoredParts() throws {
+        let x = try Matrix(Self.fixture)
+        let maxAbs = try FeatureScaling(fitting: x, policy: .init(binary: .standardDeviation, counts: .maxAbs, dropConstant: false))
+        #expect(maxAbs.kept == [0, 1, 2, 3, 4])
+        #expect(maxAbs.scale[1] == 7 && maxAbs.shift[1] == 0)
+        // Binary by std: p = 0.4, std = sqrt(0.24).
+        #expect(abs(maxAbs.scale[0] - Float(0.24.squareRoot())) < 1e-7 && maxAbs.shift[0] == 0)
+        // A kept constant maps to 0.
+        let y = try maxAbs.apply(to: x)
+        #expect((0..<5).allSatisfy { y[$0, 2] == 0 && y[$0, 4] == 0 })
+
+        let fitted = try FeatureScaling(fitting: x)
+        let rebuilt = try FeatureScaling(inputCount: 5, kinds: fitted.kinds, kept: fitted.kept, shift: fitted.shift, scale: fitted.scale)
+        #expect(rebuilt == fitted)
+        let decoded = try JSONDecoder().decode(FeatureScaling.self, from: JSONEncoder().encode(fitted))
+        #expect(decoded == fitted)
+        // The shift/scale arrays as a Standardizer on the gathered columns give the same result.
+        var gathered = try Matrix(Self.fixture.map { row in fitted.kept.map { row[$0] } })
+        try fitted.standardizer.apply(to: &gathered)
+        #expect(gathered == (try fitted.apply(to: x)))
+
+        #expect(throws: LogitsError.self) { try fitted.apply(to: Matrix(rows: 2, cols: 4)) }
+        #expect(throws: LogitsError.self) { try FeatureScaling(fitting: Matrix(rows: 0, cols: 3)) }
+        #expect(throws: LogitsError.self) {
+            try FeatureScaling(inputCount: 5, kinds: fitted.kinds, kept: [1, 0, 3], shift: [0, 0, 0], scale: [1, 1, 1])
+        }
+        #expect(throws: LogitsError.self) {
+            try FeatureScaling(inputCount: 5, kinds: fitted.kinds, kept: [0, 1, 3], shift: [0, 0, 0], scale: [1, 0, 1])
+        }
+        #expect(throws: LogitsError.self) {
+            try FeatureScaling(inputCount: 5, kinds: fitted.kinds, kept: [0, 1, 7], shift: [0, 0, 0], scale: [1, 1, 1])
+        }
+    }
+
+    @Test func summaryNamesTheDecisions() throws {
+        let scaling = try FeatureScaling(fitting: Matrix(Self.fixture))
+        let lines = scaling.summaryLines(featureNames: ["word", "count", "two", "height", "zero"])
+        #expect(lines == [
+            "binary {0,1}: 1 feature kept as they are (not centred)",
+            "non-negative counts: 1 feature divided by their std, not centred",
+            "continuous: 1 feature standardized (x - mean) / std",
+            "constant: 2 features dropped (two, zero)",
+        ])
+    }
+}
