@@ -10,6 +10,7 @@ struct ONNXGraphBuilder {
     private(set) var initializers: [Onnx_TensorProto] = []
     private var usedNames: Set<String> = []
     private var counter = 0
+    private var scalars: [String: Float] = [:]
 
     /// A fresh value name starting with `prefix`.
     mutating func fresh(_ prefix: String) -> String {
@@ -71,9 +72,17 @@ struct ONNXGraphBuilder {
         return name
     }
 
-    /// A float32 scalar constant (shape `[]`), named uniquely after `prefix`.
-    mutating func scalar(_ prefix: String, _ value: Float) throws -> String {
-        try floatInitializer(fresh(prefix), shape: [], values: [value])
+    /// A float32 scalar constant (shape `[]`) named `name`, added once and shared by every use.
+    /// - Throws: `ONNXExportError.inconsistentModel` if `name` is already another value.
+    mutating func scalar(_ name: String, _ value: Float) throws -> String {
+        if let existing = scalars[name] {
+            guard existing.bitPattern == value.bitPattern else {
+                throw ONNXExportError.inconsistentModel("constant '\(name)' defined as \(existing) and \(value)")
+            }
+            return name
+        }
+        scalars[name] = value
+        return try floatInitializer(name, shape: [], values: [value])
     }
 }
 
