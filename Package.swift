@@ -15,6 +15,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // ONNX export only (LogitsExport); the Logits library does not depend on it.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // MARK: - Implementation details
@@ -49,11 +51,21 @@ let package = Package(
             linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
         ),
 
+        /// ONNX export of trained models (protobuf via swift-protobuf; code generated from the
+        /// pinned onnx.proto by scripts/generate-onnx-proto.sh and committed).
+        .target(
+            name: "LogitsExport",
+            dependencies: [
+                "Logits",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+
         // MARK: - Executables
         .executableTarget(
             name: "LogitsCLI",
             dependencies: [
-                "Logits", "LogitsMetrics", "LogitsEvaluation",
+                "Logits", "LogitsMetrics", "LogitsEvaluation", "LogitsExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/logits",
@@ -73,6 +85,8 @@ let package = Package(
         .testTarget(name: "LogitsMetricsTests", dependencies: ["LogitsMetrics"]),
         .testTarget(name: "LogitsEvaluationTests", dependencies: ["LogitsEvaluation", "Logits", "LogitsMetrics"]),
         .testTarget(name: "CLITests", dependencies: ["LogitsCLI", "Logits", "LogitsMetrics", "LogitsEvaluation"]),
+        /// Export graph tests, plus the ONNX Runtime / PyTorch-import checks through tests/python (needs the logits binary).
+        .testTarget(name: "LogitsExportTests", dependencies: ["LogitsExport", "Logits", "LogitsCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )
