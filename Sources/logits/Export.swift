@@ -27,7 +27,7 @@ struct Export: ParsableCommand {
     func run() throws {
         let outPath = out ?? ((model as NSString).deletingPathExtension + ".onnx")
         // Output problems are reported before any work is done.
-        try OutputPath.check(outPath)
+        try OutputPath.checkWritable(URL(fileURLWithPath: outPath), flag: "--out")
         try DataOptions.checkReadable(model, what: "model file")
         let bytes: [UInt8]
         do {
@@ -44,22 +44,6 @@ struct Export: ParsableCommand {
             throw UserError("model file '\(model)': \(e.errorDescription ?? "\(e)")")
         }
         try AtomicFile.write(onnx, to: URL(fileURLWithPath: outPath))
-        print("Wrote \(outPath): ONNX opset \(ONNXExport.opsetVersion), \(file.task.kind), \(file.task.outputs) outputs, \(onnx.count) bytes")
-    }
-}
-
-/// Checks for an output file, done before any work: its directory exists and it is not a directory.
-enum OutputPath {
-    static func check(_ path: String, option: String = "--out") throws {
-        guard !path.isEmpty else { throw UserError("\(option) is empty") }
-        let url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw UserError("\(option) '\(path)' is a directory, expected a file path")
-        }
-        let parent = url.deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw UserError("\(option) '\(path)': the directory '\(parent)' does not exist")
-        }
+        try StandardOutput.write("Wrote \(outPath): ONNX opset \(ONNXExport.opsetVersion), \(file.task.kind), \(file.task.outputs) outputs, \(onnx.count) bytes\n")
     }
 }

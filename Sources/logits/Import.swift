@@ -33,8 +33,8 @@ struct Import: ParsableCommand {
     @Option(help: "Task: multiclass (softmax), multilabel (sigmoid per label) or binary (one sigmoid output).")
     var task: TaskKind
 
-    @Option(help: "Hidden activation of the PyTorch model: \(ActivationChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var activation: ActivationChoice
+    @Option(help: "Hidden activation of the PyTorch model: \(Activation.named.map(\.name).joined(separator: ", ")).")
+    var activation: String
 
     @Option(help: "LeakyReLU negative slope (with --activation leaky-relu).")
     var negativeSlope: Float = 0.01
@@ -68,12 +68,15 @@ struct Import: ParsableCommand {
         if labels != nil && labelsFile != nil { throw ValidationError("give --labels or --labels-file, not both") }
         if labels == nil && labelsFile == nil { throw ValidationError("--labels or --labels-file is required (one name per output)") }
         if let dropout, !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
-        if activation != .leakyRelu && negativeSlope != 0.01 { throw ValidationError("--negative-slope needs --activation leaky-relu") }
+        if Activation(name: activation) == nil {
+            throw ValidationError("--activation must be one of \(Activation.named.map(\.name).joined(separator: ", ")) (got '\(activation)')")
+        }
+        if activation != "leaky-relu" && negativeSlope != 0.01 { throw ValidationError("--negative-slope needs --activation leaky-relu") }
         if !negativeSlope.isFinite { throw ValidationError("--negative-slope must be finite") }
     }
 
     func run() throws {
-        try OutputPath.check(out)
+        try OutputPath.checkWritable(URL(fileURLWithPath: out), flag: "--out")
         let hiddenWidths = try hidden.map(Self.parseHidden)
         let names = try labelNames()
         let stats = try standardization.map(Self.readStandardization)
@@ -85,8 +88,8 @@ struct Import: ParsableCommand {
             throw UserError("cannot read state dict '\(input)': \(error.localizedDescription)")
         }
         let tensors = try Self.readStateDict(bytes, path: input)
-        var act = activation.activation
-        if activation == .leakyRelu { act = .leakyReLU(slope: negativeSlope) }
+        var act = Activation(name: activation) ?? .relu
+        if activation == "leaky-relu" { act = .leakyReLU(slope: negativeSlope) }
         let options = TorchStateDictImport.Options(
             task: task.rawValue, activation: act, hidden: hiddenWidths, layerNorm: layerNorm ? true : nil,
             dropout: dropout, labelNames: names, featureNames: Self.list(featureNames ?? ""), standardization: stats)
@@ -98,9 +101,9 @@ struct Import: ParsableCommand {
         }
         try file.write(to: URL(fileURLWithPath: out))
         let spec = try file.mlpSpec()
-        print("Wrote \(out): MLP \(([spec.inputs] + spec.hidden + [spec.outputs]).map(String.init).joined(separator: "-")), "
-              + "\(activation.rawValue)\(spec.layerNorm ? ", LayerNorm" : ""), \(task.rawValue)"
-              + (file.standardization != nil ? ", standardized inputs" : ""))
+        try StandardOutput.write("Wrote \(out): MLP \(([spec.inputs] + spec.hidden + [spec.outputs]).map(String.init).joined(separator: "-")), "
+              + "\(activation)\(spec.layerNorm ? ", LayerNorm" : ""), \(task.rawValue)"
+              + (file.standardization != nil ? ", standardized inputs" : "") + "\n")
     }
 
     /// The tensors of a safetensors state dict, with a clear error for the files people mistake

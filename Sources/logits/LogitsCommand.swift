@@ -8,7 +8,7 @@ struct LogitsCommand: AsyncParsableCommand {
         abstract: "Train and evaluate neural-network classifiers (multi-class softmax, multi-label sigmoid).",
         discussion: "Exit status: 0 on success, 1 for an error in the input (message on stderr), 2 for a usage error.",
         version: LogitsLibrary.version,
-        subcommands: [Train.self, Evaluate.self, Predict.self, Curves.self, Metrics.self, Info.self, Export.self, Import.self],
+        subcommands: [Train.self, CV.self, Evaluate.self, Predict.self, Curves.self, Metrics.self, Info.self, Export.self, Import.self],
         defaultSubcommand: nil
     )
 }

@@ -45,7 +45,8 @@ struct Train: ParsableCommand {
         let recipe = TrainingRecipe(options: options, hooks: .standard)
         let plan = try recipe.plan(rows: input.train.count, task: input.train.task, hasTestSet: input.test != nil)
         let header = TrainSummary.header(input: input, plan: plan, lossDescription: try flags.lossDescription(task: input.train.task))
-        if !json { print(header.joined(separator: "\n")) }
+        let diagnostics = input.train.diagnostics
+        if !json { try StandardOutput.write((header + diagnostics.lines().map { "Data check: " + $0 }).joined(separator: "\n") + "\n") }
         for line in flags.warnings + DataWarnings.lines(train: input.train, test: input.test, testName: input.testName) {
             FileHandle.standardError.write(Data("warning: \(line)\n".utf8))
         }
@@ -62,7 +63,7 @@ struct Train: ParsableCommand {
         try TrainingHistory(monitor: plan.monitor, result: trained.result, refit: trained.result.refitHistory,
                             hyperparameters: header, plan: trained.plan, selection: trained.selection,
                             baseline: trained.baseline).write(to: historyURL)
-        let summary = TrainSummary(input: input, trained: trained, evaluated: evaluated, report: report,
+        let summary = TrainSummary(input: input, trained: trained, diagnostics: diagnostics, evaluated: evaluated, report: report,
                                    modelURL: modelURL, historyURL: historyURL, seconds: progress.seconds)
         if json {
             try StandardOutput.write(summary.json.prettyJSON + "\n")

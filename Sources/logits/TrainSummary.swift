@@ -7,6 +7,7 @@ import LogitsMetrics
 struct TrainSummary {
     var input: TrainingInput
     var trained: TrainedClassifier
+    var diagnostics: DataDiagnostics
     var evaluated: (name: String, set: Dataset)?
     var report: EvaluationReport?
     var modelURL: URL
@@ -40,7 +41,7 @@ struct TrainSummary {
     /// The text report.
     var text: String {
         let r = trained.result, plan = trained.plan
-        var out = ""
+        var out = trained.preprocessing.map { "Features: " + $0 + "\n" }.joined()
         if !trained.selection.isEmpty {
             let chosen = trained.selection.first { $0.chosen }
             out += "Model selection: weight decay \(plan.weightDecay), dropout \(plan.dropout) (best \(plan.monitor) \(chosen.map { fmt($0.score) } ?? "n/a") of \(trained.selection.count) candidates)\n"
@@ -81,6 +82,24 @@ struct TrainSummary {
         return trained.classifier.hasDefaultThresholds ? "decision threshold 0.5" : "per-label thresholds tuned on validation"
     }
 
+    /// The data diagnostics as JSON.
+    static func json(_ d: DataDiagnostics) -> MetricValue {
+        func labels(_ l: [DataDiagnostics.Label]) -> MetricValue {
+            .array(l.map { .object([MetricEntry("name", .string($0.name)), MetricEntry("positives", .integer($0.positives))]) })
+        }
+        return .object([
+            MetricEntry("rows", .integer(d.rows)), MetricEntry("features", .integer(d.features)),
+            MetricEntry("outputs", .integer(d.outputs)),
+            MetricEntry("labels_without_positives", labels(d.labelsWithoutPositives)),
+            MetricEntry("labels_with_fewer_than_\(DataDiagnostics.rarePositiveLimit)_positives", labels(d.rareLabels)),
+            MetricEntry("constant_features", .array(d.constantFeatures.map { .string($0.name) })),
+            MetricEntry("label_cardinality", .number(d.labelCardinality)), MetricEntry("label_density", .number(d.labelDensity)),
+            MetricEntry("min_positive_rate", .number(d.minPositiveRate)), MetricEntry("max_positive_rate", .number(d.maxPositiveRate)),
+            MetricEntry("imbalance_ratio", d.imbalanceRatio.map { .number($0) } ?? .null),
+            MetricEntry("binary_feature_fraction", .number(d.binaryFeatureFraction)),
+        ])
+    }
+
     /// The `--json` report: paths, counts, every hyper-parameter used, selection, baseline, metrics.
     var json: MetricValue {
         let r = trained.result
@@ -97,6 +116,8 @@ struct TrainSummary {
             MetricEntry("seconds", .number(seconds)),
             MetricEntry("parameters", .integer(trained.classifier.network.parameterCount)),
             MetricEntry("hyperparameters", .object(trained.plan.entries.map { MetricEntry($0.0, .string($0.1)) })),
+            MetricEntry("preprocessing", .array(trained.preprocessing.map { .string($0) })),
+            MetricEntry("diagnostics", Self.json(diagnostics)),
         ]
         if !trained.selection.isEmpty {
             entries.append(MetricEntry("model_selection", .array(trained.selection.map {

@@ -12,6 +12,8 @@ public struct TrainedClassifier: Sendable {
     public var validation: Dataset?
     /// The constant baseline on the validation rows, when there were any.
     public var baseline: BaselineComparison?
+    /// What the feature preprocessing decided, one line per feature kind.
+    public var preprocessing: [String] = []
 
     /// One model-selection candidate's outcome.
     public struct CandidateScore: Sendable, Equatable, Codable {

@@ -87,8 +87,9 @@ public struct TrainingRecipe: Sendable {
         }
         let monitor: Monitor = options.monitorMetric ? hooks.metricMonitor!(task) : .validationLoss  // trap-ok: checked just above
 
-        // Features, standardized with all training rows' statistics.
-        let standardizer = plan.standardize ? try Standardizer(fitting: data.features) : nil
+        // Features, scaled as decided from all training rows (`FeatureScaling`).
+        let scaling = plan.standardize ? try FeatureScaling(fitting: data.features) : nil
+        let standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: data.features) }
         let x = try standardizer.map { try $0.transform(data.features) } ?? data.features
 
         // The one validation split.
@@ -183,7 +184,24 @@ public struct TrainingRecipe: Sendable {
         let classifier = try Classifier(network: model, task: task, labelNames: data.labelNames, featureNames: data.featureNames,
                                         standardizer: standardizer, logitThresholds: thresholds)
         return TrainedClassifier(classifier: classifier, result: result, plan: plan, selection: scores,
-                                 validation: validation, baseline: baseline)
+                                 validation: validation, baseline: baseline,
+                                 preprocessing: scaling?.summaryLines(featureNames: data.featureNames) ?? ["features used as given (no scaling)"])
+    }
+
+    /// The scaling as a `Standardizer` over all `D` input columns: a kept column gets its shift
+    /// and scale; a dropped (constant) column gets its training value as shift and the largest
+    /// finite `Float` as scale, so it is exactly 0 on the training rows and contributes nothing
+    /// (at most `|x| / 3.4e38`) whatever value it takes later. Model files and ONNX graphs store
+    /// it as plain mean/scale arrays.
+    static func fullWidthStandardizer(_ scaling: FeatureScaling, features: Matrix) throws -> Standardizer {
+        var shift = [Float](repeating: 0, count: scaling.inputCount)
+        var scale = [Float](repeating: .greatestFiniteMagnitude, count: scaling.inputCount)
+        for (k, c) in scaling.kept.enumerated() {
+            shift[c] = scaling.shift[k]
+            scale[c] = scaling.scale[k]
+        }
+        for c in scaling.dropped where features.rows > 0 { shift[c] = features[0, c] }
+        return try Standardizer(mean: shift, scale: scale)
     }
 
     private func spec(_ plan: TrainingPlan, inputs: Int, outputs: Int, dropout: Float) -> MLPSpec {
