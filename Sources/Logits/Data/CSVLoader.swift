@@ -75,7 +75,7 @@ enum CSVLoader {
             }
             let (elements, overflow) = (rows + 1).multipliedReportingOverflow(by: d)
             guard !overflow, elements <= options.maxDenseElements else {
-                throw DataFileError(file: path, line: line, message: "more than \(options.maxDenseElements) feature values: past the dense size limit (LoadOptions.maxDenseElements)")
+                throw DataFileError(file: path, line: line, message: "more than \(options.maxDenseElements) feature values: past the dense size limit")
             }
             for c in featureColumns {
                 let field = record[c].trimmingSpaces()
@@ -84,7 +84,7 @@ enum CSVLoader {
                 case .nonFinite(let v):
                     guard options.allowNonFinite else {
                         throw DataFileError(file: path, line: line, column: c + 1, attribute: header[c],
-                                            message: "non-finite value \(ARFFHeader.quoted(field)); expected a finite number (LoadOptions.allowNonFinite accepts NaN/inf)")
+                                            message: "non-finite value \(ARFFHeader.quoted(field)); expected a finite number (allow non-finite values to accept NaN/inf)")
                     }
                     x.append(v)
                 case .invalid:
@@ -165,7 +165,7 @@ enum CSVLoader {
         switch options.labels {
         case .automatic:
             guard let c = header.firstIndex(where: { ["label", "labels", "class", "target"].contains($0.lowercased()) }) else {
-                throw DataFileError(file: path, line: 1, message: "no column named label, labels, class or target; pass labels: .column(name, separator:), .names([...]) or .prefix(...)")
+                throw DataFileError(file: path, line: 1, message: "no column named label, labels, class or target; name the label column(s) explicitly")
             }
             target = .classColumn(c)
         case .column(let name, let separator):

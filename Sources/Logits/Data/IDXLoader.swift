@@ -45,12 +45,12 @@ public enum IDXLoader {
                 .appendingPathComponent(name.replacingOccurrences(of: "labels-idx1", with: "images-idx3")).path
         }
         guard let labels = explicitLabels ?? Self.labelsPath(forImages: images) else {
-            throw DataFileError(file: imagesPath, message: "cannot find the labels file: expected a name like train-images-idx3-ubyte[.gz] whose labels file is train-labels-idx1-ubyte[.gz]; pass labelsPath")
+            throw DataFileError(file: imagesPath, message: "cannot find the labels file: expected a name like train-images-idx3-ubyte[.gz] whose labels file is train-labels-idx1-ubyte[.gz]; give the labels file explicitly")
         }
         let classIndices = try readLabels(path: labels)
         let names = options.classNames ?? (0..<10).map(String.init)
         if let bad = classIndices.firstIndex(where: { $0 >= names.count }) {
-            throw DataFileError(file: labels, message: "label \(classIndices[bad]) of item \(bad) is out of range; expected 0...\(names.count - 1) (\(names.count) class names\(options.classNames == nil ? "; pass LoadOptions.classNames for more classes" : ""))")
+            throw DataFileError(file: labels, message: "label \(classIndices[bad]) of item \(bad) is out of range; expected 0...\(names.count - 1) (\(names.count) class names\(options.classNames == nil ? "; give class names for more classes" : ""))")
         }
 
         let raw = try FileBytes.read(images)
@@ -68,6 +68,8 @@ public enum IDXLoader {
             guard !pixelOverflow, !overflow, total <= options.maxDenseElements else {
                 throw DataFileError(file: images, message: "\(count) images of \(rows)x\(cols) exceed the dense size limit of \(options.maxDenseElements) elements")
             }
+            try MemoryBudget.checkLoad(bytes: MemoryBudget.datasetBytes(rows: count, features: pixels, targets: 2, names: pixels),
+                                       what: "the header's \(count) images of \(rows)x\(cols)", file: images)
             var position = 0
             var written = 0
             var extra = 0
@@ -136,8 +138,9 @@ public enum IDXLoader {
 
     /// The labels of an IDX labels file (magic 2049), as integers 0...255.
     public static func readLabels(path labels: String) throws -> [Int] {
-        try withDecodedBytes(labels, limit: 1 << 31) { b in
+        try withDecodedBytes(labels, limit: min(1 << 31, MemoryBudget.limit)) { b in
             let count = try header(b, file: labels, magic: 2049, dimensions: 1)[0]
+            try MemoryBudget.checkLoad(bytes: MemoryBudget.product(count, 8), what: "the header's \(count) labels", file: labels)
             guard b.count - 8 == count else {
                 throw DataFileError(file: labels, message: b.count - 8 < count
                     ? "truncated: the header announces \(count) labels but only \(b.count - 8) bytes follow"

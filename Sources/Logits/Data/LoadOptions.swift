@@ -39,10 +39,10 @@ public struct LoadOptions: Sendable, Equatable {
     /// LIBSVM: the index of the first feature (1 as in LIBSVM/SVMlight, 0 as in some XC files).
     public var featureIndexBase: Int
 
-    /// Largest decompressed size accepted for a gzipped text file: 64 bytes per allowed element.
+    /// Largest decompressed size accepted for a gzipped text file: 64 bytes per allowed element,
+    /// and at most the memory budget.
     var maxTextBytes: Int {
-        let (bytes, overflow) = maxDenseElements.multipliedReportingOverflow(by: 64)
-        return overflow ? Int.max : bytes
+        min(MemoryBudget.product(maxDenseElements, 64) ?? Int.max, MemoryBudget.limit)
     }
 
     public init(labels: LabelSpec = .automatic, allowNonFinite: Bool = false,
