@@ -18,6 +18,7 @@ enum MulanLabelFile {
         guard !data.isEmpty else {
             throw DataFileError(file: path, message: "empty file; expected a Mulan XML label file")
         }
+        try checkEncoding(data, path: path)
         let collector = LabelCollector(path: path)
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
@@ -30,6 +31,11 @@ enum MulanLabelFile {
             let reason = parser.parserError.map { Self.describe($0) } ?? "malformed XML"
             throw DataFileError(file: path, line: line, message: "invalid XML: \(reason); expected a Mulan XML label file")
         }
+        // corelibs' XMLParser (Linux) does not report a document that ends inside an element,
+        // so open elements are tracked here.
+        if let (name, line) = collector.open.last {
+            throw DataFileError(file: path, line: line, message: "invalid XML: <\(name)> is never closed; expected </\(name)> or <\(name) .../>")
+        }
         guard collector.sawRoot else {
             throw DataFileError(file: path, message: "no <labels> element; expected a Mulan XML label file")
         }
@@ -39,12 +45,47 @@ enum MulanLabelFile {
         return collector.names
     }
 
+    /// Rejects what corelibs' `XMLParser` (libxml2 in recovery mode) cannot be trusted with:
+    /// it traps on element or attribute names that are not valid UTF-8, and transcodes other
+    /// encodings. So the bytes must be UTF-8 without NUL bytes, and an XML declaration may only
+    /// name UTF-8 (or ASCII).
+    private static func checkEncoding(_ data: Data, path: String) throws {
+        let bytes = [UInt8](data)
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0, 0]) || bytes.contains(0) {
+            throw DataFileError(file: path, message: "the text is UTF-16 or UTF-32 (or holds NUL bytes); convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            // LF never occurs inside a UTF-8 sequence: the first line that fails to decode is the culprit.
+            let line = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+                .firstIndex { String(validating: $0, as: UTF8.self) == nil }.map { $0 + 1 }
+            throw DataFileError(file: path, line: line, message: "not valid UTF-8 text; expected a UTF-8 Mulan XML label file")
+        }
+        if text.hasPrefix("<?xml") || text.hasPrefix("\u{FEFF}<?xml"), let close = text.range(of: "?>") {
+            let declaration = text[..<close.lowerBound].lowercased()
+            if let range = declaration.range(of: "encoding") {
+                let value = declaration[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
+                    .prefix { $0 != "\"" && $0 != "'" && $0 != " " }
+                guard ["utf-8", "utf8", "us-ascii", "ascii"].contains(String(value)) else {
+                    throw DataFileError(file: path, line: 1, message: "declares encoding \(Printable.quoted(String(value))); expected UTF-8 (convert the file and its declaration to UTF-8)")
+                }
+            }
+        }
+    }
+
     /// A one-line description of a parser error (libxml2's message when there is one).
-    private static func describe(_ error: Error) -> String {
+    fileprivate static func describe(_ error: Error) -> String {
         let ns = error as NSError
         let text = ns.localizedDescription.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty || text.hasPrefix("The operation could not be completed") {
-            return "parser error \(ns.code)"
+            // corelibs gives only libxml2's error number (`xmlParserErrors`); name the common ones.
+            let known: [Int: String] = [
+                4: "document is empty", 5: "extra content after the root element", 9: "invalid character",
+                26: "undeclared entity", 38: "'<' in an attribute value", 39: "attribute value without opening quote",
+                40: "attribute value not closed", 41: "attribute without a value", 42: "attribute given twice",
+                68: "name expected", 73: "'>' expected", 76: "closing tag does not match the open element",
+                77: "element not finished",
+            ]
+            return (known[ns.code].map { $0 + " " } ?? "") + "(libxml2 error \(ns.code))"
         }
         return text.split(separator: "\n").joined(separator: " ")
     }
@@ -55,16 +96,21 @@ enum MulanLabelFile {
         var names: [String] = []
         var seen = Set<String>()
         var sawRoot = false
-        var depth = 0
+        /// Elements opened and not yet closed, with their lines.
+        var open: [(String, Int)] = []
         var failure: DataFileError?
 
         init(path: String) { self.path = path }
 
         func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                     qualifiedName: String?, attributes: [String: String] = [:]) {
-            depth += 1
             let line = parser.lineNumber
-            if depth == 1 {
+            open.append((elementName, line))
+            if open.count == 1 {
+                guard !sawRoot else {
+                    fail(parser, line, "a second root element <\(elementName)>; expected one <labels> element")
+                    return
+                }
                 guard elementName == "labels" else {
                     fail(parser, line, "root element <\(elementName)>; expected <labels>")
                     return
@@ -85,7 +131,13 @@ enum MulanLabelFile {
         }
 
         func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-            depth -= 1
+            _ = open.popLast()
+        }
+
+        /// libxml2 runs in recovery mode under corelibs' XMLParser, so the parse result alone
+        /// misses errors such as an unclosed tag: every reported error is fatal here.
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+            fail(parser, parser.lineNumber, "invalid XML: \(MulanLabelFile.describe(parseError)); expected a Mulan XML label file")
         }
 
         private func fail(_ parser: XMLParser, _ line: Int, _ message: String) {
