@@ -60,8 +60,14 @@ enum MulanLabelFile {
                 .firstIndex { String(validating: $0, as: UTF8.self) == nil }.map { $0 + 1 }
             throw DataFileError(file: path, line: line, message: "not valid UTF-8 text; expected a UTF-8 Mulan XML label file")
         }
-        if text.hasPrefix("<?xml") || text.hasPrefix("\u{FEFF}<?xml"), let close = text.range(of: "?>") {
-            let declaration = text[..<close.lowerBound].lowercased()
+        // corelibs' XMLParser also traps on processing instructions without data (`<?x?>`) and on
+        // several DTD declarations; a Mulan label file has neither, so both are refused here.
+        var body = Substring(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+        func lineOf(_ index: Substring.Index) -> Int { 1 + text[..<index].reduce(0) { $0 + ($1 == "\n" ? 1 : 0) } }
+        if body.hasPrefix("<?xml"), let next = body.dropFirst(5).first, next == " " || next == "\t" || next == "\n" || next == "\r",
+           let close = body.range(of: "?>") {
+            let declaration = body[..<close.lowerBound].lowercased()
+            body = body[close.upperBound...]
             if let range = declaration.range(of: "encoding") {
                 let value = declaration[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
                     .prefix { $0 != "\"" && $0 != "'" && $0 != " " }
@@ -69,6 +75,12 @@ enum MulanLabelFile {
                     throw DataFileError(file: path, line: 1, message: "declares encoding \(Printable.quoted(String(value))); expected UTF-8 (convert the file and its declaration to UTF-8)")
                 }
             }
+        }
+        if let pi = body.range(of: "<?") {
+            throw DataFileError(file: path, line: lineOf(pi.lowerBound), message: "processing instruction '<?...?>'; a Mulan label file has none besides the leading <?xml ...?> declaration")
+        }
+        if let dtd = body.range(of: "<!DOCTYPE", options: .caseInsensitive) {
+            throw DataFileError(file: path, line: lineOf(dtd.lowerBound), message: "document type declaration '<!DOCTYPE'; a Mulan label file has none")
         }
     }
 

@@ -50,9 +50,20 @@ public struct NumericTable: Sendable, Equatable {
         return try parse(data, source: path, options: options)
     }
 
-    /// Reads standard input to its end (named `"stdin"` in errors).
+    /// Reads standard input to its end (named `"stdin"` in errors); more input than the memory
+    /// budget is an error.
     public static func readStandardInput(options: CSVOptions = CSVOptions()) throws -> NumericTable {
-        try parse(FileHandle.standardInput.readDataToEndOfFile(), source: "stdin", options: options)
+        let budget = MemoryBudget.limit
+        var data = Data()
+        while true {
+            let chunk = FileHandle.standardInput.availableData
+            if chunk.isEmpty { break }
+            data.append(chunk)
+            if data.count > budget {
+                try MemoryBudget.checkLoad(bytes: data.count, what: "more than \(data.count) bytes of input", file: "stdin")
+            }
+        }
+        return try parse(data, source: "stdin", options: options)
     }
 
     /// Parses CSV bytes; `source` names them in errors.

@@ -71,3 +71,16 @@ extension MulanXMLTests {
         #expect(e?.line == 2 || e?.line == 3)
     }
 }
+
+extension MulanXMLTests {
+    /// Inputs that trap corelibs' XMLParser (found by the fuzz harness) are refused before it runs.
+    @Test func inputsThatCrashCorelibsXMLParserAreRefused() {
+        #expect(error("<?xm?>\n<labels><label name=\"a\"/></labels>")?.description
+                == "l.xml:1: processing instruction '<?...?>'; a Mulan label file has none besides the leading <?xml ...?> declaration")
+        #expect(error("<?xml version=\"1.0\"?>\n<labels>\n<?pi?><label name=\"a\"/></labels>")?.line == 3)
+        #expect(error("<!DOCTYPE a [<!ELEMENT a ANY><!ATTLIST a b CDATA #IMPLIED>]><labels/>")?.message
+                == "document type declaration '<!DOCTYPE'; a Mulan label file has none")
+        #expect(error("<?xml-stylesheet?><labels/>")?.message.hasPrefix("processing instruction") == true)
+        #expect((try? names("\u{FEFF}<?xml version=\"1.0\" encoding=\"UTF-8\"?><labels><label name=\"a\"/></labels>")) == ["a"])
+    }
+}
