@@ -180,3 +180,16 @@ import Testing
         #expect(utf16?.message.contains("convert it to UTF-8") == true)
     }
 }
+
+extension CSVDialectTests {
+    @Test func headerInAnotherOrderIsMatchedByName() throws {
+        let trained = try load("a,b,y\n1,2,p\n3,4,q\n")
+        let shuffled = try load("b,y,a\n2,p,1\n4,q,3\n")
+        #expect(shuffled.featureNames == ["b", "a"])
+        let aligned = try shuffled.reorderingFeatures(to: trained.featureNames, source: "t.csv")
+        #expect(aligned == trained)
+        let wrong = try load("b,y,z\n2,p,1\n4,q,3\n")
+        let error = #expect(throws: DataFileError.self) { try wrong.reorderingFeatures(to: trained.featureNames, source: "t.csv") }
+        #expect(error?.description == "t.csv:1: header is missing feature(s) a; has unknown column(s) z")
+    }
+}
