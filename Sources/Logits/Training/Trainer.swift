@@ -25,13 +25,15 @@ public struct Trainer: Sendable {
     /// - Returns: the history and the best epoch; the model holds the final (or best) weights.
     /// - Throws: `LogitsError.invalidValue` / `.shapeMismatch` for bad data or options (before any
     ///   training); `LogitsError.nonFinite` naming the epoch and batch when the loss becomes NaN or
-    ///   infinite; the model then holds the best weights so far (the initial ones if no epoch finished).
+    ///   infinite; the model then holds the best weights so far (the initial ones if no epoch finished);
+    ///   `MemoryBudgetError` when training the model with this batch size would exceed the budget.
     @discardableResult
     public func fit(
         _ model: MLP, features: Matrix, targets: Targets,
         onEvent: ((TrainingEvent) -> Void)? = nil
     ) throws -> TrainingResult {
         try config.validate()
+        try model.spec.checkMemory(batch: min(config.batchSize, features.rows))  // optimizer state + workspaces fit the budget
         let outputs = model.outputCount
         try TrainingDataCheck.checkFeatures(features, expectedColumns: model.inputCount)
         try TrainingDataCheck.checkTargets(targets, rows: features.rows, outputs: outputs)

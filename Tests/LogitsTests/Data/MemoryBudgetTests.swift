@@ -125,3 +125,21 @@ import Testing
         #expect(error?.message.contains("over the memory budget") == true, "\(String(describing: error))")
     }
 }
+
+extension MemoryBudgetTests {
+    /// The trainer checks optimizer state and workspaces against the budget before allocating them.
+    @Test func trainerChecksTheTrainingEstimate() throws {
+        let spec = MLPSpec(inputs: 4, hidden: [256], outputs: 3)
+        let model = try MLP(spec: spec)
+        let x = Matrix(rows: 8, cols: 4, repeating: 0.5)
+        let y = Targets.classIndices([0, 1, 2, 0, 1, 2, 0, 1])
+        let limit = try #require(spec.modelBytes) + 100  // the model fits, training does not
+        #expect(try #require(spec.trainingBytes(batch: 8)) > limit)
+        let trainer = Trainer(config: TrainerConfig(epochs: 1, batchSize: 8, loss: SoftmaxCrossEntropy()))
+        let error = MemoryBudget.withLimit(bytes: limit) {
+            #expect(throws: MemoryBudgetError.self) { try trainer.fit(model, features: x, targets: y) }
+        }
+        #expect(error?.what == "training an MLP 4 -> 256 -> 3 with batches of 8")
+        _ = try trainer.fit(model, features: x, targets: y)
+    }
+}
