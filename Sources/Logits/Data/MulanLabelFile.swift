@@ -62,7 +62,7 @@ enum MulanLabelFile {
         }
         // corelibs' XMLParser also traps on processing instructions without data (`<?x?>`) and on
         // several DTD declarations; a Mulan label file has neither, so both are refused here.
-        var body = Substring(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+        var body = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : text[...]  // indices shared with `text`
         func lineOf(_ index: Substring.Index) -> Int { 1 + text[..<index].reduce(0) { $0 + ($1 == "\n" ? 1 : 0) } }
         if body.hasPrefix("<?xml"), let next = body.dropFirst(5).first, next == " " || next == "\t" || next == "\n" || next == "\r",
            let close = body.range(of: "?>") {
