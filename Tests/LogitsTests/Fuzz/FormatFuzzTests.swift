@@ -40,6 +40,8 @@ import Testing
     static let csvLabelled = "a,b,tags\n1.5,2,x|y\n-3,4e1,\n\"0\",.25,y\n"
     static let csvNumeric = "\u{FEFF}f1;f2;f3\r\n1;2;3\r\n4.5;-6;7e-1\r\n"
     static let csvTab = "1\t2\n3\t4\n"
+    static let csvQuoted = "a,\"b \"\"q\"\"\",c\r\n1,\"2\",3\r\n\r\n4,5,6"
+    static let mulanFlat = "<labels><label name='x'/><label name=\"y &lt; z\"></label></labels>"
     static let mulan = """
         <?xml version="1.0" encoding="utf-8"?>
         <labels xmlns="http://mulan.sourceforge.net/labels">
@@ -61,6 +63,8 @@ import Testing
         #expect(try CSVLoader.parse(Data(Self.csvLabelled.utf8), path: "f.csv", options: LoadOptions(labels: .column("tags", separator: "|"))).count == 3)
         #expect(try NumericTable.parse(Data(Self.csvNumeric.utf8), source: "f.csv").rows == 2)
         #expect(try NumericTable.parse(Data(Self.csvTab.utf8), source: "f.csv").cols == 2)
+        #expect(try NumericTable.parse(Data(Self.csvQuoted.utf8), source: "f.csv").header == ["a", "b \"q\"", "c"])
+        #expect(try MulanLabelFile.labelNames(data: Data(Self.mulanFlat.utf8), path: "l.xml") == ["x", "y < z"])
         #expect(try MulanLabelFile.labelNames(data: Data(Self.mulan.utf8), path: "l.xml") == ["L1", "L2", "L2.a", "a & b"])
     }
 
@@ -93,7 +97,7 @@ import Testing
     }
 
     @Test func csv() {
-        let seeds = [Array(Self.csvLabelled.utf8), Array(Self.csvNumeric.utf8), Array(Self.csvTab.utf8)]
+        let seeds = [Array(Self.csvLabelled.utf8), Array(Self.csvNumeric.utf8), Array(Self.csvTab.utf8), Array(Self.csvQuoted.utf8)]
         var round = 0
         let r = FuzzHarness.run(format: "csv", seeds: seeds, seed: 4, file: "f.csv",
                                 isExpected: { $0 is DataFileError || $0 is MemoryBudgetError }) { bytes in
@@ -153,7 +157,8 @@ import Testing
     }
 
     @Test func mulanXML() {
-        let r = FuzzHarness.run(format: "mulan-xml", seeds: [Array(Self.mulan.utf8)], seed: 7, file: "l.xml",
+        let seeds = [Array(Self.mulan.utf8), Array(("\u{FEFF}" + Self.mulan).utf8), Array(Self.mulanFlat.utf8)]
+        let r = FuzzHarness.run(format: "mulan-xml", seeds: seeds, seed: 7, file: "l.xml",
                                 isExpected: { $0 is DataFileError }) { bytes in
             let names = try MulanLabelFile.labelNames(data: Data(bytes), path: "l.xml")
             #expect(!names.isEmpty && Set(names).count == names.count)
