@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logits
 import LogitsMetrics
 
 /// `logits metrics`: evaluates any model's scores (CSV) against the truth (CSV) and prints every metric.
@@ -6,7 +7,8 @@ struct Metrics: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate scores (logits by default) against the truth: scikit-learn-exact metrics and curves.",
         discussion: """
-        Both files are headerless numeric CSV, one row per sample. Truth: one class index per row \
+        Both files are numeric CSV (comma, tab or semicolon; a header row of names is detected and \
+        skipped), one row per sample. Truth: one class index per row \
         (multi-class) or a 0/1 row (multi-label). Scores: one column per class/label. The task is inferred \
         when --task is omitted: a single-column truth with multi-column scores is multi-class.
         """
@@ -55,19 +57,18 @@ struct Metrics: ParsableCommand {
     }
 
     func run() throws {
-        let truthCSV = try NumericCSV.read(path: truth)
-        let scoresCSV = try NumericCSV.read(path: scores)
+        let truthCSV = try NumericTable.read(path: truth)
+        let scoresCSV = try NumericTable.read(path: scores)
         guard truthCSV.rows == scoresCSV.rows else {
-            throw CSVError(file: scores, row: 0, column: 0,
-                           message: "\(scoresCSV.rows) rows, but \(truth) has \(truthCSV.rows) (one row per sample in both)")
+            throw DataFileError(file: scores, message: "\(scoresCSV.rows) rows, but \(truth) has \(truthCSV.rows) (one row per sample in both)")
         }
         let resolved = task ?? ((truthCSV.cols == 1 && scoresCSV.cols > 1) ? .multiclass : .multilabel)
-        let matrix = try scoresCSV.scoreMatrix()
+        let matrix = try ScoreMatrix(rows: scoresCSV.rows, cols: scoresCSV.cols, values: scoresCSV.values)
         let probabilities = scoreKind == .probabilities
         switch resolved {
         case .multiclass:
             guard scoresCSV.cols >= 2 else {
-                throw CSVError(file: scores, row: 1, column: 0, message: "\(scoresCSV.cols) column, a multi-class score file needs one per class (at least 2)")
+                throw DataFileError(file: scores, line: scoresCSV.lines.first, message: "\(scoresCSV.cols) column, a multi-class score file needs one per class (at least 2)")
             }
             let labels = try truthCSV.classIndices(classes: scoresCSV.cols)
             let report = try MultiClassReport(truth: labels, logits: probabilities ? nil : matrix,
@@ -75,10 +76,10 @@ struct Metrics: ParsableCommand {
             print(json ? report.json.prettyJSON : report.text())
         case .multilabel:
             guard truthCSV.cols == scoresCSV.cols else {
-                throw CSVError(file: scores, row: 1, column: 0,
-                               message: "\(scoresCSV.cols) columns, but \(truth) has \(truthCSV.cols) (one per label in both)")
+                throw DataFileError(file: scores, line: scoresCSV.lines.first,
+                                    message: "\(scoresCSV.cols) columns, but \(truth) has \(truthCSV.cols) (one per label in both)")
             }
-            let y = try truthCSV.binaryMatrix()
+            let y = try BinaryMatrix(rows: truthCSV.rows, cols: truthCSV.cols, values: truthCSV.binaryValues())
             var rule = topKDecisions.map(DecisionRule.topK) ?? .global(threshold ?? (probabilities ? 0.5 : 0))
             if atLeastOne { rule = .atLeastOne(rule) }
             let report = try MultiLabelReport(truth: y, scores: matrix, rule: rule, k: k ?? 3,

@@ -253,8 +253,8 @@ struct CLIErrorTests {
                              mentions: ["2.weight"])
 
         // Input that does not fit the model.
-        Self.expectUserError(try CLIRunner.run(["predict", "--model", model], stdin: "1,2,3\n"), mentions: ["stdin", "line 1", "expected 4"])
-        Self.expectUserError(try CLIRunner.run(["predict", "--model", model], stdin: "1,2,3,4\n1,x,3,4\n"), mentions: ["line 2", "column 2", "'x'"])
+        Self.expectUserError(try CLIRunner.run(["predict", "--model", model], stdin: "1,2,3\n"), mentions: ["stdin:1", "expected 4"])
+        Self.expectUserError(try CLIRunner.run(["predict", "--model", model], stdin: "1,2,3,4\n1,x,3,4\n"), mentions: ["stdin:2", "field 2", "\"x\""])
         let wide = dir.appendingPathComponent("wide.arff").path
         try CLITestData.multiLabelARFF().replacingOccurrences(of: "@attribute x4 numeric\n", with: "@attribute x4 numeric\n@attribute x5 numeric\n")
             .split(separator: "\n").map { line in

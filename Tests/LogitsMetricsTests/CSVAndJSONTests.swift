@@ -1,46 +1,6 @@
 import Testing
 @testable import LogitsMetrics
 
-@Suite struct NumericCSVTests {
-    @Test func parsesDecimalNumbersWithSpacesAndCRLF() throws {
-        let csv = try NumericCSV.parse(" 1.5, -2e-3 ,3\r\n0,+4.25,1E2\n\n", name: "a.csv")
-        #expect(csv.rows == 2 && csv.cols == 3)
-        #expect(csv.values == [1.5, -0.002, 3, 0, 4.25, 100])
-        #expect(try csv.scoreMatrix()[1, 2] == 100)
-    }
-
-    @Test func parsesShortestRoundTripDoublesExactly() throws {
-        let xs = [0.1, 1.0 / 3, 2.5e-300, -123456.789e10, 0.8476]
-        let csv = try NumericCSV.parse(xs.map { "\($0)" }.joined(separator: ","), name: "x")
-        #expect(csv.values == xs)
-    }
-
-    @Test func rejectsBadFieldsWithRowAndColumn() {
-        func failure(_ text: String) -> String {
-            do { _ = try NumericCSV.parse(text, name: "f.csv"); return "no error" } catch { return "\(error)" }
-        }
-        #expect(failure("1,2\n3,x\n") == "f.csv, row 2, column 2: 'x' is not a number")
-        #expect(failure("1,2\n3,0x1p3\n") == "f.csv, row 2, column 2: '0x1p3' is not a number")
-        #expect(failure("1,,2\n") == "f.csv, row 1, column 2: empty field, expected a number")
-        #expect(failure("1,2\n3\n") == "f.csv, row 2: 1 column, expected 2 as in the first row")
-        #expect(failure("1,2\n\n3,4\n") == "f.csv, row 2: empty line inside the data")
-        #expect(failure("1e999\n") == "f.csv, row 1, column 1: '1e999' is not a finite decimal number")
-        #expect(failure("1-2\n") == "f.csv, row 1, column 1: '1-2' is not a finite decimal number")
-        #expect(failure("\n\n") == "f.csv: no data rows")
-        #expect(failure("nan\n") == "f.csv, row 1, column 1: 'nan' is not a number")
-    }
-
-    @Test func truthConversions() throws {
-        let classes = try NumericCSV.parse("0\n2\n1\n", name: "t")
-        #expect(try classes.classIndices(classes: 3) == [0, 2, 1])
-        #expect(throws: CSVError(file: "t", row: 2, column: 1, message: "class 2.0 is not an integer in 0..<2 (the scores have 2 columns)")) {
-            try classes.classIndices(classes: 2)
-        }
-        let ml = try NumericCSV.parse("0,1\n1,0.5\n", name: "m")
-        #expect(throws: CSVError(file: "m", row: 2, column: 2, message: "0.5 is not 0 or 1")) { try ml.binaryMatrix() }
-    }
-}
-
 @Suite struct MetricValueTests {
     @Test func writesNonFiniteAsStringsAndKeepsKeyOrder() {
         let v = MetricValue.object([

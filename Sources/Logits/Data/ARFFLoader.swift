@@ -77,8 +77,10 @@ enum ARFFLoader {
             }
             let (elements, overflow) = rowCount.multipliedReportingOverflow(by: d + l)
             guard !overflow, elements <= options.maxDenseElements else {
-                throw DataFileError(file: file, message: "\(rowCount) rows x \(d + l) columns exceed the dense size limit of \(options.maxDenseElements) elements (LoadOptions.maxDenseElements)")
+                throw DataFileError(file: file, message: "\(rowCount) rows x \(d + l) columns exceed the dense size limit of \(options.maxDenseElements) elements")
             }
+            try MemoryBudget.checkLoad(bytes: MemoryBudget.datasetBytes(rows: rowCount, features: d, targets: multiClass ? 2 : l, names: 0),
+                                       what: "\(rowCount) rows x \(d) features and \(multiClass ? 1 : l) target column(s)", file: file)
 
             var x = [Float](repeating: 0, count: rowCount * d)
             var y = [Float](repeating: 0, count: rowCount * l)
@@ -136,7 +138,7 @@ enum ARFFLoader {
             } else if let last = attributes.last, last.name.lowercased() == "class", case .nominal = last.kind {
                 selected = [attributes.count - 1]
             } else {
-                throw DataFileError(file: path, message: "cannot tell which attributes are labels: no Mulan XML file (NAME.xml) beside it and no nominal 'class' attribute last; pass labels: .trailing(L), .names([...]) or .xml(path)")
+                throw DataFileError(file: path, message: "cannot tell which attributes are labels: no Mulan XML file (NAME.xml) beside it and no nominal 'class' attribute last; say which attributes are labels (the last L, by name, or a Mulan XML file)")
             }
         case .trailing(let count):
             guard count >= 1, count < attributes.count else {
@@ -325,7 +327,7 @@ private struct RowParser {
             case .nonFinite(let v):
                 guard allowNonFinite, case .feature = roles[index] else {
                     throw DataFileError(file: file, line: line, column: field, attribute: attributes[index].name,
-                                        message: "non-finite value \(ByteText.quote(bytes, start, end)); expected a finite number (LoadOptions.allowNonFinite accepts NaN/inf features)")
+                                        message: "non-finite value \(ByteText.quote(bytes, start, end)); expected a finite number (allow non-finite values to accept NaN/inf)")
                 }
                 value = v
             case .invalid:

@@ -1,8 +1,7 @@
-import CSV
 import Foundation
 
-/// Reader for CSV files with a header row, parsed by the `CSV` package (yaslab/CSV.swift,
-/// RFC 4180 quoting).
+/// Reader for labelled CSV files with a header row, tokenized by `CSVScanner` (the library's
+/// one CSV tokenizer: RFC 4180 quoting, CRLF, BOM, detected or given delimiter).
 ///
 /// Targets (`LoadOptions.labels`):
 /// - `.column(name, separator: nil)` (and `.automatic`, which picks a column named `label`,
@@ -12,8 +11,9 @@ import Foundation
 ///   `electronics|laptop|gaming` -> multi-label; labels sorted, an empty field = no label.
 /// - `.names([...])`, `.prefix(p)`, `.trailing(k)`: 0/1 label columns (file order) -> multi-label
 ///   (`task: .binary` for a single one).
-/// Every other column is a numeric feature. Lines in messages count records (header = line 1);
-/// they equal file lines unless a quoted field spans several lines.
+/// Every other column is a numeric feature. Lines in messages are file lines (a quoted field
+/// may span several). A first row of numbers is not taken for a header: it is an error unless
+/// `LoadOptions.hasHeader` is `false` (then columns are named `1`, `2`, ...).
 enum CSVLoader {
     private enum Target {
         case classColumn(Int)
@@ -27,26 +27,34 @@ enum CSVLoader {
 
     /// Parses CSV bytes; `path` names the file in errors.
     static func parse(_ data: Data, path: String, options: LoadOptions) throws -> Dataset {
-        guard var text = String(data: data, encoding: .utf8) else {
-            throw DataFileError(file: path, message: "not valid UTF-8 text; expected a UTF-8 CSV file")
-        }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }  // UTF-8 byte order mark
-        guard text.contains(where: { !$0.isWhitespace }) else {
+        try data.withUnsafeBytes { try parse(bytes: $0, path: path, options: options) }
+    }
+
+    private static func parse(bytes: UnsafeRawBufferPointer, path: String, options: LoadOptions) throws -> Dataset {
+        let textStart = try CSVScanner.textStart(bytes, file: path)
+        let delimiter = try options.delimiter.map { try CSVScanner.delimiterByte($0, file: path) }
+            ?? CSVScanner.detectDelimiter(bytes, from: textStart)
+        var scanner = CSVScanner(bytes, file: path, delimiter: delimiter, from: textStart)
+        guard try scanner.next() else {
             throw DataFileError(file: path, message: "empty file; expected a header row of column names")
         }
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(string: text, hasHeaderRow: true)
-        } catch {
-            throw DataFileError(file: path, message: "cannot read CSV: \(error)")
-        }
-        guard let header = reader.headerRow, !(header.count == 1 && header[0].isEmpty) else {
-            throw DataFileError(file: path, message: "empty file; expected a header row of column names")
+        let header: [String]
+        let headerLine = scanner.recordLine
+        var pendingRecord = false
+        if options.hasHeader == false {
+            header = (1...scanner.fields.count).map(String.init)
+            pendingRecord = true
+        } else {
+            if options.hasHeader == nil, scanner.fields.allSatisfy({ scanner.number($0) != .invalid }) {
+                throw DataFileError(file: path, line: headerLine,
+                                    message: "the first row holds only numbers; expected a header row of column names (or read the file as headerless)")
+            }
+            header = scanner.fields.map { scanner.string($0).trimmingSpaces() }
         }
         var seen = [String: Int]()
         for (i, name) in header.enumerated() {
             if let first = seen[name] {
-                throw DataFileError(file: path, line: 1, column: i + 1, attribute: name,
+                throw DataFileError(file: path, line: headerLine, column: i + 1, attribute: name,
                                     message: "duplicate column name (also column \(first + 1)); expected unique names")
             }
             seen[name] = i
@@ -62,56 +70,58 @@ enum CSVLoader {
             throw DataFileError(file: path, message: "every column is a target; expected at least one feature column")
         }
         let d = featureColumns.count
+        let budget = MemoryBudget.limit
         var x: [Float] = []
         var y: [Float] = []
         var rawTargets: [String] = []
         var rows = 0
-        var line = 1
-        while let record = reader.next() {
-            line += 1
-            if record.count == 1 && record[0].isEmpty { continue }  // blank line
+        while try pendingRecord || scanner.next() {
+            pendingRecord = false
+            let line = scanner.recordLine
+            let record = scanner.fields
             guard record.count == header.count else {
                 throw DataFileError(file: path, line: line, message: "found \(record.count) fields; expected \(header.count) (the columns of the header)")
             }
             let (elements, overflow) = (rows + 1).multipliedReportingOverflow(by: d)
             guard !overflow, elements <= options.maxDenseElements else {
-                throw DataFileError(file: path, line: line, message: "more than \(options.maxDenseElements) feature values: past the dense size limit (LoadOptions.maxDenseElements)")
+                throw DataFileError(file: path, line: line, message: "more than \(options.maxDenseElements) feature values: past the dense size limit")
+            }
+            if (elements + y.count) * 4 > budget {
+                try MemoryBudget.checkLoad(bytes: MemoryBudget.sum(MemoryBudget.product(elements, 4), MemoryBudget.product(y.count, 4)),
+                                           what: "more than \(rows) rows x \(d) features", file: path, line: line)
             }
             for c in featureColumns {
-                let field = record[c].trimmingSpaces()
-                switch DecimalParser.parse(Substring(field)) {
+                let field = record[c]
+                switch scanner.number(field) {
                 case .finite(let v): x.append(v)
                 case .nonFinite(let v):
                     guard options.allowNonFinite else {
                         throw DataFileError(file: path, line: line, column: c + 1, attribute: header[c],
-                                            message: "non-finite value \(ARFFHeader.quoted(field)); expected a finite number (LoadOptions.allowNonFinite accepts NaN/inf)")
+                                            message: "non-finite value \(scanner.quoted(field)); expected a finite number (allow non-finite values to accept NaN/inf)")
                     }
                     x.append(v)
                 case .invalid:
                     throw DataFileError(file: path, line: line, column: c + 1, attribute: header[c],
-                                        message: "non-numeric value \(ARFFHeader.quoted(field)); expected a number")
+                                        message: field.start == field.end ? "empty field; expected a number" : "non-numeric value \(scanner.quoted(field)); expected a number")
                 }
             }
             switch target {
             case .classColumn(let c), .labelSetColumn(let c, _):
-                rawTargets.append(record[c].trimmingSpaces())
+                rawTargets.append(scanner.string(record[c]).trimmingSpaces())
             case .labelColumns(let cs):
                 for c in cs {
-                    let field = record[c].trimmingSpaces()
-                    guard case .finite(let v) = DecimalParser.parse(Substring(field)), v == 0 || v == 1 else {
+                    let field = record[c]
+                    guard case .finite(let v) = scanner.number(field), v == 0 || v == 1 else {
                         throw DataFileError(file: path, line: line, column: c + 1, attribute: header[c],
-                                            message: "label value \(ARFFHeader.quoted(field)); expected 0 or 1")
+                                            message: "label value \(scanner.quoted(field)); expected 0 or 1")
                     }
                     y.append(v)
                 }
             }
             rows += 1
         }
-        if let error = reader.error {
-            throw DataFileError(file: path, line: line, message: "CSV parsing failed: \(error)")
-        }
         guard rows > 0 else {
-            throw DataFileError(file: path, line: 1, message: "no data rows after the header; expected at least one row")
+            throw DataFileError(file: path, line: headerLine, message: "no data rows after the header; expected at least one row")
         }
         let features = Dataset.matrix(rows: rows, cols: d, x)
         let featureNames = featureColumns.map { header[$0] }
@@ -165,7 +175,7 @@ enum CSVLoader {
         switch options.labels {
         case .automatic:
             guard let c = header.firstIndex(where: { ["label", "labels", "class", "target"].contains($0.lowercased()) }) else {
-                throw DataFileError(file: path, line: 1, message: "no column named label, labels, class or target; pass labels: .column(name, separator:), .names([...]) or .prefix(...)")
+                throw DataFileError(file: path, line: 1, message: "no column named label, labels, class or target; name the label column(s) explicitly")
             }
             target = .classColumn(c)
         case .column(let name, let separator):

@@ -24,16 +24,38 @@ public struct DataFileError: Error, CustomStringConvertible, Equatable, Sendable
         self.message = message
     }
 
+    /// One line; non-printable characters of the file name, attribute and message are escaped
+    /// (see `Printable`).
     public var description: String {
-        var text = file
+        var text = Printable.escaped(file)
         if let line { text += ":\(line)" }
         text += ": "
-        switch (attribute, column) {
+        switch (attribute.map(Printable.escaped), column) {
         case let (name?, column?): text += "attribute '\(name)' (field \(column)): "
         case let (name?, nil): text += "attribute '\(name)': "
         case let (nil, column?): text += "field \(column): "
         case (nil, nil): break
         }
-        return text + message
+        return text + Printable.escaped(message)
+    }
+}
+
+extension MemoryBudget {
+    /// Bytes a Swift `String` array element takes for a short name (inline, 16 bytes).
+    static let nameBytes = 16
+
+    /// `check(bytes:what:)` for a loader: a `DataFileError` naming `file` (and `line`) instead of
+    /// a `MemoryBudgetError`.
+    static func checkLoad(bytes: Int?, what: String, file: String, line: Int? = nil) throws {
+        do {
+            try check(bytes: bytes, what: what)
+        } catch let error as MemoryBudgetError {
+            throw DataFileError(file: file, line: line, message: error.invalidSetting == nil ? "\(what) \(error.sizeMessage)" : error.description)
+        }
+    }
+
+    /// Bytes of a loaded data set: `rows x (features + targets)` float32 values plus the names.
+    static func datasetBytes(rows: Int, features: Int, targets: Int, names: Int) -> Int? {
+        sum(product(rows, features, 4), product(rows, targets, 4), product(names, nameBytes))
     }
 }

@@ -139,7 +139,6 @@ enum ByteText {
     static func quote(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> String {
         let clipped = min(end, start + 40)
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<clipped]), as: UTF8.self)
-        let escaped = text.unicodeScalars.map { $0.isASCII && $0.value >= 32 && $0.value < 127 ? String($0) : "\\u{\(String($0.value, radix: 16))}" }.joined()
-        return "\"" + escaped + (clipped < end ? "...\"" : "\"")
+        return "\"" + Printable.escaped(text) + (clipped < end ? "...\"" : "\"")
     }
 }

@@ -45,15 +45,22 @@ public enum IDXLoader {
                 .appendingPathComponent(name.replacingOccurrences(of: "labels-idx1", with: "images-idx3")).path
         }
         guard let labels = explicitLabels ?? Self.labelsPath(forImages: images) else {
-            throw DataFileError(file: imagesPath, message: "cannot find the labels file: expected a name like train-images-idx3-ubyte[.gz] whose labels file is train-labels-idx1-ubyte[.gz]; pass labelsPath")
+            throw DataFileError(file: imagesPath, message: "cannot find the labels file: expected a name like train-images-idx3-ubyte[.gz] whose labels file is train-labels-idx1-ubyte[.gz]; give the labels file explicitly")
         }
         let classIndices = try readLabels(path: labels)
+        return try decode(images: try FileBytes.read(images), file: images, classIndices: classIndices,
+                          labelsFile: labels, options: options)
+    }
+
+    /// Decodes an images file's bytes (gzipped or not; `file` names it in errors) with the
+    /// class indices of its labels file (`labelsFile` names that one).
+    static func decode(images raw: Data, file images: String, classIndices: [Int], labelsFile labels: String,
+                       options: LoadOptions) throws -> Dataset {
         let names = options.classNames ?? (0..<10).map(String.init)
         if let bad = classIndices.firstIndex(where: { $0 >= names.count }) {
-            throw DataFileError(file: labels, message: "label \(classIndices[bad]) of item \(bad) is out of range; expected 0...\(names.count - 1) (\(names.count) class names\(options.classNames == nil ? "; pass LoadOptions.classNames for more classes" : ""))")
+            throw DataFileError(file: labels, message: "label \(classIndices[bad]) of item \(bad) is out of range; expected 0...\(names.count - 1) (\(names.count) class names\(options.classNames == nil ? "; give class names for more classes" : ""))")
         }
 
-        let raw = try FileBytes.read(images)
         return try raw.withUnsafeBytes { rawBytes -> Dataset in
             // The 16 header bytes first (a tiny partial inflate), then the pixels streamed
             // straight from the inflater into the final Float buffer.
@@ -68,6 +75,8 @@ public enum IDXLoader {
             guard !pixelOverflow, !overflow, total <= options.maxDenseElements else {
                 throw DataFileError(file: images, message: "\(count) images of \(rows)x\(cols) exceed the dense size limit of \(options.maxDenseElements) elements")
             }
+            try MemoryBudget.checkLoad(bytes: MemoryBudget.datasetBytes(rows: count, features: pixels, targets: 2, names: pixels),
+                                       what: "the header's \(count) images of \(rows)x\(cols)", file: images)
             var position = 0
             var written = 0
             var extra = 0
@@ -136,15 +145,19 @@ public enum IDXLoader {
 
     /// The labels of an IDX labels file (magic 2049), as integers 0...255.
     public static func readLabels(path labels: String) throws -> [Int] {
-        try withDecodedBytes(labels, limit: 1 << 31) { b in
-            let count = try header(b, file: labels, magic: 2049, dimensions: 1)[0]
-            guard b.count - 8 == count else {
-                throw DataFileError(file: labels, message: b.count - 8 < count
-                    ? "truncated: the header announces \(count) labels but only \(b.count - 8) bytes follow"
-                    : "\(b.count - 8 - count) unexpected bytes after the \(count) labels")
-            }
-            return (0..<count).map { Int(b[8 + $0]) }
+        try withDecodedBytes(labels, limit: min(1 << 31, MemoryBudget.limit)) { try Self.labels(in: $0, file: labels) }
+    }
+
+    /// The labels of decoded IDX labels bytes (`file` names them in errors).
+    static func labels(in b: UnsafeRawBufferPointer, file labels: String) throws -> [Int] {
+        let count = try header(b, file: labels, magic: 2049, dimensions: 1)[0]
+        guard b.count - 8 == count else {
+            throw DataFileError(file: labels, message: b.count - 8 < count
+                ? "truncated: the header announces \(count) labels but only \(b.count - 8) bytes follow"
+                : "\(b.count - 8 - count) unexpected bytes after the \(count) labels")
         }
+        try MemoryBudget.checkLoad(bytes: MemoryBudget.product(count, 8), what: "the header's \(count) labels", file: labels)
+        return (0..<count).map { Int(b[8 + $0]) }
     }
 
     /// Calls `body` with the file's bytes, gunzipped when they start with the gzip magic.

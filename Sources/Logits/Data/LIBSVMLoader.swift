@@ -116,7 +116,7 @@ enum LIBSVMLoader {
                 case .nonFinite(let v):
                     guard options.allowNonFinite else {
                         throw DataFileError(file: file, line: number, column: pair,
-                                            message: "non-finite value \(ByteText.quote(bytes, colon + 1, e)) for feature \(index); expected a finite number (LoadOptions.allowNonFinite accepts NaN/inf)")
+                                            message: "non-finite value \(ByteText.quote(bytes, colon + 1, e)) for feature \(index); expected a finite number (allow non-finite values to accept NaN/inf)")
                     }
                     value = v
                 case .invalid:
@@ -141,9 +141,16 @@ enum LIBSVMLoader {
         }
         let d = options.featureCount ?? header?.features ?? (maxFeature + 1)
         guard d > 0 else {
-            throw DataFileError(file: file, message: "no feature index anywhere; expected index:value pairs or LoadOptions.featureCount")
+            throw DataFileError(file: file, message: "no feature index anywhere; expected index:value pairs or a given feature count")
         }
 
+        // Every size below is checked against the memory budget before anything is allocated:
+        // the dense N x D features, the targets and one name per feature and label.
+        func checkBudget(targetWidth: Int, targetName: String, labelNames: Int) throws {
+            let source = (options.featureCount != nil || header != nil) ? "declared" : "largest index \(maxFeature + base)"
+            try MemoryBudget.checkLoad(bytes: MemoryBudget.datasetBytes(rows: n, features: d, targets: targetWidth, names: d + labelNames),
+                                       what: "\(n) rows x \(d) features (\(source)) and \(labelNames) \(targetName)", file: file)
+        }
         // Targets.
         let targets: Targets
         let labelNames: [String]
@@ -159,6 +166,7 @@ enum LIBSVMLoader {
                 classes[r] = labelValues[labelStart[r]]
             }
             if binary {
+                try checkBudget(targetWidth: 1, targetName: "label", labelNames: 1)
                 var y = [Float](repeating: 0, count: n)
                 for r in 0..<n { y[r] = Float(classes[r]) }
                 targets = .matrix(Dataset.matrix(rows: n, cols: 1, y))
@@ -173,6 +181,7 @@ enum LIBSVMLoader {
                 guard c > 0, !overflow, cells <= options.maxDenseElements else {
                     throw DataFileError(file: file, message: "\(c) classes for \(n) rows; expected between 1 class and the dense size limit of \(options.maxDenseElements) elements for N x C")
                 }
+                try checkBudget(targetWidth: 2, targetName: "classes", labelNames: c)
                 if let r = classes.firstIndex(where: { $0 >= c }) {
                     throw DataFileError(file: file, line: rowLines[r], message: "class index \(classes[r]) is out of range; expected 0...\(c - 1)")
                 }
@@ -186,12 +195,13 @@ enum LIBSVMLoader {
         default:
             let l = options.labelCount ?? header?.labels ?? (maxLabel + 1)
             guard l > 0 else {
-                throw DataFileError(file: file, message: "no label anywhere; expected labels before the index:value pairs or LoadOptions.labelCount")
+                throw DataFileError(file: file, message: "no label anywhere; expected labels before the index:value pairs or a given label count")
             }
             let (elements, overflow) = n.multipliedReportingOverflow(by: l)
             guard !overflow, elements <= options.maxDenseElements else {
-                throw DataFileError(file: file, message: "\(n) rows x \(l) labels exceed the dense size limit of \(options.maxDenseElements) elements (LoadOptions.maxDenseElements)")
+                throw DataFileError(file: file, message: "\(n) rows x \(l) labels exceed the dense size limit of \(options.maxDenseElements) elements")
             }
+            try checkBudget(targetWidth: l, targetName: "labels", labelNames: l)
             var y = [Float](repeating: 0, count: n * l)
             for r in 0..<n {
                 for k in labelStart[r]..<labelStart[r + 1] {
@@ -212,7 +222,7 @@ enum LIBSVMLoader {
 
         let (elements, overflow) = n.multipliedReportingOverflow(by: d)
         guard !overflow, elements <= options.maxDenseElements else {
-            throw DataFileError(file: file, message: "\(n) rows x \(d) features exceed the dense size limit of \(options.maxDenseElements) elements (LoadOptions.maxDenseElements)")
+            throw DataFileError(file: file, message: "\(n) rows x \(d) features exceed the dense size limit of \(options.maxDenseElements) elements")
         }
         var x = [Float](repeating: 0, count: n * d)
         x.withUnsafeMutableBufferPointer { out in

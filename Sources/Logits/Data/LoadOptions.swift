@@ -38,17 +38,25 @@ public struct LoadOptions: Sendable, Equatable {
     public var labelCount: Int?
     /// LIBSVM: the index of the first feature (1 as in LIBSVM/SVMlight, 0 as in some XC files).
     public var featureIndexBase: Int
+    /// CSV: the field delimiter; `nil` detects comma, tab or semicolon.
+    public var delimiter: Character?
+    /// CSV: whether the first row is a header. `nil` (default): a header is required, and a
+    /// first row of numbers is an error rather than silently taken as names; `false`: no header,
+    /// the columns are named `1`, `2`, ... (1-based positions).
+    public var hasHeader: Bool?
 
-    /// Largest decompressed size accepted for a gzipped text file: 64 bytes per allowed element.
+    /// Largest decompressed size accepted for a gzipped text file: 64 bytes per allowed element,
+    /// and at most the memory budget.
     var maxTextBytes: Int {
-        let (bytes, overflow) = maxDenseElements.multipliedReportingOverflow(by: 64)
-        return overflow ? Int.max : bytes
+        min(MemoryBudget.product(maxDenseElements, 64) ?? Int.max, MemoryBudget.limit)
     }
 
     public init(labels: LabelSpec = .automatic, allowNonFinite: Bool = false,
                 maxDenseElements: Int = 1_500_000_000, task: ClassificationTask? = nil,
                 classNames: [String]? = nil, featureCount: Int? = nil, labelCount: Int? = nil,
-                featureIndexBase: Int = 1) {
+                featureIndexBase: Int = 1, delimiter: Character? = nil, hasHeader: Bool? = nil) {
+        self.delimiter = delimiter
+        self.hasHeader = hasHeader
         self.labels = labels
         self.allowNonFinite = allowNonFinite
         self.maxDenseElements = maxDenseElements

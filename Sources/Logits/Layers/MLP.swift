@@ -35,9 +35,11 @@ public final class MLP {
     public var workspace = ModelWorkspace()
 
     /// Builds and initialises the model; `seed` fixes the initial weights and the dropout masks.
-    /// - Throws: `LogitsError.invalidValue` for an invalid spec.
+    /// - Throws: `LogitsError.invalidValue` for an invalid spec; `MemoryBudgetError` when its
+    ///   parameters (values and gradients) would exceed the memory budget (checked before allocating).
     public init(spec: MLPSpec, seed: UInt64 = 0) throws {
         try spec.validate()
+        try spec.checkMemory()
         self.spec = spec
         var rng = SeededGenerator(seed: seed)
         var stages: [any Layer] = []

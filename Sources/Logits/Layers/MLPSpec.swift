@@ -53,4 +53,67 @@ public struct MLPSpec: Codable, Sendable, Equatable {
             throw LogitsError.invalidValue("leaky ReLU slope must be finite, got \(s)")
         }
     }
+
+    /// The state-dict parameters `(name, PyTorch shape)` of the MLP this spec builds, in order,
+    /// computed without allocating anything: `I.weight [out, in]` and `I.bias [out]` per Linear,
+    /// `I.weight [h]`, `I.bias [h]` per LayerNorm (`I` = module index, see the type's notes).
+    public func parameterShapes() -> [(name: String, shape: [Int])] {
+        var out: [(name: String, shape: [Int])] = []
+        var index = 0
+        var width = inputs
+        for h in hidden {
+            out.append(("\(index).weight", [h, width]))
+            out.append(("\(index).bias", [h]))
+            index += 1
+            if layerNorm {
+                out.append(("\(index).weight", [h]))
+                out.append(("\(index).bias", [h]))
+                index += 1
+            }
+            index += 1  // activation
+            if dropout > 0 { index += 1 }
+            width = h
+        }
+        out.append(("\(index).weight", [outputs, width]))
+        out.append(("\(index).bias", [outputs]))
+        return out
+    }
+
+    /// Total trainable scalars, or `nil` when the count overflows `Int` (absurd widths).
+    public var checkedParameterCount: Int? {
+        var total = 0
+        for (_, shape) in parameterShapes() {
+            guard let n = MemoryBudget.product(shape), let t = MemoryBudget.sum(total, n) else { return nil }
+            total = t
+        }
+        return total
+    }
+
+    /// Bytes an `MLP` built from this spec allocates: 8 per parameter (float32 value and gradient);
+    /// `nil` on overflow.
+    public var modelBytes: Int? {
+        checkedParameterCount.flatMap { MemoryBudget.product($0, 8) }
+    }
+
+    /// Bytes to train with batches of `batch` rows: 16 per parameter (value, gradient, two
+    /// optimizer moments) plus, per stage width `w`, `batch x w` float32 activations and
+    /// gradients (twice that with LayerNorm); `nil` on overflow.
+    public func trainingBytes(batch: Int) -> Int? {
+        guard let params = checkedParameterCount.flatMap({ MemoryBudget.product($0, 16) }) else { return nil }
+        var widths = 0
+        for h in hidden + [outputs] {
+            guard let w = MemoryBudget.sum(widths, MemoryBudget.product(h, layerNorm ? 4 : 2)) else { return nil }
+            widths = w
+        }
+        return MemoryBudget.sum(params, MemoryBudget.product(batch, widths, 4))
+    }
+
+    /// Checks the sizes against the memory budget: the model alone, or training with `batch`.
+    /// - Throws: `MemoryBudgetError` naming the layer sizes and the bytes needed.
+    public func checkMemory(batch: Int? = nil) throws {
+        let bytes = batch.map(trainingBytes) ?? modelBytes
+        let layers = ([inputs] + hidden + [outputs]).map(String.init).joined(separator: " -> ")
+        let what = batch.map { "training an MLP \(layers) with batches of \($0)" } ?? "an MLP \(layers)"
+        try MemoryBudget.check(bytes: bytes, what: what)
+    }
 }

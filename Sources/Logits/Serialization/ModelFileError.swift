@@ -23,6 +23,10 @@ public struct ModelFileError: Error, Equatable, CustomStringConvertible {
         case offsetsOutOfRange(String)
         /// A tensor the model needs is not in the file.
         case missingTensor(String)
+        /// The file holds a tensor the architecture has no parameter for.
+        case unexpectedTensor(name: String, expected: [String])
+        /// Building the model the metadata describes would exceed the memory budget.
+        case exceedsMemoryBudget(String)
         /// A tensor has another shape than the architecture implies.
         case tensorShapeMismatch(tensor: String, expected: [Int], found: [Int])
         /// A metadata entry the model needs is absent.
@@ -42,7 +46,10 @@ public struct ModelFileError: Error, Equatable, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String {
+    /// One line; non-printable characters (from names in the file) are escaped.
+    public var description: String { Printable.escaped(text) }
+
+    private var text: String {
         let prefix = path.map { "model file '\($0)': " } ?? "model file: "
         switch reason {
         case .truncated(let m): return prefix + "truncated: \(m)"
@@ -54,6 +61,10 @@ public struct ModelFileError: Error, Equatable, CustomStringConvertible {
             return prefix + "tensor '\(t)' spans \(f) bytes but its shape and dtype need \(e)"
         case .offsetsOutOfRange(let m): return prefix + "bad data_offsets: \(m)"
         case .missingTensor(let t): return prefix + "missing tensor '\(t)'"
+        case .unexpectedTensor(let t, let expected):
+            let list = expected.count <= 12 ? expected.joined(separator: ", ") : expected.prefix(12).joined(separator: ", ") + ", ..."
+            return prefix + "unexpected tensor '\(t)': the architecture has no such parameter (expected exactly: \(list))"
+        case .exceedsMemoryBudget(let m): return prefix + m
         case .tensorShapeMismatch(let t, let e, let f):
             return prefix + "tensor '\(t)' has shape \(f), expected \(e) from the architecture"
         case .missingMetadata(let k): return prefix + "missing metadata entry '\(k)' (not a Logits model file?)"

@@ -226,7 +226,16 @@ public enum SafeTensors {
     }
 
     /// Reads and validates the safetensors file at `url`.
+    /// - Throws: `ModelFileError` for an unreadable or damaged file, or one whose bytes (read,
+    ///   then copied into tensors) would exceed the memory budget.
     public static func read(from url: URL) throws -> (tensors: [SafeTensor], metadata: [String: String]) {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int {
+            do {
+                try MemoryBudget.check(bytes: MemoryBudget.product(size, 2), what: "reading a \(MemoryBudget.describe(size)) model file")
+            } catch let error as MemoryBudgetError {
+                throw ModelFileError(path: url.path, .exceedsMemoryBudget(error.description))
+            }
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)

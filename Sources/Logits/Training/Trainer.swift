@@ -25,7 +25,8 @@ public struct Trainer: Sendable {
     /// - Returns: the history and the best epoch; the model holds the final (or best) weights.
     /// - Throws: `LogitsError.invalidValue` / `.shapeMismatch` for bad data or options (before any
     ///   training); `LogitsError.nonFinite` naming the epoch and batch when the loss becomes NaN or
-    ///   infinite; the model then holds the best weights so far (the initial ones if no epoch finished).
+    ///   infinite; the model then holds the best weights so far (the initial ones if no epoch finished);
+    ///   `MemoryBudgetError` when training the model with this batch size would exceed the budget.
     @discardableResult
     ///   - mask: `N x outputs` target mask for missing labels (1 observed, 0 missing), or `nil`;
     ///     masked entries add nothing to the loss (the loss must be a multi-label `LossFunction`).
@@ -35,6 +36,7 @@ public struct Trainer: Sendable {
         onEvent: ((TrainingEvent) -> Void)? = nil
     ) throws -> TrainingResult {
         try config.validate()
+        try model.spec.checkMemory(batch: min(config.batchSize, features.rows))  // optimizer state + workspaces fit the budget
         let outputs = model.outputCount
         try TrainingDataCheck.checkFeatures(features, expectedColumns: model.inputCount)
         try TrainingDataCheck.checkTargets(targets, rows: features.rows, outputs: outputs)
