@@ -79,6 +79,10 @@ public struct Trainer: Sendable {
         model.workspace.prepare(for: model, batch: batchSize, withGradients: true)
         var valWorkspace = ModelWorkspace()
         var valGradient = Matrix(rows: 0, cols: 0)
+        // Data-parallel run (nil: this process alone); see `DistributedContext`.
+        let parallel = try config.distributed.map {
+            try DataParallelRun(context: $0, model: model, config: config, validation: valX)
+        }
 
         // Weights to fall back on (the initial ones until an epoch improves); a deep copy, so the
         // optimizer's in-place updates never trigger copy-on-write.
@@ -108,31 +112,38 @@ public struct Trainer: Sendable {
             var seen = 0
             for b in 0..<batches {
                 let lo = b * batchSize, hi = min(n, lo + batchSize)
-                let idx = order[lo..<hi]
-                trainX.gatherRows(idx, into: &batchX)
-                let batchTargets: Targets
-                switch trainY {
-                case .classIndices(let y):
-                    batchLabels.removeAll(keepingCapacity: true)
-                    for i in idx { batchLabels.append(y[i]) }
-                    batchTargets = .classIndices(batchLabels)
-                case .matrix(let y):
-                    y.gatherRows(idx, into: &batchTargetMatrix)
-                    batchTargets = .matrix(batchTargetMatrix)
+                let idx = order[parallel?.shard(lo..<hi) ?? lo..<hi]
+                var loss: Float = 0
+                if !idx.isEmpty {  // only a data-parallel rank can get no rows of a batch
+                    trainX.gatherRows(idx, into: &batchX)
+                    let batchTargets: Targets
+                    switch trainY {
+                    case .classIndices(let y):
+                        batchLabels.removeAll(keepingCapacity: true)
+                        for i in idx { batchLabels.append(y[i]) }
+                        batchTargets = .classIndices(batchLabels)
+                    case .matrix(let y):
+                        y.gatherRows(idx, into: &batchTargetMatrix)
+                        batchTargets = .matrix(batchTargetMatrix)
+                    }
+                    try model.forwardTraining(batchX)
+                    let last = model.workspace.outputs.count - 1
+                    let logits = model.workspace.outputs[last]
+                    loss = try config.loss.lossAndGradient(
+                        logits: logits, targets: batchTargets, gradient: &model.workspace.gradients[last])
+                    guard parallel != nil || loss.isFinite else {
+                        model.restore(best)
+                        throw Trainer.nonFinite(loss, epoch: epoch, batch: b, of: batches, learningRate: lr, bestEpoch: bestEpoch)
+                    }
+                    try model.backward(input: batchX)
                 }
-                try model.forwardTraining(batchX)
-                let last = model.workspace.outputs.count - 1
-                let logits = model.workspace.outputs[last]
-                let loss = try config.loss.lossAndGradient(
-                    logits: logits, targets: batchTargets, gradient: &model.workspace.gradients[last])
-                guard loss.isFinite else {
-                    model.restore(best)
-                    throw LogitsError.nonFinite(
-                        "training loss is \(loss) at epoch \(epoch + 1), batch \(b + 1) of \(batches) (learning rate \(lr)); "
-                        + (bestEpoch > 0 ? "the model holds the best weights so far (epoch \(bestEpoch))"
-                                         : "the model holds the weights it had before training"))
+                if let parallel {  // the global batch's gradient and mean loss, on every rank
+                    loss = try parallel.allReduceGradients(parameters, localLoss: loss, localRows: idx.count, globalRows: hi - lo)
+                    guard loss.isFinite else {
+                        model.restore(best)
+                        throw Trainer.nonFinite(loss, epoch: epoch, batch: b, of: batches, learningRate: lr, bestEpoch: bestEpoch)
+                    }
                 }
-                try model.backward(input: batchX)
                 if let c = config.clipNorm { GradientClipping.clipGlobalNorm(parameters, maxNorm: c) }
                 lr = config.schedule.learningRate(base: config.learningRate, step: step, epoch: epoch, totalSteps: totalSteps)
                 optimizer.step(parameters, learningRate: lr)
@@ -152,8 +163,13 @@ public struct Trainer: Sendable {
                 improved: false, learningRate: lr)
 
             if let vx = valX, let vy = valY {
-                try model.forward(vx, workspace: &valWorkspace, training: false)
-                let vLogits = valWorkspace.outputs[valWorkspace.outputs.count - 1]
+                let vLogits: Matrix
+                if let parallel {
+                    vLogits = try parallel.gatherValidationLogits(model, workspace: &valWorkspace)
+                } else {
+                    try model.forward(vx, workspace: &valWorkspace, training: false)
+                    vLogits = valWorkspace.outputs[valWorkspace.outputs.count - 1]
+                }
                 let vLoss = Double(try config.loss.lossAndGradient(logits: vLogits, targets: vy, gradient: &valGradient))
                 record.validationLoss = vLoss
                 let score: Double
@@ -162,7 +178,7 @@ public struct Trainer: Sendable {
                 case .metric(_, _, let compute): score = compute(vLogits, vy)
                 }
                 record.metric = score
-                let better: Bool
+                var better: Bool
                 if !score.isFinite {
                     better = false
                 } else if let bs = bestScore {
@@ -170,6 +186,7 @@ public struct Trainer: Sendable {
                 } else {
                     better = true
                 }
+                if let parallel { better = try parallel.decide(better) }  // rank 0 decides
                 if better {
                     bestScore = score
                     bestEpoch = epoch + 1
@@ -186,7 +203,8 @@ public struct Trainer: Sendable {
             }
             history.append(record)
             onEvent?(.epoch(record))
-            if let patience = config.patience, valX != nil, sinceBest >= patience, epoch + 1 < config.epochs {
+            if let patience = config.patience, valX != nil, epoch + 1 < config.epochs,
+               try parallel?.decide(sinceBest >= patience) ?? (sinceBest >= patience) {
                 stoppedEarly = true
                 break
             }
@@ -214,6 +232,14 @@ public struct Trainer: Sendable {
             history: history, bestEpoch: bestEpoch, bestMetric: bestScore, stoppedEarly: stoppedEarly,
             seconds: Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9,
             trainingRows: n, validationRows: valX?.rows ?? 0, refitHistory: nil)
+    }
+
+    /// The error for a NaN / infinite training loss (`epoch`, `batch` zero-based).
+    static func nonFinite(_ loss: Float, epoch: Int, batch: Int, of batches: Int, learningRate lr: Float, bestEpoch: Int) -> LogitsError {
+        LogitsError.nonFinite(
+            "training loss is \(loss) at epoch \(epoch + 1), batch \(batch + 1) of \(batches) (learning rate \(lr)); "
+            + (bestEpoch > 0 ? "the model holds the best weights so far (epoch \(bestEpoch))"
+                             : "the model holds the weights it had before training"))
     }
 
     /// Copies the parameter values into same-shaped buffers (no allocation).

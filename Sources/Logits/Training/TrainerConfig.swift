@@ -72,6 +72,9 @@ public struct TrainerConfig: Sendable {
     /// reset the model to its initial weights and train again on *all* rows for `E` epochs (no
     /// validation). Costs about twice the time; gains the held-out rows (useful on small data sets).
     public var refitOnFullData: Bool
+    /// Data-parallel training across the ranks of a job (see `DistributedContext`); `nil`: this
+    /// process alone.
+    public var distributed: (any DistributedContext)? = nil
 
     public init(
         epochs: Int = 30, batchSize: Int = 64, learningRate: Float = 1e-3,
