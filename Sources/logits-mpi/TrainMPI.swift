@@ -138,7 +138,7 @@ struct TrainMPI: ParsableCommand {
                 FileHandle.standardError.write(Data("error: rank \(mpi.rank) of \(mpi.size): \(MPIExit.message(for: failure))\n".utf8))
             }
             try? mpi.finalize()
-            exit(MPIExit.userError)
+            Foundation.exit(MPIExit.userError)
         }
         guard let setup else { mpi.abort(code: MPIExit.userError) }  // not reached: no rank failed, so setup is set
         // Training: a rank that fails now cannot be waited for; it aborts the job (mpirun then
