@@ -81,3 +81,9 @@ enum LogitsMPIMain {
         exit(MPIExit.usageError)
     }
 }
+
+/// An error in the input (a file, an option that does not fit the data): `error: ...`, exit 1.
+struct InputError: Error, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { description = message }
+}
