@@ -12,6 +12,9 @@ import Foundation
 /// The batch loop allocates nothing once the buffers have their size (gradients, activations,
 /// optimizer state, batch buffers are all reused). With the same seed, data, model seed, GEMM
 /// backend and thread count, two runs give bitwise identical weights.
+///
+/// With `config.distributed` set, every rank of a job computes its slice of each batch and the
+/// gradients are summed across ranks before the step (data parallel; see `DistributedContext`).
 public struct Trainer: Sendable {
     public var config: TrainerConfig
 
