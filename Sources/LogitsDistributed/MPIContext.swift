@@ -11,7 +11,7 @@ public struct MPIError: Error, CustomStringConvertible, Sendable {
     /// The library's text for the error code.
     public let message: String
 
-    public var description: String { "\(call) failed on rank \(rank): \(message)" }
+    public var description: String { "\(call) failed" + (rank >= 0 ? " on rank \(rank)" : "") + ": \(message)" }
 
     static func check(_ code: Int32, _ call: String, rank: Int) throws {
         guard code != 0 else { return }  // MPI_SUCCESS is 0 in every MPI
