@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "LogitsEvaluation", targets: ["LogitsEvaluation"]),
         .executable(name: "logits", targets: ["LogitsCLI"]),
         .executable(name: "logits-bench", targets: ["LogitsBench"]),
+        /// Data-parallel training on Open MPI (`mpirun -np N logits-mpi train ...`).
+        .executable(name: "logits-mpi", targets: ["LogitsMPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +32,16 @@ let package = Package(
         /// Optional x86-64 AVX2/FMA GEMM micro-kernel, selected at run time by CPU detection.
         .target(name: "CLogitsKernels", path: "Sources/CLogitsKernels"),
 
+        /// Open MPI's C API through pkg-config `ompi-c` (Debian `libopenmpi-dev`), wrapped in static
+        /// inline functions (MPI_COMM_WORLD & co. are macros). Without it the shim compiles to stubs
+        /// that report MPI as missing. Only `LogitsDistributed` depends on it.
+        .systemLibrary(
+            name: "CMPI",
+            path: "Sources/CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"]), .brew(["open-mpi"])]
+        ),
+
         // MARK: - Libraries
         .target(
             name: "Logits",
@@ -43,6 +55,8 @@ let package = Package(
         /// The bridge: evaluation reports, training monitors and threshold tuning of a
         /// `Classifier` with `LogitsMetrics`.
         .target(name: "LogitsEvaluation", dependencies: ["Logits", "LogitsMetrics"]),
+        /// `Logits`' data-parallel hook (`DistributedContext`) implemented on MPI.
+        .target(name: "LogitsDistributed", dependencies: ["Logits", "CMPI"]),
 
         /// Benchmark-only C baseline: cblas_sgemm timed from C (used by logits-bench, never by the library).
         .target(
@@ -79,6 +93,14 @@ let package = Package(
             ],
             path: "Sources/logits-bench"
         ),
+        .executableTarget(
+            name: "LogitsMPI",
+            dependencies: [
+                "Logits", "LogitsDistributed",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/logits-mpi"
+        ),
 
         // MARK: - Unit test bundles
         .testTarget(name: "LogitsTests", dependencies: ["Logits"]),
@@ -87,6 +109,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["LogitsCLI", "Logits", "LogitsMetrics", "LogitsEvaluation"]),
         /// Export graph tests, plus the ONNX Runtime / PyTorch-import checks through tests/python (needs the logits binary).
         .testTarget(name: "LogitsExportTests", dependencies: ["LogitsExport", "Logits", "LogitsCLI"]),
+        /// Runs `mpirun -np 2/4 logits-mpi` (needs Open MPI installed).
+        .testTarget(name: "LogitsDistributedTests", dependencies: ["LogitsMPI", "LogitsDistributed", "Logits"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -20,6 +20,11 @@ public final class Dropout: Layer {
         self.rng = SeededGenerator(seed: seed)
     }
 
+    /// Restarts the mask generator from `seed` (each data-parallel rank draws its own masks).
+    func reseed(_ seed: UInt64) {
+        rng = SeededGenerator(seed: seed)
+    }
+
     public func forward(_ x: Matrix, into y: inout Matrix, training: Bool) throws {
         try checkInput(x, "Dropout")
         y.resize(rows: x.rows, cols: x.cols)

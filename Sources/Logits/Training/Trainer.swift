@@ -12,6 +12,9 @@ import Foundation
 /// The batch loop allocates nothing once the buffers have their size (gradients, activations,
 /// optimizer state, batch buffers are all reused). With the same seed, data, model seed, GEMM
 /// backend and thread count, two runs give bitwise identical weights.
+///
+/// With `config.distributed` set, every rank of a job computes its slice of each batch and the
+/// gradients are summed across ranks before the step (data parallel; see `DistributedContext`).
 public struct Trainer: Sendable {
     public var config: TrainerConfig
 
@@ -98,6 +101,10 @@ public struct Trainer: Sendable {
         model.workspace.prepare(for: model, batch: batchSize, withGradients: true)
         var valWorkspace = ModelWorkspace()
         var valGradient = Matrix(rows: 0, cols: 0)
+        // Data-parallel run (nil: this process alone); see `DistributedContext`.
+        let parallel = try config.distributed.map {
+            try DataParallelRun(context: $0, model: model, config: config, validation: valX)
+        }
 
         // Weights to fall back on (the initial ones until an epoch improves); a deep copy, so the
         // optimizer's in-place updates never trigger copy-on-write.
@@ -127,38 +134,44 @@ public struct Trainer: Sendable {
             var seen = 0
             for b in 0..<batches {
                 let lo = b * batchSize, hi = min(n, lo + batchSize)
-                let idx = order[lo..<hi]
-                trainX.gatherRows(idx, into: &batchX)
-                let batchTargets: Targets
-                switch trainY {
-                case .classIndices(let y):
-                    batchLabels.removeAll(keepingCapacity: true)
-                    for i in idx { batchLabels.append(y[i]) }
-                    batchTargets = .classIndices(batchLabels)
-                case .matrix(let y):
-                    y.gatherRows(idx, into: &batchTargetMatrix)
-                    batchTargets = .matrix(batchTargetMatrix)
+                let idx = order[parallel?.shard(lo..<hi) ?? lo..<hi]
+                var loss: Float = 0
+                if !idx.isEmpty {  // only a data-parallel rank can get no rows of a batch
+                    trainX.gatherRows(idx, into: &batchX)
+                    let batchTargets: Targets
+                    switch trainY {
+                    case .classIndices(let y):
+                        batchLabels.removeAll(keepingCapacity: true)
+                        for i in idx { batchLabels.append(y[i]) }
+                        batchTargets = .classIndices(batchLabels)
+                    case .matrix(let y):
+                        y.gatherRows(idx, into: &batchTargetMatrix)
+                        batchTargets = .matrix(batchTargetMatrix)
+                    }
+                    try model.forwardTraining(batchX)
+                    let last = model.workspace.outputs.count - 1
+                    let logits = model.workspace.outputs[last]
+                    if let trainMask, let maskedLoss {
+                        trainMask.gatherRows(idx, into: &batchMask)
+                        loss = try maskedLoss.lossAndGradient(
+                            logits: logits, targets: batchTargets, mask: batchMask, gradient: &model.workspace.gradients[last])
+                    } else {
+                        loss = try config.loss.lossAndGradient(
+                            logits: logits, targets: batchTargets, gradient: &model.workspace.gradients[last])
+                    }
+                    guard parallel != nil || loss.isFinite else {
+                        model.restore(best)
+                        throw Trainer.nonFinite(loss, epoch: epoch, batch: b, of: batches, learningRate: lr, bestEpoch: bestEpoch)
+                    }
+                    try model.backward(input: batchX)
                 }
-                try model.forwardTraining(batchX)
-                let last = model.workspace.outputs.count - 1
-                let logits = model.workspace.outputs[last]
-                let loss: Float
-                if let trainMask, let maskedLoss {
-                    trainMask.gatherRows(idx, into: &batchMask)
-                    loss = try maskedLoss.lossAndGradient(
-                        logits: logits, targets: batchTargets, mask: batchMask, gradient: &model.workspace.gradients[last])
-                } else {
-                    loss = try config.loss.lossAndGradient(
-                        logits: logits, targets: batchTargets, gradient: &model.workspace.gradients[last])
+                if let parallel {  // the global batch's gradient and mean loss, on every rank
+                    loss = try parallel.allReduceGradients(parameters, localLoss: loss, localRows: idx.count, globalRows: hi - lo)
+                    guard loss.isFinite else {
+                        model.restore(best)
+                        throw Trainer.nonFinite(loss, epoch: epoch, batch: b, of: batches, learningRate: lr, bestEpoch: bestEpoch)
+                    }
                 }
-                guard loss.isFinite else {
-                    model.restore(best)
-                    throw LogitsError.nonFinite(
-                        "training loss is \(loss) at epoch \(epoch + 1), batch \(b + 1) of \(batches) (learning rate \(lr)); "
-                        + (bestEpoch > 0 ? "the model holds the best weights so far (epoch \(bestEpoch))"
-                                         : "the model holds the weights it had before training"))
-                }
-                try model.backward(input: batchX)
                 if let c = config.clipNorm { GradientClipping.clipGlobalNorm(parameters, maxNorm: c) }
                 lr = config.schedule.learningRate(base: config.learningRate, step: step, epoch: epoch, totalSteps: totalSteps)
                 optimizer.step(parameters, learningRate: lr)
@@ -178,8 +191,13 @@ public struct Trainer: Sendable {
                 improved: false, learningRate: lr)
 
             if let vx = valX, let vy = valY {
-                try model.forward(vx, workspace: &valWorkspace, training: false)
-                let vLogits = valWorkspace.outputs[valWorkspace.outputs.count - 1]
+                let vLogits: Matrix
+                if let parallel {
+                    vLogits = try parallel.gatherValidationLogits(model, workspace: &valWorkspace)
+                } else {
+                    try model.forward(vx, workspace: &valWorkspace, training: false)
+                    vLogits = valWorkspace.outputs[valWorkspace.outputs.count - 1]
+                }
                 let vLoss: Double
                 if let valMask, let maskedLoss {
                     vLoss = Double(try maskedLoss.lossAndGradient(logits: vLogits, targets: vy, mask: valMask, gradient: &valGradient))
@@ -193,7 +211,7 @@ public struct Trainer: Sendable {
                 case .metric(_, _, let compute): score = try compute(vLogits, vy)
                 }
                 record.metric = score
-                let better: Bool
+                var better: Bool
                 if !score.isFinite {
                     better = false
                 } else if let bs = bestScore {
@@ -201,6 +219,7 @@ public struct Trainer: Sendable {
                 } else {
                     better = true
                 }
+                if let parallel { better = try parallel.decide(better) }  // rank 0 decides
                 if better {
                     bestScore = score
                     bestEpoch = epoch + 1
@@ -217,7 +236,8 @@ public struct Trainer: Sendable {
             }
             history.append(record)
             onEvent?(.epoch(record))
-            if let patience = config.patience, valX != nil, sinceBest >= patience, epoch + 1 < config.epochs {
+            if let patience = config.patience, valX != nil, epoch + 1 < config.epochs,
+               try parallel?.decide(sinceBest >= patience) ?? (sinceBest >= patience) {
                 stoppedEarly = true
                 break
             }
@@ -249,6 +269,14 @@ public struct Trainer: Sendable {
             history: history, bestEpoch: bestEpoch, bestMetric: bestScore, stoppedEarly: stoppedEarly,
             seconds: Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9,
             trainingRows: n, validationRows: valX?.rows ?? 0, refitHistory: nil)
+    }
+
+    /// The error for a NaN / infinite training loss (`epoch`, `batch` zero-based).
+    static func nonFinite(_ loss: Float, epoch: Int, batch: Int, of batches: Int, learningRate lr: Float, bestEpoch: Int) -> LogitsError {
+        LogitsError.nonFinite(
+            "training loss is \(loss) at epoch \(epoch + 1), batch \(batch + 1) of \(batches) (learning rate \(lr)); "
+            + (bestEpoch > 0 ? "the model holds the best weights so far (epoch \(bestEpoch))"
+                             : "the model holds the weights it had before training"))
     }
 
     /// Copies the parameter values into same-shaped buffers (no allocation).

@@ -75,6 +75,9 @@ public struct TrainerConfig: Sendable {
     /// Polled after every epoch: `true` stops training there as early stopping would (the best
     /// weights are restored). `logits train` sets it on the first Ctrl-C.
     public var stopRequested: (@Sendable () -> Bool)?
+    /// Data-parallel training across the ranks of a job (see `DistributedContext`); `nil`: this
+    /// process alone.
+    public var distributed: (any DistributedContext)? = nil
 
     public init(
         epochs: Int = 30, batchSize: Int = 64, learningRate: Float = 1e-3,
