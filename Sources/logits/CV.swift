@@ -23,6 +23,7 @@ struct CV: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var flags: TrainFlags
+    @OptionGroup var resources: ResourceOptions
 
     @Flag(help: "Print the result as JSON.")
     var json = false
@@ -33,6 +34,7 @@ struct CV: ParsableCommand {
     }
 
     func run() throws {
+        try resources.apply()
         let set = try TrainingInput.load(data: data, test: nil, options: dataOptions).train
         var options = try flags.trainingOptions(task: set.task)
         let stop = InterruptFlag.install()

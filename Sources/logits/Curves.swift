@@ -21,6 +21,7 @@ struct Curves: ParsableCommand {
     var data: String
 
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var resources: ResourceOptions
 
     @Option(help: "Output directory (created if missing).")
     var out: String
@@ -33,6 +34,7 @@ struct Curves: ParsableCommand {
     }
 
     func run() throws {
+        try resources.apply()
         let classifier = try ModelInput.classifier(model)
         let set = try classifier.align(try dataOptions.load(data), source: data)
         let logits = try classifier.logits(set.features)

@@ -21,6 +21,7 @@ struct Evaluate: ParsableCommand {
     var data: String
 
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var resources: ResourceOptions
 
     @Option(parsing: .unconditional, help: "Multi-label decision threshold on the probability for every label (default: the model's stored thresholds).")
     var threshold: Double?
@@ -42,6 +43,7 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
+        try resources.apply()
         let classifier = try ModelInput.classifier(model)
         let set = try dataOptions.load(data)
         let override = try threshold.map { [try Classifier.logitThreshold(probability: $0)] }

@@ -12,12 +12,13 @@ enum ModelInput {
     /// Feature rows for `classifier`, in its column order (matched by name when the input names
     /// its columns): a data file through the loaders, or CSV rows from a file or stdin.
     /// - Returns: the features and a display name of the source.
-    static func features(for classifier: Classifier, data: String?, format: FormatChoice, labels: String?) throws -> (Matrix, String) {
+    static func features(for classifier: Classifier, data: String?, format: FormatChoice, labels: String?,
+                         csv: CSVOptions = CSVOptions()) throws -> (Matrix, String) {
         let path = data == "-" ? nil : data
         guard let path else {
             let bytes = FileHandle.standardInput.readDataToEndOfFile()
-            let table = try FeatureTable.parse(String(decoding: bytes, as: UTF8.self), source: "stdin", featureCount: classifier.inputCount,
-                                               featureNames: classifier.featureNames)
+            let table = try FeatureTable.read(bytes, source: "stdin", featureCount: classifier.inputCount,
+                                              featureNames: classifier.featureNames, options: csv)
             return (table.features, "stdin")
         }
         try DataOptions.checkReadable(path, what: "input file")
@@ -27,8 +28,8 @@ enum ModelInput {
             do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
                 throw UserError("cannot read input file '\(path)': \(error.localizedDescription)")
             }
-            return (try FeatureTable.parse(String(decoding: bytes, as: UTF8.self), source: path, featureCount: classifier.inputCount,
-                                           featureNames: classifier.featureNames).features, path)
+            return (try FeatureTable.read(bytes, source: path, featureCount: classifier.inputCount,
+                                          featureNames: classifier.featureNames, options: csv).features, path)
         }
         let options = try DataOptions.parse(["--format", format.rawValue] + (labels.map { ["--labels", $0] } ?? []))
         let set = try options.load(path)

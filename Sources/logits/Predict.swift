@@ -24,6 +24,9 @@ struct Predict: ParsableCommand {
     @Option(help: ArgumentHelp("Label attributes of a labelled input file (count or names), as for train.", valueName: "N|names"))
     var labels: String?
 
+    @OptionGroup var csv: CSVInputOptions
+    @OptionGroup var resources: ResourceOptions
+
     @Option(help: "Output format: csv or jsonl.")
     var format: OutputFormat = .csv
 
@@ -43,8 +46,10 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
+        try resources.apply()
         let classifier = try ModelInput.classifier(model)
-        let (features, _) = try ModelInput.features(for: classifier, data: data, format: inputFormat, labels: labels)
+        let (features, _) = try ModelInput.features(for: classifier, data: data, format: inputFormat, labels: labels,
+                                                    csv: try csv.csvOptions())
         let logits = try classifier.logits(features)
         let probabilities = classifier.probabilities(logits: logits)
         let names = classifier.labelNames

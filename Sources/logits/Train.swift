@@ -23,6 +23,7 @@ struct Train: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var flags: TrainFlags
+    @OptionGroup var resources: ResourceOptions
 
     @Option(help: "Model file to write; the training history goes next to it as NAME.history.json.")
     var out: String = "model.safetensors"
@@ -36,6 +37,7 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
+        try resources.apply()
         let modelURL = URL(fileURLWithPath: out), historyURL = TrainingHistory.url(forModel: modelURL)
         try OutputPath.checkWritable(modelURL, flag: "--out")
         let input = try TrainingInput.load(data: data, test: test, options: dataOptions)

@@ -123,7 +123,9 @@ public struct TrainingRecipe: Sendable {
             } else {
                 onEvent?(.phase("train"))
             }
-            let model = try MLP(spec: spec(plan, inputs: data.featureCount, outputs: task.outputCount, dropout: candidate.dropout), seed: plan.seed)
+            let candidateSpec = spec(plan, inputs: data.featureCount, outputs: task.outputCount, dropout: candidate.dropout)
+            try candidateSpec.checkMemory(batch: plan.batchSize)  // before anything is allocated
+            let model = try MLP(spec: candidateSpec, seed: plan.seed)
             var config = trainerConfig(plan, loss: loss, monitor: monitor, weightDecay: candidate.weightDecay)
             if let valX, let valY { config.validation = .given(features: valX, targets: valY) }
             let result = try Trainer(config: config).fit(model, features: fitX, targets: fitY, mask: fitMask,

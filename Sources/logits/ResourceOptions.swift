@@ -1,0 +1,50 @@
+import ArgumentParser
+import Logits
+
+/// `--max-memory`: the process-wide memory budget every large allocation consults
+/// (`MemoryBudget`; default half of physical memory, or `LOGITS_MAX_MEMORY`).
+struct ResourceOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Memory budget for data, model and training buffers, e.g. 4G or 512M (default: LOGITS_MAX_MEMORY, else half of physical memory).", valueName: "size"))
+    var maxMemory: String?
+
+    func validate() throws {
+        if let maxMemory, MemoryBudget.parse(maxMemory) == nil {
+            throw ValidationError("--max-memory takes a size such as 4G, 512M or 1000000 (got '\(maxMemory)')")
+        }
+    }
+
+    /// Sets the budget (call first in `run`).
+    func apply() throws {
+        guard let maxMemory, let bytes = MemoryBudget.parse(maxMemory) else { return }
+        try MemoryBudget.setLimit(bytes: bytes)
+    }
+}
+
+/// `--delimiter` / `--no-header` for CSV feature input.
+struct CSVInputOptions: ParsableArguments {
+    @Option(help: "CSV field delimiter: comma, tab, semicolon or one character (default: detected).")
+    var delimiter: String?
+
+    @Flag(help: "The CSV input has no header row (default: detected; a row with any number is data).")
+    var noHeader = false
+
+    func validate() throws { _ = try csvOptions() }
+
+    func csvOptions() throws -> CSVOptions {
+        var o = CSVOptions()
+        if noHeader { o.hasHeader = false }
+        if let delimiter {
+            switch delimiter.lowercased() {
+            case "comma", ",": o.delimiter = ","
+            case "tab", "\\t", "\t": o.delimiter = "\t"
+            case "semicolon", ";": o.delimiter = ";"
+            default:
+                guard delimiter.count == 1, let c = delimiter.first else {
+                    throw ValidationError("--delimiter must be comma, tab, semicolon or one character (got '\(delimiter)')")
+                }
+                o.delimiter = c
+            }
+        }
+        return o
+    }
+}
