@@ -49,7 +49,7 @@ struct LogitsServerCommand: AsyncParsableCommand {
         _ = try sources()
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0...65535, got \(port)") }
         if maxBatch < 1 || maxBatch > 4096 { throw ValidationError("--max-batch must be 1...4096, got \(maxBatch)") }
-        if maxDelayUs < 0 || maxDelayUs > 1_000_000 { throw ValidationError("--max-delay-us must be 0...1000000, got \(maxDelayUs)") }
+        if maxDelayUs < 0 || maxDelayUs > 10_000_000 { throw ValidationError("--max-delay-us must be 0...10000000, got \(maxDelayUs)") }
         if maxBody < 1 { throw ValidationError("--max-body must be at least 1 byte, got \(maxBody)") }
         if !(drainTimeout >= 0 && drainTimeout <= 3600) { throw ValidationError("--drain-timeout must be 0...3600 seconds, got \(drainTimeout)") }
         if loadDelayMs < 0 { throw ValidationError("--load-delay-ms must be >= 0, got \(loadDelayMs)") }

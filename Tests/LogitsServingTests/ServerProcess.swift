@@ -28,8 +28,8 @@ final class ServerProcess: @unchecked Sendable {
         let tmp = FileManager.default.temporaryDirectory
         stdoutURL = tmp.appendingPathComponent("logits-server-\(UUID().uuidString).out")
         stderrURL = tmp.appendingPathComponent("logits-server-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process = Process()
         process.executableURL = try Self.executable("logits-server")
         process.arguments = args + ["--host", "127.0.0.1", "--port", "0"]
@@ -52,7 +52,8 @@ final class ServerProcess: @unchecked Sendable {
         }
         guard let found else {
             if process.isRunning { process.terminate() }
-            throw TestFailure("logits-server did not start: \(stderr)")
+            let log = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
+            throw TestFailure("logits-server did not start: \(log)")
         }
         port = found
     }
@@ -170,7 +171,7 @@ func runTool(_ executable: URL, _ args: [String], environment: [String: String] 
     for (k, v) in environment { env[k] = v }
     process.environment = env
     let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString).out")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
     defer { try? FileManager.default.removeItem(at: outURL) }
     let handle = try FileHandle(forWritingTo: outURL)
     process.standardOutput = handle
