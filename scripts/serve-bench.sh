@@ -56,36 +56,36 @@ start_server() {  # args: extra flags
 }
 stop_server() { kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=; }
 rss() { awk '/VmRSS/ {print $2}' /proc/$SERVER_PID/status; }
-run_wrk() {  # args: seconds label
-  wrk -t2 -c64 -d"$1"s --latency -s $WORK/post.lua "http://127.0.0.1:$PORT/v2/models/fashion/infer" > $WORK/wrk-$2.txt
-  local rps p50 p99 non2xx sockerr
-  rps=$(awk '/Requests\/sec/ {print $2}' $WORK/wrk-$2.txt)
-  p50=$(awk '$1 == "50%" {print $2}' $WORK/wrk-$2.txt)
-  p99=$(awk '$1 == "99%" {print $2}' $WORK/wrk-$2.txt)
-  non2xx=$(awk '/Non-2xx/ {print $NF}' $WORK/wrk-$2.txt); non2xx=${non2xx:-0}
-  sockerr=$(grep -o 'Socket errors:.*' $WORK/wrk-$2.txt || echo "Socket errors: none")
-  printf '%-28s %10s req/s   p50 %8s   p99 %8s   non-2xx %s   %s\n' "$2" "$rps" "$p50" "$p99" "$non2xx" "$sockerr"
-  echo "$rps" > $WORK/rps-$2
+run_wrk() {  # args: seconds slug label
+  local out=$WORK/wrk-$2.txt rps p50 p99 non2xx sockerr
+  wrk -t2 -c64 -d"$1"s --latency -s $WORK/post.lua "http://127.0.0.1:$PORT/v2/models/fashion/infer" > "$out"
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out")
+  p50=$(awk '$1 == "50%" {print $2}' "$out")
+  p99=$(awk '$1 == "99%" {print $2}' "$out")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$out"); non2xx=${non2xx:-0}
+  sockerr=$(grep -o 'Socket errors:.*' "$out" || echo "Socket errors: none")
+  printf '%-28s %10s req/s   p50 %8s   p99 %8s   non-2xx %s   %s\n' "$3" "$rps" "$p50" "$p99" "$non2xx" "$sockerr"
+  echo "$rps" > "$WORK/rps-$2"
 }
 
-echo "CPU: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "CPU: $(lscpu | awk -F: '/Model name|CPU family|^Model:/ {gsub(/^ +/, "", $2); printf "%s ", $2}')($(nproc) cores); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "wrk: 2 threads, 64 connections, ${SECS}s per mode, one row per request"
 start_server --max-batch 64 --max-delay-us 500
-run_wrk 3 "warm-up" > /dev/null
-run_wrk "$SECS" "batching (max-batch 64)"
+run_wrk 3 warm1 "warm-up" > /dev/null
+run_wrk "$SECS" batch "batching (max-batch 64)"
 grep -E 'logits_batch_rows_(sum|count)' <(curl -s "http://127.0.0.1:$PORT/metrics") | tr '\n' ' '; echo
 stop_server
 start_server --max-batch 1
-run_wrk 3 "warm-up" > /dev/null
-run_wrk "$SECS" "no batching (max-batch 1)"
+run_wrk 3 warm2 "warm-up" > /dev/null
+run_wrk "$SECS" single "no batching (max-batch 1)"
 stop_server
-python3 -c "import sys; a, b = float(open('$WORK/rps-batching (max-batch 64)').read()), float(open('$WORK/rps-no batching (max-batch 1)').read()); print(f'throughput ratio batching / no batching: {a / b:.2f}x')"
+python3 -c "import sys; a, b = float(open('$WORK/rps-batch').read()), float(open('$WORK/rps-single').read()); print(f'throughput ratio batching / no batching: {a / b:.2f}x')"
 
 if [ "$SOAK" -gt 0 ]; then
   start_server --max-batch 64 --max-delay-us 500
-  run_wrk 10 "soak warm-up"
+  run_wrk 10 soakwarm "soak warm-up"
   before=$(rss)
-  run_wrk "$SOAK" "soak ${SOAK}s (batching)"
+  run_wrk "$SOAK" soak "soak ${SOAK}s (batching)"
   after=$(rss)
   python3 -c "b, a = $before, $after; print(f'VmRSS after warm-up {b} kB, after the soak {a} kB: {100 * (a - b) / b:+.1f}%')"
   stop_server

@@ -178,15 +178,17 @@ struct FeatureDecoder {
                     throw ServingError.badRequest("input '\(clip(name))' has more values in 'data' than its shape's \(limit)")
                 }
             }
+        case .number(let v):
+            out.append(Float(v))
         default:
             out.append(try float(value, at: "input '\(clip(name))' data[\(out.count)]"))
         }
     }
 
     /// A JSON number as `Float` (non-finite values pass here and are rejected later, by name).
-    static func float(_ value: JSONValue, at place: String) throws -> Float {
+    static func float(_ value: JSONValue, at place: @autoclosure () -> String) throws -> Float {
         guard case .number(let v) = value else {
-            throw ServingError.badRequest("\(place) is \(value.kindName), expected an FP32 number")
+            throw ServingError.badRequest("\(place()) is \(value.kindName), expected an FP32 number")
         }
         return Float(v)
     }

@@ -4,7 +4,7 @@
 /// messages list them as sent). Numbers are `Double`; the non-standard tokens `NaN`, `Infinity`
 /// and `-Infinity` (which Python's `json` writes) are accepted as numbers so that a request with
 /// a non-finite feature gets the specific error "not finite" rather than "malformed JSON".
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -226,29 +226,54 @@ public struct JSONParser {
         return s
     }
 
-    /// A number by the JSON grammar, converted with correct rounding (`Double(String)`, i.e. strtod).
+    /// Exact powers of ten as `Double` (10^0 ... 10^22).
+    private static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { a, _ in a * 10 } }
+
+    /// A number by the JSON grammar, correctly rounded to `Double`: up to 15 significant digits
+    /// with a decimal exponent of at most 22 are exact operands of one IEEE multiplication or
+    /// division (Clinger's fast path); anything else goes to `Double(String)` (strtod).
     private mutating func number() throws -> Double {
         let start = i
-        func digits() -> Int {
-            let s = i
-            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
-            return i - s
-        }
-        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        var mantissa: UInt64 = 0
+        var significant = 0
+        var exponent = 0
+        var negative = false
+        func digit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+        if bytes[i] == UInt8(ascii: "-") { negative = true; i += 1 }
         guard i < bytes.count else { throw fail("truncated number") }
         if bytes[i] == UInt8(ascii: "0") {
             i += 1
         } else {
-            guard digits() > 0 else { throw fail("expected a digit") }
+            guard digit(bytes[i]) else { throw fail("expected a digit") }
+            while i < bytes.count, digit(bytes[i]) {
+                if significant < 19 { mantissa = mantissa * 10 + UInt64(bytes[i] - UInt8(ascii: "0")); significant += 1 } else { exponent += 1 }
+                i += 1
+            }
         }
         if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
             i += 1
-            guard digits() > 0 else { throw fail("expected a digit after '.'") }
+            guard i < bytes.count, digit(bytes[i]) else { throw fail("expected a digit after '.'") }
+            while i < bytes.count, digit(bytes[i]) {
+                if significant < 19 {
+                    mantissa = mantissa * 10 + UInt64(bytes[i] - UInt8(ascii: "0"))
+                    if mantissa != 0 { significant += 1 }
+                    exponent -= 1
+                }
+                i += 1
+            }
         }
+        var hasExponent = false
         if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            hasExponent = true
             i += 1
             if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-            guard digits() > 0 else { throw fail("expected an exponent") }
+            guard i < bytes.count, digit(bytes[i]) else { throw fail("expected an exponent") }
+            while i < bytes.count, digit(bytes[i]) { i += 1 }
+        }
+        if !hasExponent, significant <= 15, exponent >= -22, exponent <= 22 {
+            var v = Double(mantissa)
+            if exponent < 0 { v /= Self.powersOfTen[-exponent] } else if exponent > 0 { v *= Self.powersOfTen[exponent] }
+            return negative ? -v : v
         }
         guard let v = Double(String(decoding: bytes[start..<i], as: UTF8.self)) else { throw fail("bad number") }
         return v

@@ -6,7 +6,6 @@ import LogitsServing
 import ServiceLifecycle
 
 /// `logits-server`: serves trained models over HTTP with the Open Inference Protocol.
-@main
 struct LogitsServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logits-server",
@@ -14,7 +13,8 @@ struct LogitsServerCommand: AsyncParsableCommand {
         discussion: """
         Endpoints: GET /v2/health/live, /v2/health/ready, /v2, /v2/models/NAME, /v2/models/NAME/ready, \
         /metrics; POST /v2/models/NAME/infer. SIGHUP reloads every model file atomically; SIGTERM or \
-        SIGINT stops accepting connections, drains requests in flight and exits 0. See docs/serving.md.
+        SIGINT stops accepting connections, drains requests in flight and exits 0. See docs/serving.md. \
+        Exit status: 0 after a clean stop, 1 when a model cannot be loaded, 2 for a usage error.
         """)
 
     @Option(name: .customLong("model"), help: ArgumentHelp("A model to serve, as NAME=PATH (repeatable).", valueName: "NAME=PATH"))
@@ -74,6 +74,9 @@ struct LogitsServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Concurrency comes from the connections and the per-model batch workers; a multi-threaded
+        // BLAS would spin its own threads (sched_yield) against them on every small GEMM.
+        setenv("OPENBLAS_NUM_THREADS", "1", 0)
         let sources = try sources()
         for source in sources where !FileManager.default.isReadableFile(atPath: source.path) {
             fail("--model \(source.name)=\(source.path): no readable file at that path")
@@ -118,5 +121,30 @@ struct LogitsServerCommand: AsyncParsableCommand {
     private func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
         Foundation.exit(1)
+    }
+}
+
+/// The entry point: usage errors (unknown option, bad value, failed validation) print
+/// ArgumentParser's message and exit 2; help exits 0; the server's own failures exit 1.
+@main
+enum LogitsServerMain {
+    static func main() async {
+        let command: LogitsServerCommand
+        do {
+            command = try LogitsServerCommand.parse()
+        } catch {
+            let code = LogitsServerCommand.exitCode(for: error)
+            if code == .success || error is ExitCode { LogitsServerCommand.exit(withError: error) }
+            let message = LogitsServerCommand.fullMessage(for: error)
+            FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+            exit(2)
+        }
+        do {
+            try await command.run()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            exit(1)
+        }
+        exit(0)
     }
 }
