@@ -3,13 +3,14 @@
 # request, dynamic batching on (--max-batch 64) versus off (--max-batch 1), then a 60 s soak run
 # with batching (0 errors, VmRSS after it within 10% of VmRSS after warm-up).
 #
-# Usage: scripts/serve-bench.sh [SECONDS_PER_MODE (default 15)] [SOAK_SECONDS (default 60)]
+# Usage: [ROUNDS=3] [MODEL=file] scripts/serve-bench.sh [SECONDS_PER_RUN (default 15)] [SOAK_SECONDS (default 60; 0: none)]
 # Needs: wrk (Debian), python3, a release build (swift build -c release --product logits-server
 # --product logits; the script builds them if missing) and /work/shared-style data at ../shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-15}
 SOAK=${2:-60}
+ROUNDS=${ROUNDS:-3}
 BIN=.build/release
 DATA=../shared/data/fashion-mnist
 WORK=$(mktemp -d /tmp/logits-serve-bench.XXXXXX)
@@ -69,17 +70,27 @@ run_wrk() {  # args: seconds slug label
 }
 
 echo "CPU: $(lscpu | awk -F: '/Model name|CPU family|^Model:/ {gsub(/^ +/, "", $2); printf "%s ", $2}')($(nproc) cores); load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "wrk: 2 threads, 64 connections, ${SECS}s per mode, one row per request"
-start_server --max-batch 64 --max-delay-us 500
-run_wrk 3 warm1 "warm-up" > /dev/null
-run_wrk "$SECS" batch "batching (max-batch 64)"
-grep -E 'logits_batch_rows_(sum|count)' <(curl -s "http://127.0.0.1:$PORT/metrics") | tr '\n' ' '; echo
-stop_server
-start_server --max-batch 1
-run_wrk 3 warm2 "warm-up" > /dev/null
-run_wrk "$SECS" single "no batching (max-batch 1)"
-stop_server
-python3 -c "import sys; a, b = float(open('$WORK/rps-batch').read()), float(open('$WORK/rps-single').read()); print(f'throughput ratio batching / no batching: {a / b:.2f}x')"
+echo "wrk: 2 threads, 64 connections, ${SECS}s per run, one row per request, $ROUNDS rounds"
+# The machine may be shared: the two modes alternate for ROUNDS rounds, each ratio is taken between
+# neighbouring runs, and the median is reported.
+for round in $(seq 1 "$ROUNDS"); do
+  start_server --max-batch 64 --max-delay-us 500
+  run_wrk 2 warm "warm-up" > /dev/null
+  run_wrk "$SECS" "batch$round" "round $round: batching (max-batch 64)"
+  curl -s "http://127.0.0.1:$PORT/metrics" | awk '/logits_batch_rows_(sum|count)/ {v[$1 ~ /sum/ ? "s" : "c"] = $2} END {printf "    mean rows per forward pass: %.1f\n", v["s"] / v["c"]}'
+  stop_server
+  start_server --max-batch 1
+  run_wrk 2 warm "warm-up" > /dev/null
+  run_wrk "$SECS" "single$round" "round $round: no batching (max-batch 1)"
+  stop_server
+done
+python3 - "$WORK" "$ROUNDS" <<'PY'
+import statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+ratios = [float(open(f"{work}/rps-batch{r}").read()) / float(open(f"{work}/rps-single{r}").read()) for r in range(1, rounds + 1)]
+print("throughput ratio batching / no batching per round: " + ", ".join(f"{x:.2f}x" for x in ratios)
+      + f"; median {statistics.median(ratios):.2f}x")
+PY
 
 if [ "$SOAK" -gt 0 ]; then
   start_server --max-batch 64 --max-delay-us 500
