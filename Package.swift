@@ -13,12 +13,19 @@ let package = Package(
         .executable(name: "logits-bench", targets: ["LogitsBench"]),
         /// Data-parallel training on Open MPI (`mpirun -np N logits-mpi train ...`).
         .executable(name: "logits-mpi", targets: ["LogitsMPI"]),
+        /// HTTP inference (Open Inference Protocol); routes in `LogitsServing`, mountable in any Hummingbird app.
+        .library(name: "LogitsServing", targets: ["LogitsServing"]),
+        .executable(name: "logits-server", targets: ["LogitsServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // ONNX export only (LogitsExport); the Logits library does not depend on it.
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        // Serving only (LogitsServing / logits-server); the Logits library and the logits CLI never import these.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: - Implementation details
@@ -47,7 +54,6 @@ let package = Package(
             name: "Logits",
             dependencies: [
                 "CZlib", "CLogitsKernels",
-                .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         /// Metrics and curves; deliberately independent of the network code.
@@ -72,6 +78,18 @@ let package = Package(
             dependencies: [
                 "Logits",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        /// HTTP serving: KServe v2 routes, dynamic batching, metrics. The only target with SwiftNIO.
+        .target(
+            name: "LogitsServing",
+            dependencies: [
+                "Logits",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
 
@@ -101,6 +119,14 @@ let package = Package(
             ],
             path: "Sources/logits-mpi"
         ),
+        .executableTarget(
+            name: "LogitsServer",
+            dependencies: [
+                "LogitsServing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/logits-server"
+        ),
 
         // MARK: - Unit test bundles
         .testTarget(name: "LogitsTests", dependencies: ["Logits"]),
@@ -111,6 +137,13 @@ let package = Package(
         .testTarget(name: "LogitsExportTests", dependencies: ["LogitsExport", "Logits", "LogitsCLI"]),
         /// Runs `mpirun -np 2/4 logits-mpi` (needs Open MPI installed).
         .testTarget(name: "LogitsDistributedTests", dependencies: ["LogitsMPI", "LogitsDistributed", "Logits"]),
+        .testTarget(
+            name: "LogitsServingTests",
+            dependencies: [
+                "LogitsServing", "Logits",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

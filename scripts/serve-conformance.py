@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Conformance of logits-server with the Open Inference Protocol, through Triton's own client.
+
+Checks, with tritonclient.http.InferenceServerClient against a running server:
+  - is_server_live() / is_server_ready() / is_model_ready();
+  - get_model_metadata(): name, FP32 input [-1, D], outputs logits/probabilities (FP32 [-1, C]) and
+    labels (BYTES), task and label names equal to the model's (from `logits predict`);
+  - infer() on every row of an ARFF file, JSON and binary tensor data, returns logits and
+    probabilities bit-identical to `logits predict --format jsonl` and the same labels.
+
+Usage: serve-conformance.py --url 127.0.0.1:PORT --model NAME --arff FILE --predict PREDICT.jsonl
+        [--features D] [--batch ROWS]
+Exit status 0 when every check passes, 1 otherwise (each failure printed as 'FAIL: ...').
+"""
+import argparse
+import json
+import sys
+from fractions import Fraction
+
+import numpy as np
+import tritonclient.http as httpclient
+
+
+def float32_of(text):
+    """The FP32 nearest to the decimal `text` (ties to even), as the Swift loader's strtof gives."""
+    exact = Fraction(text)
+    f = np.float32(float(text))
+    best = f
+    for g in (np.nextafter(f, np.float32(-np.inf)), np.nextafter(f, np.float32(np.inf))):
+        if not np.isfinite(g):
+            continue
+        d_best, d_g = abs(Fraction(float(best)) - exact), abs(Fraction(float(g)) - exact)
+        if d_g < d_best or (d_g == d_best and (g.view(np.uint32) & 1) == 0):
+            best = g
+    return best
+
+
+def read_arff_features(path, d):
+    rows = []
+    in_data = False
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("%"):
+                continue
+            if line.lower().startswith("@data"):
+                in_data = True
+                continue
+            if in_data:
+                fields = line.split(",")
+                rows.append([float32_of(x) for x in fields[:d]])
+    return np.array(rows, dtype=np.float32)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--url", required=True)
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--arff", required=True)
+    ap.add_argument("--predict", required=True)
+    ap.add_argument("--batch", type=int, default=128)
+    args = ap.parse_args()
+
+    failures = []
+
+    def check(ok, what):
+        if not ok:
+            failures.append(what)
+            print("FAIL: " + what)
+
+    predicted = [json.loads(line) for line in open(args.predict) if line.strip()]
+    labels = list(predicted[0]["logits"].keys())
+    want_logits = np.array([[np.float32(float(r["logits"][k])) for k in labels] for r in predicted], dtype=np.float32)
+    want_probs = np.array([[np.float32(float(r["probabilities"][k])) for k in labels] for r in predicted], dtype=np.float32)
+    want_labels = ["|".join(r["predicted"]) for r in predicted]
+
+    client = httpclient.InferenceServerClient(url=args.url)
+    check(client.is_server_live(), "is_server_live() is False")
+    check(client.is_server_ready(), "is_server_ready() is False")
+    check(client.is_model_ready(args.model), "is_model_ready() is False")
+    meta = client.get_model_metadata(args.model)
+    check(meta["name"] == args.model, f"metadata name {meta['name']!r}")
+    d = meta["inputs"][0]["shape"][1]
+    check(meta["inputs"][0]["datatype"] == "FP32" and meta["inputs"][0]["shape"][0] == -1, f"metadata input {meta['inputs']}")
+    outs = {o["name"]: o for o in meta["outputs"]}
+    check(outs.get("logits", {}).get("shape") == [-1, len(labels)] and outs["logits"]["datatype"] == "FP32", f"metadata logits {outs.get('logits')}")
+    check(outs.get("probabilities", {}).get("datatype") == "FP32", f"metadata probabilities {outs.get('probabilities')}")
+    check(outs.get("labels", {}).get("datatype") == "BYTES", f"metadata labels {outs.get('labels')}")
+    check(meta.get("labels") == labels, f"metadata labels {meta.get('labels')} != predict's {labels}")
+    check(meta.get("task") in ("multi-label", "multi-class"), f"metadata task {meta.get('task')}")
+
+    x = read_arff_features(args.arff, d)
+    check(x.shape[0] == len(predicted), f"{x.shape[0]} rows in the ARFF, {len(predicted)} predictions")
+    for binary in (False, True):
+        got_logits, got_probs, got_labels = [], [], []
+        for start in range(0, x.shape[0], args.batch):
+            chunk = x[start:start + args.batch]
+            inp = httpclient.InferInput("features", list(chunk.shape), "FP32")
+            inp.set_data_from_numpy(chunk, binary_data=binary)
+            outputs = [httpclient.InferRequestedOutput(n, binary_data=False) for n in ("logits", "probabilities", "labels")]
+            result = client.infer(args.model, [inp], outputs=outputs)
+            got_logits.append(result.as_numpy("logits"))
+            got_probs.append(result.as_numpy("probabilities"))
+            got_labels.extend(v.decode() if isinstance(v, bytes) else str(v) for v in result.as_numpy("labels").reshape(-1))
+        gl, gp = np.concatenate(got_logits), np.concatenate(got_probs)
+        mode = "binary" if binary else "JSON"
+        check(gl.dtype == np.float32 and gl.shape == want_logits.shape, f"{mode}: logits {gl.dtype} {gl.shape}")
+        if gl.shape == want_logits.shape:
+            n = int(np.sum(gl.view(np.uint32) != want_logits.view(np.uint32)))
+            check(n == 0, f"{mode}: {n} logits differ in bits from logits predict")
+            n = int(np.sum(gp.view(np.uint32) != want_probs.view(np.uint32)))
+            check(n == 0, f"{mode}: {n} probabilities differ in bits from logits predict")
+        n = sum(a != b for a, b in zip(got_labels, want_labels))
+        check(len(got_labels) == len(want_labels) and n == 0, f"{mode}: {n} label rows differ from logits predict")
+        print(f"{mode}: {gl.shape[0]} rows x {gl.shape[1]} outputs compared")
+    if failures:
+        print(f"{len(failures)} check(s) failed")
+        return 1
+    print("conformance: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
