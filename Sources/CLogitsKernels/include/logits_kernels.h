@@ -33,6 +33,18 @@ void logits_sgemm_6x16_avx2_fma(long kc, const float *a, const float *b, float *
 void logits_sgemm_6x32_avx512(long kc, const float *a, const float *b, float *c, long ldc,
                               long rows, long cols, float alpha, float beta);
 
+// MARK: - Vector math (vector_math_avx2.c); only call when logits_cpu_has_avx2_fma() returns 1
+
+/// y[i] = exp(x[i]) for i < n (0 below -103.97, +inf above 88.72, NaN stays NaN); y may alias x.
+void logits_exp_avx2(const float *x, float *y, long n);
+
+/// Sigmoid binary cross-entropy with unit weights over n elements: grad[i] = scale * (sigmoid(x[i]) - y[i]),
+/// values[i] (when values is not NULL) = softplus(x) - y x computed stably; returns the sum of the
+/// losses (float partial sums flushed to double every 1024 elements). *bad_target = 1 when some
+/// y[i] is outside [0, 1] or NaN.
+double logits_sigmoid_bce_avx2(const float *x, const float *y, long n, float scale,
+                               float *grad, float *values, int *bad_target);
+
 // MARK: - Worker pool (worker_pool.c)
 
 /// One part of a parallel job: called once for each part in [0, parts).
