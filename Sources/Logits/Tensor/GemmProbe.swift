@@ -13,7 +13,7 @@ public struct GemmMeasurement: Sendable {
 /// Times GEMM backends on a few MLP-shaped products (a forward `X Wᵀ`, a weight gradient
 /// `dYᵀ X` and an input gradient `dY W`, 64 x 256 x 256 each: about 25 MFLOP per round), with the
 /// thread count in effect, and reports each backend's best round. Each candidate runs one
-/// untimed round (page faults, worker start-up) and then `rounds` timed ones, back to back;
+/// untimed round (page faults, worker start-up) and then `rounds` timed ones (best kept), back to back;
 /// OpenBLAS-like libraries whose threads keep spinning after a call are best passed last.
 enum GemmProbe {
     /// (transA, transB, m, n, k) of the probe's products.
@@ -26,7 +26,7 @@ enum GemmProbe {
     /// Floating-point operations of one round.
     static let flopsPerRound: Double = products.reduce(0) { $0 + 2 * Double($1.2 * $1.3 * $1.4) }
 
-    static func measure(_ candidates: [(label: String, backend: any GemmBackend)], rounds: Int = 3) -> [GemmMeasurement] {
+    static func measure(_ candidates: [(label: String, backend: any GemmBackend)], rounds: Int = 5) -> [GemmMeasurement] {
         let largest = products.map { max($0.2 * $0.4, $0.4 * $0.3, $0.2 * $0.3) }.max() ?? 0
         let a = UnsafeMutablePointer<Float>.allocate(capacity: largest)
         let b = UnsafeMutablePointer<Float>.allocate(capacity: largest)

@@ -115,6 +115,9 @@ extension Gemm {
         var reason = "fastest measured: \(best.label) \(format(best.gflops)) GFLOP/s"
         if !others.isEmpty { reason += " (\(others))" }
         reason += " at \(Threading.threadCount) thread\(Threading.threadCount == 1 ? "" : "s")\(detail(best.backend))"
+        for other in measured.dropFirst() {
+            if let cblas = other.backend as? CBLASGemm { reason += "; \(cblas.name): \(cblas.summary)" }
+        }
         var selection = GemmSelection(backend: best.backend, reason: reason, skipped: skipped)
         selection.measurements = measured
         selection.cpu = "\(CPULevel.modelName) (\(level.rawValue))"

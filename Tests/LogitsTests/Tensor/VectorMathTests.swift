@@ -58,7 +58,7 @@ import Testing
                 return Float(Int64(bitPattern: state >> 11) % 60_001) / 1000  // [-60, 60]
             }
             let x = (0..<n).map { _ in next() }
-            let y = (0..<n).map { i in i % 3 == 0 ? 1 : (i % 3 == 1 ? 0 : Float(i % 7) / 7) }
+            let y: [Float] = (0..<n).map { (i: Int) -> Float in i % 3 == 0 ? 1 : (i % 3 == 1 ? 0 : Float(i % 7) / 7) }
             var grad = [Float](repeating: .nan, count: n)
             var values = [Float](repeating: .nan, count: n)
             var bad: Int32 = -1
@@ -67,12 +67,17 @@ import Testing
             var want = 0.0
             for i in 0..<n {
                 let xd = Double(x[i]), yd = Double(y[i])
-                let softplus = max(xd, 0) + log1p(exp(-abs(xd)))
-                let loss = softplus - yd * xd
-                let g = 0.5 * (1 / (1 + exp(-xd)) - yd)
+                let softplus: Double = max(xd, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(xd)))
+                let loss: Double = softplus - yd * xd
+                let g: Double = 0.5 * (1 / (1 + Foundation.exp(-xd)) - yd)
                 want += loss
-                #expect(abs(Double(values[i]) - loss) <= 1e-6 * max(1, abs(loss)), "n \(n) loss[\(i)] x \(x[i]) y \(y[i])")
-                #expect(abs(Double(grad[i]) - g) <= 1e-6 * max(1e-3, abs(g)) + 1e-12, "n \(n) grad[\(i)] x \(x[i]) y \(y[i])")
+                let lossError: Double = Swift.abs(Double(values[i]) - loss)
+                let lossTolerance: Double = 1e-6 * max(1.0, Swift.abs(loss))
+                let gradError: Double = Swift.abs(Double(grad[i]) - g)
+                let gradTolerance: Double = 1e-6 * max(1e-3, Swift.abs(g)) + 1e-12
+                let label = "n \(n) element \(i): x \(x[i]) y \(y[i])"
+                #expect(lossError <= lossTolerance, Comment(rawValue: label))
+                #expect(gradError <= gradTolerance, Comment(rawValue: label))
             }
             #expect(abs(total - want) <= 1e-5 * max(1, abs(want)))
         }
