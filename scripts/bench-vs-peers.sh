@@ -6,6 +6,8 @@
 #
 # Environment: THREADS (training threads, default 2), DATASETS (default yeast,fashion-mnist,delicious,mnist),
 # GEMM_RUNS (gemm_peak.py --runs, default 1), OUT (default .build/bench-vs-peers), PEERS (default ../shared/peers),
+# EPOCHS (both sides; default: each preset's), QUIET_WAIT (seconds to wait for other processes to leave the
+# CPUs idle before each timed step, via the peers' quiet.py; default 60, 0 to skip),
 # SKIP_GEMM=1 / SKIP_TRAIN=1 to run one half. Any LOGITS_* variable (LOGITS_BACKEND, LOGITS_CPU) passes through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +16,13 @@ OUT=${OUT:-.build/bench-vs-peers}
 THREADS=${THREADS:-2}
 DATASETS=${DATASETS:-yeast,fashion-mnist,delicious,mnist}
 GEMM_RUNS=${GEMM_RUNS:-1}
+QUIET_WAIT=${QUIET_WAIT:-60}
+EPOCH_ARGS=()
+if [ -n "${EPOCHS:-}" ]; then EPOCH_ARGS=(--epochs "$EPOCHS"); fi
 mkdir -p "$OUT"
+
+# Wait (bounded) until other processes leave the CPUs idle; the peers' JSON records the load anyway.
+quiet() { if [ "$QUIET_WAIT" -gt 0 ]; then python3 "$PEERS/quiet.py" --max-wait "$QUIET_WAIT" >&2 || true; fi; }
 
 swift build -c release --product logits-bench >&2
 BENCH=.build/release/logits-bench
@@ -22,15 +30,19 @@ lscpu | sed -n 's/^Model name: *//p' | head -1 > "$OUT/cpu.txt"
 echo "CPU: $(cat "$OUT/cpu.txt"), $(nproc) CPUs; flags: $(grep -o -w -E 'avx2|fma|avx512f' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 
 if [ "${SKIP_GEMM:-0}" != 1 ]; then
+  quiet
   "$BENCH" gemm --json --threads 1,2 --repeats 5 \
     --shapes 64x256x103,128x512x784,256x256x256,512x512x512,1024x1024x1024 > "$OUT/logits-gemm.json"
+  quiet
   python3 "$PEERS/gemm_peak.py" --runs "$GEMM_RUNS" --repeats 3 --min-time 0.1 --out "$OUT/peer-gemm.json" > "$OUT/peer-gemm.txt"
 fi
 
 if [ "${SKIP_TRAIN:-0}" != 1 ]; then
   for d in ${DATASETS//,/ }; do
-    "$BENCH" train --config "$d" --threads "$THREADS" --json > "$OUT/logits-train-$d.json"
-    OMP_NUM_THREADS=$THREADS python3 "$PEERS/torch_mlp.py" --data "$d" --threads "$THREADS" --bench \
+    quiet
+    "$BENCH" train --config "$d" --threads "$THREADS" "${EPOCH_ARGS[@]}" --json > "$OUT/logits-train-$d.json"
+    quiet
+    OMP_NUM_THREADS=$THREADS python3 "$PEERS/torch_mlp.py" --data "$d" --threads "$THREADS" --bench "${EPOCH_ARGS[@]}" \
       --out "$OUT/torch-train-$d.json" > /dev/null
   done
 fi
@@ -64,9 +76,9 @@ for d in datasets:
         rows.append((d, mine[0], torch))
 if rows:
     print(f"\nTraining samples/s, {threads} threads (logits-bench train vs torch_mlp.py --bench, same run)")
-    print("| data set | Logits | PyTorch | ratio | Logits backend | other load during torch |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| data set | epochs | Logits | PyTorch | ratio | Logits backend | other load during torch |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for d, m, t in rows:
-        print(f"| {d} | {m['samples_per_s']:.0f} | {t['samples_per_s']:.0f} | {m['samples_per_s'] / t['samples_per_s']:.2f}x | "
+        print(f"| {d} | {m['epochs']} | {m['samples_per_s']:.0f} | {t['samples_per_s']:.0f} | {m['samples_per_s'] / t['samples_per_s']:.2f}x | "
               f"{m['backend']} | {t.get('foreign_load_during_training', float('nan')):.2f} |")
 PY
