@@ -17,13 +17,16 @@
 #define cpu_relax() ((void)0)
 #endif
 
-/* One worker's mailbox, on its own cache lines. `generation` is bumped (under `lock`) to post a
- * job; the worker reads task/context/part after seeing the bump (acquire). */
+/* Job states of one worker's mailbox. The caller posts (POSTED); the worker takes it (POSTED ->
+ * RUNNING, then DONE) or, if the caller has run out of parts first, the caller withdraws it
+ * (POSTED -> CANCELLED) and does not wait for a worker the scheduler has not run yet. */
+enum { IDLE = 0, POSTED = 1, RUNNING = 2, DONE = 3, CANCELLED = 4 };
+
+/* One worker's mailbox, on its own cache lines. `generation` is bumped (under `lock`) to wake the
+ * worker; the job itself is taken by the CAS on `state`. */
 struct worker {
     _Atomic unsigned long generation;
-    logits_pool_task task;
-    void *context;
-    long part;
+    _Atomic int state;
     int parked; /* under lock */
     pthread_mutex_t lock;
     pthread_cond_t wake;
@@ -33,13 +36,26 @@ struct worker {
 static struct worker workers[LOGITS_POOL_MAX_WORKERS];
 static long worker_count;                      /* under run_lock */
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
-static _Atomic long pending;                   /* parts of the current job not yet finished */
+/* The current job (written under run_lock before any worker is posted, read by RUNNING workers). */
+static logits_pool_task job_task;
+static void *job_context;
+static long job_parts;
+static _Atomic long next_part;                 /* parts are claimed dynamically by every participant */
 static _Atomic long spin_ns = 100000;
 
 static long now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long)ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+/* Claims and runs parts of the current job until none is left. */
+static void run_parts(void) {
+    for (;;) {
+        const long p = atomic_fetch_add_explicit(&next_part, 1, memory_order_relaxed);
+        if (p >= job_parts) return;
+        job_task(job_context, p);
+    }
 }
 
 static void *worker_main(void *arg) {
@@ -67,8 +83,13 @@ static void *worker_main(void *arg) {
             pthread_mutex_unlock(&w->lock);
         }
         seen = g;
-        w->task(w->context, w->part);
-        atomic_fetch_sub_explicit(&pending, 1, memory_order_acq_rel);
+        int expected = POSTED;
+        if (atomic_compare_exchange_strong_explicit(&w->state, &expected, RUNNING,
+                                                    memory_order_acq_rel, memory_order_acquire)) {
+            run_parts();
+            atomic_store_explicit(&w->state, DONE, memory_order_release);
+        }
+        /* Otherwise the caller withdrew the job (CANCELLED) or already finished it: nothing to do. */
     }
     return 0;
 }
@@ -79,6 +100,7 @@ static long ensure_workers(long wanted) {
     while (worker_count < wanted) {
         struct worker *w = &workers[worker_count];
         atomic_init(&w->generation, 0);
+        atomic_init(&w->state, IDLE);
         w->parked = 0;
         pthread_mutex_init(&w->lock, 0);
         pthread_cond_init(&w->wake, 0);
@@ -99,29 +121,40 @@ long logits_pool_run(long parts, logits_pool_task task, void *context) {
         return 1;
     }
     const long helpers = ensure_workers(parts - 1);
-    /* Parts beyond the workers that exist (thread creation failed) run on the caller. */
-    atomic_store_explicit(&pending, helpers < parts - 1 ? helpers : parts - 1, memory_order_relaxed);
     const long posted = helpers < parts - 1 ? helpers : parts - 1;
+    job_task = task;
+    job_context = context;
+    job_parts = parts;
+    atomic_store_explicit(&next_part, 0, memory_order_relaxed);
     for (long i = 0; i < posted; i++) {
         struct worker *w = &workers[i];
-        w->task = task;
-        w->context = context;
-        w->part = i + 1;
+        atomic_store_explicit(&w->state, POSTED, memory_order_release);
         pthread_mutex_lock(&w->lock);
         atomic_fetch_add_explicit(&w->generation, 1, memory_order_release);
         if (w->parked) pthread_cond_signal(&w->wake);
         pthread_mutex_unlock(&w->lock);
     }
-    task(context, 0);
-    for (long p = posted + 1; p < parts; p++) task(context, p);
-    unsigned spins = 0;
-    while (atomic_load_explicit(&pending, memory_order_acquire) != 0) {
-        cpu_relax();
-        /* A worker descheduled by other processes: stop burning the core it may need. */
-        if (++spins > 4096u) sched_yield();
+    run_parts();
+    /* Every part is claimed. Withdraw the posts no worker has taken yet (a worker the scheduler has
+     * not run must not hold up the call); wait for those that are running. */
+    long joined = 1;
+    for (long i = 0; i < posted; i++) {
+        struct worker *w = &workers[i];
+        int expected = POSTED;
+        if (atomic_compare_exchange_strong_explicit(&w->state, &expected, CANCELLED,
+                                                    memory_order_acq_rel, memory_order_acquire)) {
+            continue;
+        }
+        joined++;
+        unsigned spins = 0;
+        while (atomic_load_explicit(&w->state, memory_order_acquire) != DONE) {
+            cpu_relax();
+            /* A worker descheduled by other processes: stop burning the core it may need. */
+            if (++spins > 4096u) sched_yield();
+        }
     }
     pthread_mutex_unlock(&run_lock);
-    return posted + 1;
+    return joined;
 }
 
 void logits_pool_set_spin(long microseconds) {

@@ -50,12 +50,15 @@ double logits_sigmoid_bce_avx2(const float *x, const float *y, long n, float sca
 /// One part of a parallel job: called once for each part in [0, parts).
 typedef void (*logits_pool_task)(void *context, long part);
 
-/// Runs task(context, p) for every p in [0, parts): part 0 on the calling thread, the others on
-/// persistent worker threads (created on first need, never exited), and returns when all are done.
-/// Workers spin for a short while after each job (see logits_pool_set_spin) and then park on a
-/// condition variable. One job runs at a time: a call made while another is running (another
-/// thread, or a task that calls back in) runs all its parts on the calling thread, in order.
-/// Returns the number of threads that took part (1 when it ran serially).
+/// Runs task(context, p) exactly once for every p in [0, parts) and returns when all are done.
+/// The calling thread and up to parts - 1 persistent worker threads (created on first need, never
+/// exited) claim parts from a shared counter; when the caller has run out of parts, it withdraws the
+/// posts that no worker has taken yet, so a worker the scheduler has not run (other processes on
+/// its core) cannot hold up the call: the call then finishes at one-thread speed. Workers spin for
+/// a short while after each job (see logits_pool_set_spin) and then park on a condition variable.
+/// One job runs at a time: a call made while another is running (another thread, or a task that
+/// calls back in) runs all its parts on the calling thread, in order.
+/// Returns the number of threads that took part (1 when it ran on the caller alone).
 long logits_pool_run(long parts, logits_pool_task task, void *context);
 
 /// Microseconds a worker keeps polling for the next job before parking (default 100).

@@ -3,8 +3,10 @@ import Foundation
 
 /// The persistent worker pool the parallel kernels share (C, `worker_pool.c`).
 ///
-/// `run(parts:)` calls `body(part)` for every `part` in `0..<parts`: part 0 on the calling thread,
-/// the others on worker threads that are created on first need and then kept. After a job a
+/// `run(parts:)` calls `body(part)` exactly once for every `part` in `0..<parts`; the calling thread
+/// and worker threads (created on first need, then kept) claim parts from a shared counter, and a
+/// worker that has not started by the time the caller runs out of parts is withdrawn, so a worker
+/// descheduled by other processes cannot hold the call up. After a job a
 /// worker spins for `spinMicroseconds` (100 by default, `LOGITS_SPIN_US` overrides) waiting for
 /// the next one, then parks on a condition variable, so back-to-back products in a training step
 /// find it awake without a kernel wake-up. One job runs at a time; a call made while another is

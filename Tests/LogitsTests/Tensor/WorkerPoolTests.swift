@@ -56,6 +56,22 @@ import Testing
         }
     }
 
+    @Test("parked or late workers: the caller takes their parts, every part still runs exactly once")
+    func callerTakesOver() {
+        WorkerPool.setSpin(microseconds: 0)
+        defer { WorkerPool.setSpin(microseconds: 100) }
+        var serialCalls = 0
+        for i in 0..<2000 {
+            let parts = 2 + i % 3
+            let slots = Slots(parts)
+            // Tiny parts: the caller is usually done before a parked worker wakes, and withdraws it.
+            let used = WorkerPool.run(parts: parts) { part in slots.values[part] = slots.values[part] == -1 ? part : -99 }
+            if used == 1 { serialCalls += 1 }
+            #expect((0..<parts).allSatisfy { slots.values[$0] == $0 })
+        }
+        print("worker pool: \(serialCalls) of 2000 tiny jobs finished by the caller alone")
+    }
+
     @Test("workers park after the spin and still wake for the next job")
     func parkAndWake() {
         WorkerPool.setSpin(microseconds: 0)
