@@ -4,7 +4,8 @@ import Foundation
 import Logits
 
 /// `logits-bench gemm`: GFLOP/s of every available GEMM backend, plus OpenBLAS's `cblas_sgemm`
-/// called directly from C ("openblas-c-direct") as the baseline for the OpenBLAS backend.
+/// called directly from C ("openblas-c-direct") as the baseline for the OpenBLAS backend, and
+/// "default": the backend `Gemm.shared` chose by measurement at first use (its reason is in each row).
 /// Random row-major operands of one shape (A: m x k, B: k x n, C: m x n), shared by the backends.
 final class Operands {
     let m: Int, n: Int, k: Int
@@ -51,7 +52,7 @@ struct GemmBench: ParsableCommand {
         commandName: "gemm",
         abstract: "GEMM GFLOP/s per backend, shape and thread count (median of repeats).")
 
-    @Flag(help: "Print a JSON array of {\"backend\",\"m\",\"n\",\"k\",\"threads\",\"gflops\"}.")
+    @Flag(help: "Print a JSON array of {\"backend\",\"m\",\"n\",\"k\",\"threads\",\"gflops\",\"cpu\",\"selection\"}.")
     var json = false
 
     @Option(help: "Timed samples per measurement; the median is reported.")
@@ -63,7 +64,7 @@ struct GemmBench: ParsableCommand {
     @Option(help: "Comma-separated thread counts.")
     var threads = "1,2"
 
-    @Option(help: "Comma-separated backends: openblas-c-direct, openblas, accelerate, swift (pure-Swift kernel), swift-avx2fma, naive (default: all available, naive only on the smallest shape).")
+    @Option(help: "Comma-separated backends: default (Gemm.shared), openblas-c-direct, openblas, accelerate, swift (pure-Swift kernel), swift-avx2fma, swift-avx512, naive (default: all available, naive only on the smallest shape).")
     var backends: String?
 
     @Option(help: "Shapes as MxNxK, comma-separated (default: the issue's five).")
@@ -75,6 +76,7 @@ struct GemmBench: ParsableCommand {
     static let defaultShapes = [(64, 256, 103), (128, 512, 784), (256, 256, 256), (512, 512, 512), (1024, 1024, 1024)]
     static let cDirect = "openblas-c-direct"
     static let swiftAVX2 = "swift-avx2fma"
+    static let swiftAVX512 = "swift-avx512"
 
     struct Row: Codable {
         let backend: String
@@ -83,6 +85,10 @@ struct GemmBench: ParsableCommand {
         let k: Int
         let threads: Int
         let gflops: Double
+        /// CPU model and the `CPULevel` in effect.
+        var cpu: String = ""
+        /// Why the default backend is what it is (`GemmSelection.reason`).
+        var selection: String = ""
     }
 
     func validate() throws {
@@ -115,15 +121,17 @@ struct GemmBench: ParsableCommand {
         let shapeList = try parsedShapes()
         // "swift" is the pure-Swift portable micro-kernel (the issue's figure); "swift-avx2fma" the
         // same driver with the optional C AVX2/FMA micro-kernel, where the CPU has it.
-        var names: [String] = []
-        var available: [String: any GemmBackend] = [:]
+        let selection = Gemm.effectiveSelection
+        var names: [String] = ["default"]
+        var available: [String: any GemmBackend] = ["default": selection.backend]
         for backend in Gemm.availableBackends() {
             if backend is SwiftGemm {
                 available["swift"] = SwiftGemm(parallelThreshold: swiftParallelThreshold, kernel: .portable)
                 names.append("swift")
-                if SwiftGemm.supportedKernels.contains(.avx2fma) {
-                    available[Self.swiftAVX2] = SwiftGemm(parallelThreshold: swiftParallelThreshold, kernel: .avx2fma)
-                    names.append(Self.swiftAVX2)
+                for (kernel, name) in [(SwiftGemm.Kernel.avx2fma, Self.swiftAVX2), (.avx512, Self.swiftAVX512)]
+                where SwiftGemm.enabledKernels.contains(kernel) {
+                    available[name] = SwiftGemm(parallelThreshold: swiftParallelThreshold, kernel: kernel)
+                    names.append(name)
                 }
             } else {
                 available[backend.name] = backend
@@ -134,8 +142,8 @@ struct GemmBench: ParsableCommand {
         if let backends {
             names = backends.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             for name in names where name != Self.cDirect && available[name] == nil {
-                if name == Self.swiftAVX2 {
-                    throw ValidationError("\(Self.swiftAVX2): this CPU has no AVX2/FMA")
+                if name == Self.swiftAVX2 || name == Self.swiftAVX512 {
+                    throw ValidationError("\(name): not available on this CPU at LOGITS_CPU level \(CPULevel.active.rawValue)")
                 }
                 available[name] = try Gemm.backend(named: name)
             }
@@ -147,7 +155,9 @@ struct GemmBench: ParsableCommand {
 
         if !json {
             print("GEMM C = A * B (row-major, float32), GFLOP/s = 2*m*n*k / \(best ? "fastest" : "median") seconds over \(repeats) samples, backends sampled round-robin")
-            if let openblas = available["openblas"] as? CBLASGemm { print("openblas: \(openblas.libraryPath)") }
+            print("CPU: \(selection.cpu)")
+            print("default backend: \(selection.backend.name); \(selection.reason)")
+            if let openblas = available["openblas"] as? CBLASGemm { print("openblas: \(openblas.summary)") }
         }
         var rows: [Row] = []
         var cDirectFailed = false
@@ -187,7 +197,8 @@ struct GemmBench: ParsableCommand {
                         continue
                     }
                     let row = Row(backend: sampler.name, m: m, n: n, k: k, threads: t,
-                                  gflops: 2.0 * Double(m) * Double(n) * Double(k) / (best ? (seconds[i].min() ?? .nan) : median(seconds[i])) / 1e9)
+                                  gflops: 2.0 * Double(m) * Double(n) * Double(k) / (best ? (seconds[i].min() ?? .nan) : median(seconds[i])) / 1e9,
+                                  cpu: selection.cpu, selection: selection.reason)
                     rows.append(row)
                     if !json { printRow(row, rows: rows) }
                 }

@@ -4,14 +4,15 @@ import Logits
 
 /// `logits-bench losses`: ns per element of the fused softmax cross-entropy and sigmoid BCE
 /// (forward + backward, mean reduction, through the `TrainingLoss` hot path with a reused
-/// gradient buffer) next to one pass of Foundation's `exp` over the same number of elements,
-/// measured in the same run (median of repeats).
+/// gradient buffer) next to one pass of Foundation's `exp` and one pass of the vectorized
+/// `VectorMath.exp` (AVX2 where available) over the same number of elements, measured in the same
+/// run (median of repeats).
 struct LossesBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "losses",
         abstract: "Fused loss forward+backward ns/element vs one exp pass (median of repeats).")
 
-    @Flag(help: "Print a JSON array of {\"loss\",\"batch\",\"classes\",\"ns_per_element\",\"exp_ns_per_element\"}.")
+    @Flag(help: "Print a JSON array of {\"loss\",\"batch\",\"classes\",\"ns_per_element\",\"exp_ns_per_element\",\"vexp_ns_per_element\"}.")
     var json = false
 
     @Option(help: "Timed samples per measurement; the median is reported.")
@@ -29,6 +30,8 @@ struct LossesBench: ParsableCommand {
         let classes: Int
         let ns_per_element: Double
         let exp_ns_per_element: Double
+        /// One `VectorMath.exp` pass (the vectorized baseline the issue asks to compare with).
+        let vexp_ns_per_element: Double
     }
 
     func validate() throws {
@@ -120,6 +123,14 @@ struct LossesBench: ParsableCommand {
                     }
                     sink += expOut[n - 1]
                 },
+                Timed(name: "vexp") {
+                    logits.withUnsafeBufferPointer { src in
+                        expOut.withUnsafeMutableBufferPointer { dst in
+                            VectorMath.exp(src.baseAddress!, dst.baseAddress!, count: n)
+                        }
+                    }
+                    sink += expOut[n - 1]
+                },
                 Timed(name: "softmax-ce") {
                     sink += try ce.lossAndGradient(logits: logits, targets: .classIndices(indices), gradient: &gradient)
                 },
@@ -129,24 +140,27 @@ struct LossesBench: ParsableCommand {
             ]
             try measure(elements: n, &kernels)
             let expNs = Self.median(kernels[0].samples)
-            let ceNs = Self.median(kernels[1].samples)
-            let bceNs = Self.median(kernels[2].samples)
-            rows.append(Row(loss: "softmax-ce", batch: batch, classes: c, ns_per_element: ceNs, exp_ns_per_element: expNs))
-            rows.append(Row(loss: "sigmoid-bce", batch: batch, classes: c, ns_per_element: bceNs, exp_ns_per_element: expNs))
+            let vexpNs = Self.median(kernels[1].samples)
+            let ceNs = Self.median(kernels[2].samples)
+            let bceNs = Self.median(kernels[3].samples)
+            rows.append(Row(loss: "softmax-ce", batch: batch, classes: c, ns_per_element: ceNs, exp_ns_per_element: expNs, vexp_ns_per_element: vexpNs))
+            rows.append(Row(loss: "sigmoid-bce", batch: batch, classes: c, ns_per_element: bceNs, exp_ns_per_element: expNs, vexp_ns_per_element: vexpNs))
         }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(rows), as: UTF8.self))
         } else {
-            print("loss          batch  classes  ns/element  exp ns/element  ratio")
+            print("loss          batch  classes  ns/element  exp ns/element  ratio  vexp ns/element  ratio")
             for r in rows {
                 print(
                     r.loss.padding(toLength: 12, withPad: " ", startingAt: 0),
-                    String(format: "%6d %8d %11.3f %15.3f %6.2fx", r.batch, r.classes, r.ns_per_element,
-                           r.exp_ns_per_element, r.ns_per_element / r.exp_ns_per_element))
+                    String(format: "%6d %8d %11.3f %15.3f %6.2fx %16.3f %6.2fx", r.batch, r.classes, r.ns_per_element,
+                           r.exp_ns_per_element, r.ns_per_element / r.exp_ns_per_element,
+                           r.vexp_ns_per_element, r.ns_per_element / r.vexp_ns_per_element))
             }
-            print("(forward + backward, mean reduction, reused gradient buffer; exp = Foundation exp loop;\n thread CPU time, median of \(repeats) interleaved samples)")
+            print("(forward + backward, mean reduction, reused gradient buffer; exp = Foundation exp loop; vexp = VectorMath.exp, "
+                  + (VectorMath.usesAVX2 ? "AVX2" : "Swift SIMD8") + ";\n thread CPU time, median of \(repeats) interleaved samples)")
         }
         if sink.isNaN { print("") }  // keeps the measured work observable
     }

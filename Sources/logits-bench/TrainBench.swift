@@ -68,6 +68,16 @@ struct TrainBench: ParsableCommand {
         let backend: String
         let threads: Int
         let runs: [Double]
+        /// CPU model and `CPULevel` in effect; why the backend was chosen.
+        var cpu: String = ""
+        var selection: String = ""
+    }
+
+    /// `swift/KERNEL` for the Swift driver, else the backend's name.
+    static var backendLabel: String {
+        let backend = Gemm.shared
+        if let swift = backend as? SwiftGemm { return "swift/\(swift.kernel.rawValue)" }
+        return backend.name
     }
 
     func run() throws {
@@ -122,10 +132,11 @@ struct TrainBench: ParsableCommand {
         let sps = Double(d.train.rows * ep) / median
         if !json {
             print("\(p.name): \(Int(sps)) samples/s, \(String(format: "%.3f", median)) s for \(ep) epochs "
-                  + "(median of \(reps); backend \(Gemm.shared.name), \(threads) threads)")
+                  + "(median of \(reps); backend \(Self.backendLabel), \(threads) threads)")
         }
-        return SpeedRow(config: p.name, samples_per_s: sps, seconds: median, epochs: ep, backend: Gemm.shared.name,
-                        threads: threads, runs: runs.map { Double(d.train.rows * ep) / $0 })
+        return SpeedRow(config: p.name, samples_per_s: sps, seconds: median, epochs: ep, backend: Self.backendLabel,
+                        threads: threads, runs: runs.map { Double(d.train.rows * ep) / $0 },
+                        cpu: Gemm.effectiveSelection.cpu, selection: Gemm.effectiveSelection.reason)
     }
 
 }

@@ -1,12 +1,24 @@
 #ifndef LOGITS_KERNELS_H
 #define LOGITS_KERNELS_H
 
-/// Optional x86-64 micro-kernels for the Swift GEMM driver (`SwiftGemm`), compiled for their
-/// instruction set with function attributes (no build flags) and used only when the running CPU
-/// has it. On other architectures the functions exist but report "unsupported".
+/// Optional x86-64 kernels for the Swift GEMM driver (`SwiftGemm`) and the loss/activation math,
+/// compiled for their instruction set with function attributes (no build flags) and used only when
+/// the running CPU has it. On other architectures the functions exist but report "unsupported".
+/// Also: a persistent worker pool (pthreads) for the parallel kernels.
 
-/// 1 when this CPU and OS support AVX2 and FMA (cpuid + xgetbv), else 0 (always 0 off x86-64).
+// MARK: - CPU detection (cpu_features.c)
+
+/// 1 when this CPU and OS support AVX2 and FMA (cpuid + xgetbv: XMM and YMM state saved), else 0.
 int logits_cpu_has_avx2_fma(void);
+
+/// 1 when this CPU has AVX-512F and the OS saves opmask and ZMM state (XCR0 bits 1, 2, 5, 6, 7),
+/// and AVX2/FMA are usable too; else 0 (always 0 off x86-64).
+int logits_cpu_has_avx512f(void);
+
+/// The CPU brand string (cpuid 0x80000002-4), NUL-terminated, empty when unknown.
+void logits_cpu_brand(char *out, long capacity);
+
+// MARK: - GEMM micro-kernels (sgemm_avx2.c, sgemm_avx512.c)
 
 /// C[0..<rows, 0..<cols] = alpha * (Ap * Bp) + beta * C for one 6 x 16 tile (rows <= 6, cols <= 16),
 /// where Ap is a packed 6 x kc micro-panel (6 consecutive floats per step) and Bp a packed
@@ -14,5 +26,45 @@ int logits_cpu_has_avx2_fma(void);
 /// not read. Only call when logits_cpu_has_avx2_fma() returns 1.
 void logits_sgemm_6x16_avx2_fma(long kc, const float *a, const float *b, float *c, long ldc,
                                 long rows, long cols, float alpha, float beta);
+
+/// As logits_sgemm_6x16_avx2_fma for a 6 x 32 tile (Bp: 32 consecutive floats per step), with
+/// 512-bit registers; edge tiles use masked loads and stores. Only call when
+/// logits_cpu_has_avx512f() returns 1.
+void logits_sgemm_6x32_avx512(long kc, const float *a, const float *b, float *c, long ldc,
+                              long rows, long cols, float alpha, float beta);
+
+// MARK: - Vector math (vector_math_avx2.c); only call when logits_cpu_has_avx2_fma() returns 1
+
+/// y[i] = exp(x[i]) for i < n (0 below -103.97, +inf above 88.72, NaN stays NaN); y may alias x.
+void logits_exp_avx2(const float *x, float *y, long n);
+
+/// Sigmoid binary cross-entropy with unit weights over n elements: grad[i] = scale * (sigmoid(x[i]) - y[i]),
+/// values[i] (when values is not NULL) = softplus(x) - y x computed stably; returns the sum of the
+/// losses (float partial sums flushed to double every 1024 elements). *bad_target = 1 when some
+/// y[i] is outside [0, 1] or NaN.
+double logits_sigmoid_bce_avx2(const float *x, const float *y, long n, float scale,
+                               float *grad, float *values, int *bad_target);
+
+// MARK: - Worker pool (worker_pool.c)
+
+/// One part of a parallel job: called once for each part in [0, parts).
+typedef void (*logits_pool_task)(void *context, long part);
+
+/// Runs task(context, p) exactly once for every p in [0, parts) and returns when all are done.
+/// The calling thread and up to parts - 1 persistent worker threads (created on first need, never
+/// exited) claim parts from a shared counter; when the caller has run out of parts, it withdraws the
+/// posts that no worker has taken yet, so a worker the scheduler has not run (other processes on
+/// its core) cannot hold up the call: the call then finishes at one-thread speed. Workers spin for
+/// a short while after each job (see logits_pool_set_spin) and then park on a condition variable.
+/// One job runs at a time: a call made while another is running (another thread, or a task that
+/// calls back in) runs all its parts on the calling thread, in order.
+/// Returns the number of threads that took part (1 when it ran on the caller alone).
+long logits_pool_run(long parts, logits_pool_task task, void *context);
+
+/// Microseconds a worker keeps polling for the next job before parking (default 100).
+void logits_pool_set_spin(long microseconds);
+
+/// Worker threads created so far (not counting callers).
+long logits_pool_worker_count(void);
 
 #endif

@@ -4,8 +4,9 @@
 ///     backward: dW = dYᵀ X,  db = 1ᵀ dY (column sums),  dX = dY W
 ///
 /// With a `fusedActivation` (one whose derivative follows from its output, e.g. ReLU), the layer
-/// computes `Y = f(X Wᵀ + b)` with the bias add and the activation in one pass after the GEMM, and
-/// its backward first applies `dY ⊙ f'(Y)` in place. The fused activation is still a separate
+/// computes `Y = f(X Wᵀ + b)` with the bias add and the activation as the GEMM's epilogue (no
+/// separate pass over `Y`), and its backward applies `dY ⊙ f'(Y)` in place in the same pass that
+/// sums the bias gradient. The fused activation is still a separate
 /// module for naming (it has no parameters).
 public final class Dense: Layer {
     public let inputCount: Int
@@ -38,18 +39,9 @@ public final class Dense: Layer {
 
     public func forward(_ x: Matrix, into y: inout Matrix, training: Bool) throws {
         try checkInput(x, "Dense")
-        try Gemm.multiply(x, .none, weight.value, .transpose, into: &y)
-        let rows = y.rows, cols = y.cols
-        bias.value.withUnsafeBufferPointer { b in
-            y.withUnsafeMutableBufferPointer { out in
-                guard let bp = b.baseAddress, let op = out.baseAddress else { return }
-                if let act = fusedActivation {
-                    act.forwardAddingBias(bp, to: op, rows: rows, cols: cols)
-                } else {
-                    Elementwise.addRowVector(bp, to: op, rows: rows, cols: cols)
-                }
-            }
-        }
+        // Bias and activation run as the GEMM's epilogue, on each block of Y while it is in cache.
+        try Gemm.multiplyAddingBias(x, .none, weight.value, .transpose, bias: bias.value,
+                                    activation: fusedActivation, into: &y)
     }
 
     public func backward(
@@ -57,18 +49,22 @@ public final class Dense: Layer {
         inputGradient dx: inout Matrix, computeInputGradient: Bool
     ) throws {
         let rows = dy.rows, cols = dy.cols
-        if let act = fusedActivation {
-            y.withUnsafeBufferPointer { yp in
-                dy.withUnsafeMutableBufferPointer { gp in
-                    guard let ya = yp.baseAddress, let ga = gp.baseAddress else { return }
-                    act.backwardFromOutput(output: ya, gradient: ga, count: rows * cols)
+        // One pass over dY: the activation backward (dY ⊙ f'(Y), in place) and the bias gradient
+        // (column sums), row by row while the row is in L1.
+        let act = fusedActivation
+        y.withUnsafeBufferPointer { yp in
+            dy.withUnsafeMutableBufferPointer { gp in
+                bias.gradient.withUnsafeMutableBufferPointer { bp in
+                    guard let ga = gp.baseAddress, let ba = bp.baseAddress else { return }
+                    ba.update(repeating: 0, count: cols)
+                    for r in 0..<rows {
+                        let row = ga + r * cols
+                        if let act, let ya = yp.baseAddress {
+                            act.backwardFromOutput(output: ya + r * cols, gradient: row, count: cols)
+                        }
+                        Elementwise.axpy(1, row, ba, count: cols)
+                    }
                 }
-            }
-        }
-        dy.withUnsafeBufferPointer { gp in
-            bias.gradient.withUnsafeMutableBufferPointer { bp in
-                guard let ga = gp.baseAddress, let ba = bp.baseAddress else { return }
-                Elementwise.columnSums(ga, rows: rows, cols: cols, into: ba)
             }
         }
         try Gemm.multiply(dy, .transpose, x, .none, into: &weight.gradient)

@@ -11,6 +11,17 @@ public struct CBLASGemm: GemmBackend {
     public var libraryPath: String { library.path }
     /// The library's own report of its thread count (`openblas_get_num_threads`), when it has one.
     public var libraryThreads: Int? { library.reportedThreads }
+    /// OpenBLAS's kernel family for this CPU (`openblas_get_corename()`), when exported.
+    public var coreName: String? { library.coreName }
+    /// OpenBLAS's version and build options (`openblas_get_config()`), when exported.
+    public var config: String? { library.config }
+    /// `path, core NAME, CONFIG` for reports.
+    public var summary: String {
+        var parts = [libraryPath]
+        if let coreName { parts.append("core \(coreName)") }
+        if let config { parts.append(config) }
+        return parts.joined(separator: ", ")
+    }
 
     let library: CBLASLibrary
 

@@ -18,6 +18,8 @@ typealias CBLASSgemmFunction = @convention(c) (
 typealias CBLASSetThreadsFunction = @convention(c) (Int32) -> Void
 /// `openblas_get_num_threads(void)`.
 typealias CBLASGetThreadsFunction = @convention(c) () -> Int32
+/// `openblas_get_corename(void)` / `openblas_get_config(void)`: static C strings.
+typealias CBLASStringFunction = @convention(c) () -> UnsafePointer<CChar>?
 
 /// CBLAS constants (`cblas.h`).
 enum CBLAS {
@@ -35,14 +37,31 @@ final class CBLASLibrary: @unchecked Sendable {  // unchecked: immutable after i
     let sgemm: CBLASSgemmFunction
     let setThreads: CBLASSetThreadsFunction?
     let getThreads: CBLASGetThreadsFunction?
+    /// `openblas_get_corename()`: the kernel family OpenBLAS picked for this CPU (e.g. `Haswell`,
+    /// `SkylakeX`, or `Prescott` when it does not know the CPU), when the library exports it.
+    let coreName: String?
+    /// `openblas_get_config()`: version and build options (e.g. `OpenBLAS 0.3.21 DYNAMIC_ARCH ...`).
+    let config: String?
     private let appliedThreads = TensorLockedValue<Int>(0)
 
     private init(path: String, sgemm: CBLASSgemmFunction,
-                 setThreads: CBLASSetThreadsFunction?, getThreads: CBLASGetThreadsFunction?) {
+                 setThreads: CBLASSetThreadsFunction?, getThreads: CBLASGetThreadsFunction?,
+                 coreName: String?, config: String?) {
         self.path = path
         self.sgemm = sgemm
         self.setThreads = setThreads
         self.getThreads = getThreads
+        self.coreName = coreName
+        self.config = config
+    }
+
+    /// Calls a `const char *f(void)` export, if present, and copies the string.
+    private static func string(_ handle: UnsafeMutableRawPointer, _ name: String) -> String? {
+        guard let symbol = dlsym(handle, name) else { return nil }
+        let function = unsafeBitCast(symbol, to: CBLASStringFunction.self)
+        guard let text = function() else { return nil }
+        let value = String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
+        return value.isEmpty ? nil : value
     }
 
     /// Opens the first of `candidates` that loads and exports `cblas_sgemm`.
@@ -69,7 +88,8 @@ final class CBLASLibrary: @unchecked Sendable {  // unchecked: immutable after i
             return CBLASLibrary(
                 path: resolvedPath(handle: handle, symbol: symbol) ?? candidate,
                 sgemm: unsafeBitCast(symbol, to: CBLASSgemmFunction.self),
-                setThreads: set, getThreads: get)
+                setThreads: set, getThreads: get,
+                coreName: string(handle, "openblas_get_corename"), config: string(handle, "openblas_get_config"))
         }
         throw LogitsError.unavailable("\(label) could not be loaded (" + failures.joined(separator: "; ") + ")")
     }

@@ -16,10 +16,14 @@ public enum GemmBackendKind: String, CaseIterable, Sendable {
 public struct GemmSelection: Sendable {
     /// The chosen backend.
     public let backend: any GemmBackend
-    /// Why it was chosen, e.g. `"best available: openblas (/usr/lib/x86_64-linux-gnu/libopenblas.so.0)"`.
+    /// Why it was chosen, e.g. `"fastest measured: swift/avx2fma 88.1 GFLOP/s (openblas 41.0, ...)"`.
     public let reason: String
-    /// Backends that were tried first and could not be loaded, with the reason.
+    /// Backends that could not be loaded, with the reason.
     public let skipped: [String]
+    /// Every candidate timed at selection, fastest first (empty when `LOGITS_BACKEND` forced one).
+    public var measurements: [GemmMeasurement] = []
+    /// The CPU the choice was made on (`CPULevel.modelName`) and the level in effect.
+    public var cpu: String = "\(CPULevel.modelName) (\(CPULevel.active.rawValue))"
 }
 
 extension Gemm {
@@ -44,19 +48,34 @@ extension Gemm {
         switch kind {
         case .accelerate: return try CBLASGemm.accelerate()
         case .openblas: return try CBLASGemm.openBLAS(environment: environment)
-        case .swift: return SwiftGemm()
+        case .swift: return SwiftGemm(kernel: swiftKernel(environment: environment))
         case .naive: return NaiveGemm()
         }
     }
 
-    /// Every backend that loads here, best first (the Swift and naive ones always do).
+    /// The Swift kernel for `environment`: `LOGITS_SWIFT_KERNEL` when it names a supported one, else
+    /// the widest allowed by `LOGITS_CPU` (see `CPULevel.resolve`).
+    static func swiftKernel(environment: [String: String]) -> SwiftGemm.Kernel {
+        if let name = environment["LOGITS_SWIFT_KERNEL"]?.lowercased(), let forced = SwiftGemm.Kernel(rawValue: name),
+           SwiftGemm.supportedKernels.contains(forced) {
+            return forced
+        }
+        let level = CPULevel.resolve(environment: environment).level
+        return SwiftGemm.Kernel.allCases.last { $0.level <= level } ?? .portable
+    }
+
+    /// Every backend that loads here (the Swift and naive ones always do).
     public static func availableBackends(environment: [String: String] = ProcessInfo.processInfo.environment) -> [any GemmBackend] {
         GemmBackendKind.allCases.compactMap { try? backend($0, environment: environment) }
     }
 
     /// Chooses the backend for `environment`:
     /// - `LOGITS_BACKEND` set (non-empty): exactly that backend, or the error saying why it cannot be used;
-    /// - otherwise the best that loads: Accelerate (Apple), then OpenBLAS, then the Swift kernel.
+    /// - otherwise by measurement: every candidate that loads (Accelerate on Apple, OpenBLAS, and the
+    ///   Swift driver with each micro-kernel `LOGITS_CPU` allows) is timed on a few MLP-shaped
+    ///   products (`GemmProbe`, a few milliseconds in all, `Threading.threadCount` threads) and the
+    ///   fastest is chosen. Nothing is cached: the choice is made again in each process, on the CPU
+    ///   and library it runs with.
     public static func select(environment: [String: String]) -> Result<GemmSelection, LogitsError> {
         if let forced = environment[backendVariable]?.trimmingCharacters(in: .whitespaces), !forced.isEmpty {
             do {
@@ -71,19 +90,41 @@ extension Gemm {
             }
         }
         var skipped: [String] = []
+        var candidates: [(label: String, backend: any GemmBackend)] = []
+        let level = CPULevel.resolve(environment: environment).level
+        for kernel in SwiftGemm.Kernel.allCases.reversed() where kernel.level <= level {
+            candidates.append(("swift/\(kernel.rawValue)", SwiftGemm(kernel: kernel)))
+        }
+        // Libraries last: OpenBLAS's threads keep spinning for a while after a call.
         for kind in [GemmBackendKind.accelerate, .openblas] {
             #if !canImport(Darwin)
             if kind == .accelerate { continue }
             #endif
             do {
-                let chosen = try backend(kind, environment: environment)
-                return .success(GemmSelection(backend: chosen, reason: "best available\(detail(chosen))", skipped: skipped))
+                let loaded = try backend(kind, environment: environment)
+                candidates.append((kind.rawValue, loaded))
             } catch {
                 skipped.append("\(error)")
             }
         }
-        return .success(GemmSelection(backend: SwiftGemm(), reason: "best available (portable Swift kernel)", skipped: skipped))
+        let measured = GemmProbe.measure(candidates).sorted { $0.gflops > $1.gflops }
+        guard let best = measured.first else {
+            return .success(GemmSelection(backend: SwiftGemm(kernel: .portable), reason: "portable Swift kernel (nothing to measure)", skipped: skipped))
+        }
+        let others = measured.dropFirst().map { "\($0.label) \(format($0.gflops))" }.joined(separator: ", ")
+        var reason = "fastest measured: \(best.label) \(format(best.gflops)) GFLOP/s"
+        if !others.isEmpty { reason += " (\(others))" }
+        reason += " at \(Threading.threadCount) thread\(Threading.threadCount == 1 ? "" : "s")\(detail(best.backend))"
+        for other in measured.dropFirst() {
+            if let cblas = other.backend as? CBLASGemm { reason += "; \(cblas.name): \(cblas.summary)" }
+        }
+        var selection = GemmSelection(backend: best.backend, reason: reason, skipped: skipped)
+        selection.measurements = measured
+        selection.cpu = "\(CPULevel.modelName) (\(level.rawValue))"
+        return .success(selection)
     }
+
+    private static func format(_ gflops: Double) -> String { String(format: "%.1f", gflops) }
 
     /// The selection made once, at first use, from the process environment.
     /// A failure means `LOGITS_BACKEND` named a backend that cannot be used; `shared` then
@@ -99,14 +140,17 @@ extension Gemm {
             env[backendVariable] = nil
             let fallback = (try? select(environment: env).get())
                 ?? GemmSelection(backend: SwiftGemm(), reason: "fallback", skipped: [])
-            return GemmSelection(backend: fallback.backend,
-                                 reason: "fallback (\(describe(error)))",
-                                 skipped: fallback.skipped)
+            var chosen = GemmSelection(backend: fallback.backend,
+                                       reason: "fallback (\(describe(error))); \(fallback.reason)",
+                                       skipped: fallback.skipped)
+            chosen.measurements = fallback.measurements
+            return chosen
         }
     }()
 
     private static func detail(_ backend: any GemmBackend) -> String {
-        if let cblas = backend as? CBLASGemm { return ": \(cblas.name) (\(cblas.libraryPath))" }
+        if let cblas = backend as? CBLASGemm { return "; \(cblas.name): \(cblas.summary)" }
+        if let swift = backend as? SwiftGemm { return "; swift kernel \(swift.kernel.rawValue)" }
         return ""
     }
 

@@ -1,5 +1,4 @@
 import CLogitsKernels
-import Dispatch
 import Foundation
 
 /// The package's own GEMM, a Swift driver with a pure-Swift SIMD micro-kernel: `C = alpha * op(A) * op(B) + beta * C` (row-major).
@@ -13,13 +12,16 @@ import Foundation
 ///   `a * b + c` (packed `mulps`/`addps`; `addingProduct` would be one `fmaf` call per lane there)
 ///   and as fused `addingProduct` on arm64, where it is a native `fmla`;
 /// - work above `parallelThreshold` multiply-adds is split over `Threading.threadCount` threads
-///   by row blocks (or column blocks when `op(A)` has fewer rows than `op(B)` has columns) with
-///   `DispatchQueue.concurrentPerform`; each worker packs into its own reused scratch buffers.
+///   by row blocks (or column blocks when `op(A)` has fewer rows than `op(B)` has columns) on the
+///   persistent `WorkerPool`; each worker packs into its own reused scratch buffers;
+/// - an optional epilogue (`GemmEpilogue`: bias row, then activation) is applied to each finished
+///   `mc x nc` block of C while it is still in cache, by the thread that computed it.
 ///
-/// On x86-64 CPUs with AVX2 and FMA the same driver can run a 6 x 16 micro-kernel written in C
-/// with those instructions enabled per function (`Kernel.avx2fma`, target `CLogitsKernels`, no
-/// build flags), chosen at run time by `cpuid`. `LOGITS_SWIFT_KERNEL=portable` (or
-/// `kernel: .portable`) keeps the pure-Swift micro-kernel.
+/// On x86-64 the same driver can run micro-kernels written in C with their instructions enabled
+/// per function (target `CLogitsKernels`, no build flags), chosen at run time by `cpuid` + `xgetbv`:
+/// 6 x 16 with AVX2 + FMA (`Kernel.avx2fma`), 6 x 32 with AVX-512F (`Kernel.avx512`).
+/// `LOGITS_CPU` caps the level (`baseline` keeps the pure-Swift kernel); `LOGITS_SWIFT_KERNEL=NAME`
+/// (or `kernel:`) picks one kernel by name.
 ///
 /// With `beta == 0`, `C` is never read. With `alpha == 0` or `k == 0`, `A` and `B` are not read.
 public struct SwiftGemm: GemmBackend {
@@ -29,9 +31,27 @@ public struct SwiftGemm: GemmBackend {
         case portable
         /// C with AVX2 + FMA intrinsics (6 x 16, 256-bit accumulators), x86-64 CPUs that have them.
         case avx2fma
+        /// C with AVX-512F intrinsics (6 x 32, 512-bit accumulators, masked edge stores), x86-64
+        /// CPUs and OSes that enable opmask and ZMM state.
+        case avx512
 
         /// Micro-tile columns.
-        var nr: Int { self == .portable ? 8 : 16 }
+        var nr: Int {
+            switch self {
+            case .portable: return 8
+            case .avx2fma: return 16
+            case .avx512: return 32
+            }
+        }
+
+        /// The `CPULevel` this kernel needs.
+        public var level: CPULevel {
+            switch self {
+            case .portable: return .baseline
+            case .avx2fma: return .avx2
+            case .avx512: return .avx512
+            }
+        }
         /// Copies of each packed A value (the portable kernel reads pre-broadcast `SIMD4`s).
         var lanes: Int { self == .portable ? 4 : 1 }
     }
@@ -57,14 +77,17 @@ public struct SwiftGemm: GemmBackend {
 
     public var name: String { "swift" }
 
-    /// Kernels this CPU can run (`.portable` always).
-    public static let supportedKernels: [Kernel] = logits_cpu_has_avx2_fma() == 1 ? [.portable, .avx2fma] : [.portable]
+    /// Kernels this CPU can run, whatever `LOGITS_CPU` says (`.portable` always); the tests run each.
+    public static let supportedKernels: [Kernel] = Kernel.allCases.filter { $0.level <= CPULevel.hardware }
 
-    /// The fastest supported kernel, unless `LOGITS_SWIFT_KERNEL=portable` asks for the pure-Swift one.
+    /// Kernels allowed at the active level (`CPULevel.active`, capped by `LOGITS_CPU`), widest last.
+    public static let enabledKernels: [Kernel] = Kernel.allCases.filter { $0.level <= CPULevel.active }
+
+    /// The widest enabled kernel, unless `LOGITS_SWIFT_KERNEL` names another supported one.
     public static let defaultKernel: Kernel = {
         let env = ProcessInfo.processInfo.environment["LOGITS_SWIFT_KERNEL"]?.lowercased()
         if let env, let forced = Kernel(rawValue: env), supportedKernels.contains(forced) { return forced }
-        return supportedKernels.last ?? .portable
+        return enabledKernels.last ?? .portable
     }()
 
     /// Micro-tile rows.
@@ -92,15 +115,32 @@ public struct SwiftGemm: GemmBackend {
         beta: Float,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+              b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, epilogue: nil)
+    }
+
+    /// `sgemm` followed by `epilogue` on every element of C, applied block by block as each
+    /// `mc x nc` block of C is finished (while it is in cache, on the thread that computed it).
+    public func sgemm(
+        transA: Transpose, transB: Transpose,
+        m: Int, n: Int, k: Int,
+        alpha: Float,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        epilogue: GemmEpilogue?
+    ) {
         if m <= 0 || n <= 0 { return }
         if k <= 0 || alpha == 0 {
             Self.scale(c: c, ldc: ldc, rows: 0..<m, cols: 0..<n, beta: beta)
+            epilogue?.apply(c: c, ldc: ldc, rows: 0..<m, cols: 0..<n)
             return
         }
         let problem = GemmProblem(
             a: a, aRowStride: transA == .none ? lda : 1, aColStride: transA == .none ? 1 : lda,
             b: b, bRowStride: transB == .none ? ldb : 1, bColStride: transB == .none ? 1 : ldb,
-            c: c, ldc: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta)
+            c: c, ldc: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta, epilogue: epilogue)
 
         let threads = self.threads ?? Threading.threadCount
         let mn = m.multipliedReportingOverflow(by: n)
@@ -117,7 +157,7 @@ public struct SwiftGemm: GemmBackend {
         }
         // Equal shares in whole micro-tiles.
         let units = (extent + unit - 1) / unit
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        WorkerPool.run(parts: parts) { part in
             let lo = min(extent, (units * part / parts) * unit)
             let hi = min(extent, (units * (part + 1) / parts) * unit)
             guard lo < hi else { return }
@@ -158,9 +198,12 @@ public struct SwiftGemm: GemmBackend {
                     case .portable:
                         packABroadcast(p, i0: ic, mc: mcb, k0: pc, kc: kcb, into: packedA)
                         macroPortable(p, packedA: packedA, packedB: packedB, ic: ic, mc: mcb, jc: jc, nc: ncb, kc: kcb, beta: betaHere)
-                    case .avx2fma:
+                    case .avx2fma, .avx512:
                         packA(p, i0: ic, mc: mcb, k0: pc, kc: kcb, into: packedA)
-                        macroAVX2(p, packedA: packedA, packedB: packedB, ic: ic, mc: mcb, jc: jc, nc: ncb, kc: kcb, beta: betaHere)
+                        macroC(p, kernel: kernel, packedA: packedA, packedB: packedB, ic: ic, mc: mcb, jc: jc, nc: ncb, kc: kcb, beta: betaHere)
+                    }
+                    if pc + kcb == p.k, let epilogue = p.epilogue {
+                        epilogue.apply(c: p.c, ldc: p.ldc, rows: ic..<(ic + mcb), cols: jc..<(jc + ncb))
                     }
                     ic += mc
                 }
@@ -192,22 +235,25 @@ public struct SwiftGemm: GemmBackend {
         }
     }
 
-    /// As `macroPortable`, with the C AVX2/FMA 6 x 16 micro-kernel.
-    static func macroAVX2(
-        _ p: GemmProblem, packedA: UnsafeMutablePointer<Float>, packedB: UnsafeMutablePointer<Float>,
+    /// As `macroPortable`, with a C micro-kernel (AVX2/FMA 6 x 16 or AVX-512 6 x 32).
+    static func macroC(
+        _ p: GemmProblem, kernel: Kernel, packedA: UnsafeMutablePointer<Float>, packedB: UnsafeMutablePointer<Float>,
         ic: Int, mc: Int, jc: Int, nc: Int, kc: Int, beta: Float
     ) {
-        let nr = Kernel.avx2fma.nr
+        let nr = kernel.nr
+        let wide = kernel == .avx512
         var jr = 0
         while jr < nc {
             let nrb = min(nr, nc - jr)
             let bPanel = UnsafePointer(packedB + jr * kc)
             var ir = 0
             while ir < mc {
-                logits_sgemm_6x16_avx2_fma(
-                    kc, packedA + ir * kc, bPanel,
-                    p.c + (ic + ir) * p.ldc + jc + jr, p.ldc,
-                    min(mr, mc - ir), nrb, p.alpha, beta)
+                let cTile = p.c + (ic + ir) * p.ldc + jc + jr
+                if wide {
+                    logits_sgemm_6x32_avx512(kc, packedA + ir * kc, bPanel, cTile, p.ldc, min(mr, mc - ir), nrb, p.alpha, beta)
+                } else {
+                    logits_sgemm_6x16_avx2_fma(kc, packedA + ir * kc, bPanel, cTile, p.ldc, min(mr, mc - ir), nrb, p.alpha, beta)
+                }
                 ir += mr
             }
             jr += nr
@@ -451,6 +497,7 @@ struct GemmProblem: @unchecked Sendable {  // unchecked: raw pointers shared rea
     let k: Int
     let alpha: Float
     let beta: Float
+    let epilogue: GemmEpilogue?
 }
 
 /// Packing buffers of one GEMM worker, grown on demand and reused across calls.

@@ -144,12 +144,14 @@ import Testing
         }
     }
 
-    @Test("the portable kernel is always supported; AVX2 is reported only on x86-64")
+    @Test("the portable kernel is always supported; AVX2 and AVX-512 are reported only on x86-64")
     func kernelSupport() {
         #expect(SwiftGemm.supportedKernels.contains(.portable))
         #if !arch(x86_64)
         #expect(!SwiftGemm.supportedKernels.contains(.avx2fma))
+        #expect(!SwiftGemm.supportedKernels.contains(.avx512))
         #endif
+        if SwiftGemm.supportedKernels.contains(.avx512) { #expect(SwiftGemm.supportedKernels.contains(.avx2fma)) }
         #expect(SwiftGemm.supportedKernels.contains(SwiftGemm().kernel))
     }
 

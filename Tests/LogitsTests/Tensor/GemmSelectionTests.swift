@@ -74,13 +74,38 @@ import Testing
         #endif
     }
 
-    @Test("default: best available, OpenBLAS when it loads", .enabled(if: !hasDarwin))
+    @Test("default: the fastest candidate by measurement, each one reported", .enabled(if: !hasDarwin))
     func defaultSelection() throws {
         let selection = try Gemm.select(environment: [:]).get()
-        #expect(selection.backend.name == (Self.openBLASLoads ? "openblas" : "swift"))
-        #expect(selection.reason.contains("best available"))
+        let labels = selection.measurements.map(\.label)
+        // Every Swift kernel the CPU level allows, plus OpenBLAS when it loads, was timed.
+        for kernel in SwiftGemm.Kernel.allCases where kernel.level <= CPULevel.hardware {
+            #expect(labels.contains("swift/\(kernel.rawValue)"), "\(labels)")
+        }
+        #expect(labels.contains("openblas") == Self.openBLASLoads)
+        #expect(selection.measurements.allSatisfy { $0.gflops > 0 && $0.gflops.isFinite })
+        // Fastest first, and that one was chosen.
+        let rates = selection.measurements.map(\.gflops)
+        #expect(rates == rates.sorted(by: >))
+        let best = try #require(selection.measurements.first)
+        #expect(selection.backend.name == best.backend.name)
+        if let swift = selection.backend as? SwiftGemm { #expect(best.label == "swift/\(swift.kernel.rawValue)") }
+        #expect(selection.reason.contains("fastest measured: \(best.label)"))
+        for m in selection.measurements { #expect(selection.reason.contains(m.label)) }
         let empty = try Gemm.select(environment: ["LOGITS_BACKEND": ""]).get()
-        #expect(empty.backend.name == selection.backend.name)
+        #expect(!empty.measurements.isEmpty)
+    }
+
+    @Test("OpenBLAS reports its core name and configuration where it exports them", .enabled(if: openBLASLoads, "libopenblas not installed"))
+    func openBLASIdentity() throws {
+        let blas = try #require(try Gemm.backend(.openblas, environment: [:]) as? CBLASGemm)
+        // Debian's and upstream's OpenBLAS export both; the summary carries them.
+        let core = try #require(blas.coreName)
+        #expect(!core.isEmpty)
+        #expect(blas.config?.contains("OpenBLAS") == true)
+        #expect(blas.summary.contains("core \(core)"))
+        let forced = try Gemm.select(environment: ["LOGITS_BACKEND": "openblas"]).get()
+        #expect(forced.reason.contains("core \(core)"))
     }
 
     @Test("OpenBLAS forced and loaded reports its file and computes", .enabled(if: openBLASLoads, "libopenblas not installed"))

@@ -1,24 +1,7 @@
 #include "logits_kernels.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <cpuid.h>
 #include <immintrin.h>
-
-static unsigned long long read_xcr0(void) {
-    unsigned int eax, edx;
-    __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
-    return ((unsigned long long)edx << 32) | eax;
-}
-
-int logits_cpu_has_avx2_fma(void) {
-    unsigned int eax, ebx, ecx, edx;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
-    const int fma = (ecx >> 12) & 1, osxsave = (ecx >> 27) & 1, avx = (ecx >> 28) & 1;
-    if (!(fma && osxsave && avx)) return 0;
-    if ((read_xcr0() & 6) != 6) return 0; /* OS saves XMM and YMM state */
-    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
-    return (ebx >> 5) & 1; /* AVX2 */
-}
 
 __attribute__((target("avx2,fma")))
 void logits_sgemm_6x16_avx2_fma(long kc, const float *a, const float *b, float *c, long ldc,
@@ -72,8 +55,6 @@ void logits_sgemm_6x16_avx2_fma(long kc, const float *a, const float *b, float *
 }
 
 #else
-
-int logits_cpu_has_avx2_fma(void) { return 0; }
 
 void logits_sgemm_6x16_avx2_fma(long kc, const float *a, const float *b, float *c, long ldc,
                                 long rows, long cols, float alpha, float beta) {

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Logits against its PyTorch peers, both sides in one run on this machine (release build):
+#   GEMM:     logits-bench gemm          vs  ../shared/peers/gemm_peak.py (torch.mm, numpy/OpenBLAS)
+#   training: logits-bench train         vs  ../shared/peers/torch_mlp.py --bench, per data set
+# Prints the CPU and two tables of ratios (Logits / PyTorch); raw JSON goes to $OUT.
+#
+# Environment: THREADS (training threads, default 2), DATASETS (default yeast,fashion-mnist,delicious,mnist),
+# GEMM_RUNS (gemm_peak.py --runs, default 1), OUT (default .build/bench-vs-peers), PEERS (default ../shared/peers),
+# EPOCHS (both sides; default: each preset's), QUIET_WAIT (seconds to wait for other processes to leave the
+# CPUs idle before each timed step, via the peers' quiet.py; default 60, 0 to skip),
+# SKIP_GEMM=1 / SKIP_TRAIN=1 to run one half. Any LOGITS_* variable (LOGITS_BACKEND, LOGITS_CPU) passes through.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PEERS=${PEERS:-../shared/peers}
+OUT=${OUT:-.build/bench-vs-peers}
+THREADS=${THREADS:-2}
+DATASETS=${DATASETS:-yeast,fashion-mnist,delicious,mnist}
+GEMM_RUNS=${GEMM_RUNS:-1}
+QUIET_WAIT=${QUIET_WAIT:-60}
+EPOCH_ARGS=()
+if [ -n "${EPOCHS:-}" ]; then EPOCH_ARGS=(--epochs "$EPOCHS"); fi
+mkdir -p "$OUT"
+
+# Wait (bounded) until other processes leave the CPUs idle; the peers' JSON records the load anyway.
+quiet() { if [ "$QUIET_WAIT" -gt 0 ]; then python3 "$PEERS/quiet.py" --max-wait "$QUIET_WAIT" >&2 || true; fi; }
+
+swift build -c release --product logits-bench >&2
+BENCH=.build/release/logits-bench
+lscpu | sed -n 's/^Model name: *//p' | head -1 > "$OUT/cpu.txt"
+echo "CPU: $(cat "$OUT/cpu.txt"), $(nproc) CPUs; flags: $(grep -o -w -E 'avx2|fma|avx512f' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+
+if [ "${SKIP_GEMM:-0}" != 1 ]; then
+  quiet
+  "$BENCH" gemm --json --threads 1,2 --repeats 5 \
+    --shapes 64x256x103,128x512x784,256x256x256,512x512x512,1024x1024x1024 > "$OUT/logits-gemm.json"
+  quiet
+  python3 "$PEERS/gemm_peak.py" --runs "$GEMM_RUNS" --repeats 3 --min-time 0.1 --out "$OUT/peer-gemm.json" > "$OUT/peer-gemm.txt"
+fi
+
+if [ "${SKIP_TRAIN:-0}" != 1 ]; then
+  for d in ${DATASETS//,/ }; do
+    quiet
+    "$BENCH" train --config "$d" --threads "$THREADS" "${EPOCH_ARGS[@]}" --json > "$OUT/logits-train-$d.json"
+    quiet
+    OMP_NUM_THREADS=$THREADS python3 "$PEERS/torch_mlp.py" --data "$d" --threads "$THREADS" --bench "${EPOCH_ARGS[@]}" \
+      --out "$OUT/torch-train-$d.json" > /dev/null
+  done
+fi
+
+python3 - "$OUT" "$THREADS" "$DATASETS" <<'PY'
+import json, os, sys
+out, threads, datasets = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+def load(name):
+    path = os.path.join(out, name)
+    return json.load(open(path)) if os.path.exists(path) else None
+gemm, peer = load("logits-gemm.json"), load("peer-gemm.json")
+if gemm and peer:
+    print("\nGEMM GFLOP/s (Logits default backend vs torch.mm, same run)")
+    print(f"default backend: {gemm[0]['selection']}")
+    print("| shape | threads | Logits default | torch.mm | ratio | best Logits backend |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for r in peer["rows"]:
+        for t in (1, 2):
+            mine = [g for g in gemm if (g["m"], g["n"], g["k"], g["threads"]) == (r["M"], r["N"], r["K"], t)]
+            default = next((g for g in mine if g["backend"] == "default"), None)
+            torch = r.get(f"torch_{t}t")
+            if default is None or not torch:
+                continue
+            best = max((g for g in mine if g["backend"] not in ("default", "naive")), key=lambda g: g["gflops"])
+            print(f"| {r['M']}x{r['N']}x{r['K']} | {t} | {default['gflops']:.1f} | {torch:.1f} | "
+                  f"{default['gflops'] / torch:.2f}x | {best['backend']} {best['gflops']:.1f} |")
+rows = []
+for d in datasets:
+    mine, torch = load(f"logits-train-{d}.json"), load(f"torch-train-{d}.json")
+    if mine and torch:
+        rows.append((d, mine[0], torch))
+if rows:
+    print(f"\nTraining samples/s, {threads} threads (logits-bench train vs torch_mlp.py --bench, same run)")
+    print("| data set | epochs | Logits | PyTorch | ratio | Logits backend | other load during torch |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for d, m, t in rows:
+        print(f"| {d} | {m['epochs']} | {m['samples_per_s']:.0f} | {t['samples_per_s']:.0f} | {m['samples_per_s'] / t['samples_per_s']:.2f}x | "
+              f"{m['backend']} | {t.get('foreign_load_during_training', float('nan')):.2f} |")
+PY
