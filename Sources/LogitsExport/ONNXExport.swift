@@ -44,17 +44,17 @@ public enum ONNXExport {
     /// `metadata_props` keys (values are strings; JSON where structured).
     public enum MetadataKey {
         /// JSON `{"kind": "multiclass" | "multilabel" | "binary", "outputs": L}`.
-        public static let task = "logits.task"
+        public static let task = ModelFile.Key.task
         /// JSON array of the `L` class / label names, in output order.
-        public static let labelNames = "logits.label_names"
+        public static let labelNames = ModelFile.Key.labelNames
         /// JSON array of the `F` feature names (may be empty).
-        public static let featureNames = "logits.feature_names"
+        public static let featureNames = ModelFile.Key.featureNames
         /// JSON array of the `L` logit thresholds of `decisions` (multi-label, binary), or `null` (multi-class: argmax).
-        public static let thresholds = "logits.thresholds"
+        public static let thresholds = ModelFile.Key.thresholds
         /// The decision rule in words.
         public static let decisionRule = "logits.decision_rule"
         /// The Logits version that exported the file.
-        public static let version = "logits.version"
+        public static let version = ModelFile.Key.version
         /// The Logits version that wrote the source model file.
         public static let sourceVersion = "logits.source_version"
         /// SHA-256 (hex) of the source model file's bytes.
