@@ -126,8 +126,14 @@ struct EndToEndTests {
         try await waitReady(port)
         let stop = Locked(false)
         let results = Locked<[(Int, String)]>([])
+        let finished = Locked(0)
+        // Waits (up to 60 s, for a loaded machine) until at least `n` answers have come back.
+        func waitForResults(_ n: Int) async throws {
+            for _ in 0..<6000 where results.withLock({ $0.count }) < n { try await Task.sleep(for: .milliseconds(10)) }
+        }
         let clients = (0..<4).map { c in
             Thread {
+                defer { finished.withLock { $0 += 1 } }
                 var k = 0
                 while !stop.withLock({ $0 }) {
                     let r: (Int, String)
@@ -144,7 +150,7 @@ struct EndToEndTests {
             }
         }
         clients.forEach { $0.start() }
-        try await Task.sleep(for: .milliseconds(300))
+        try await waitForResults(8)
         for k in 0..<3 {
             // Replace the file atomically (as a deployment would), then reload.
             let staged = served.appendingPathExtension("new")
@@ -152,10 +158,11 @@ struct EndToEndTests {
             try FileManager.default.copyItem(at: k % 2 == 0 ? b : a, to: staged)
             #expect(rename(staged.path, served.path) == 0)
             server.signal(SIGHUP)
-            try await Task.sleep(for: .milliseconds(500))
+            try await Task.sleep(for: .milliseconds(300))
+            try await waitForResults(results.withLock { $0.count } + 8)
         }
         stop.withLock { $0 = true }
-        try await Task.sleep(for: .milliseconds(500))
+        for _ in 0..<6000 where finished.withLock({ $0 }) < 4 { try await Task.sleep(for: .milliseconds(10)) }
         let all = results.withLock { $0 }
         let failed = all.filter { $0.0 != 200 }
         #expect(all.count >= 20, "only \(all.count) requests")

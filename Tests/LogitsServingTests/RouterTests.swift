@@ -8,7 +8,7 @@ import Testing
 
 /// The routes in-process (HummingbirdTesting's router framework: no sockets), with the model
 /// service running so that readiness, loading and batching are the real ones.
-@Suite("Serving routes (in-process)")
+@Suite("Serving routes (in-process)", .serialized)  // the Prometheus registry is process-wide
 struct RouterTests {
     static let logger: Logger = {
         var logger = Logger(label: "serving-tests")
@@ -24,7 +24,7 @@ struct RouterTests {
         let app = serving.application(logger: Self.logger, reloadOnHangup: false)
         try await app.test(.router) { client in
             if waitReady {
-                for _ in 0..<500 where !serving.models.isReady { try await Task.sleep(for: .milliseconds(10)) }
+                for _ in 0..<6000 where !serving.models.isReady { try await Task.sleep(for: .milliseconds(10)) }
                 #expect(serving.models.isReady)
             }
             try await body(client, serving)
@@ -45,14 +45,14 @@ struct RouterTests {
 
     @Test("readiness is 503 until the models are loaded, liveness is 200 throughout")
     func readinessBeforeLoad() async throws {
-        try await withServer([("m", try Fixtures.multiClass())], configure: { $0.loadDelay = .milliseconds(400) }, waitReady: false) { client, serving in
+        try await withServer([("m", try Fixtures.multiClass())], configure: { $0.loadDelay = .milliseconds(15000) }, waitReady: false) { client, serving in
             #expect(try await get(client, "/v2/health/live").0 == 200)
             let (status, body) = try await get(client, "/v2/health/ready")
             #expect(status == 503)
             #expect(errorMessage(body) != nil)
             #expect(try await get(client, "/v2/models/m/ready").0 == 503)
             #expect(try await post(client, "/v2/models/m/infer", Fixtures.tensorBody()).0 == 503)
-            for _ in 0..<500 where !serving.models.isReady { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<6000 where !serving.models.isReady { try await Task.sleep(for: .milliseconds(10)) }
             #expect(try await get(client, "/v2/health/ready").0 == 200)
             #expect(try await get(client, "/v2/models/m/ready").0 == 200)
         }
@@ -224,7 +224,14 @@ struct RouterTests {
             #expect(text.contains("logits_requests_total{model=\"\",status=\"404\"} 1"))
             #expect(text.contains("logits_request_duration_seconds_count{model=\"m\"} 3"))
             #expect(text.contains("logits_batch_rows_sum{model=\"m\"} 8.0") || text.contains("logits_batch_rows_sum{model=\"m\"} 8"))
-            #expect(text.contains("logits_queue_depth_requests{model=\"m\"} 0"))
+            // The gauge is lowered when the batch's results are handed out, which may be just after
+            // the response: poll briefly.
+            var depth = text
+            for _ in 0..<500 where !depth.contains("logits_queue_depth_requests{model=\"m\"} 0") {
+                try await Task.sleep(for: .milliseconds(10))
+                depth = try await get(client, "/metrics").1
+            }
+            #expect(depth.contains("logits_queue_depth_requests{model=\"m\"} 0"), "\(depth)")
         }
     }
 
