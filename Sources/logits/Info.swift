@@ -7,6 +7,8 @@ struct Info: ParsableCommand {
     func run() throws {
         // A backend forced by LOGITS_BACKEND that cannot be used is a one-line error.
         let selection = try Gemm.selection.get()
+        var lines: [String] = []
+        func print(_ line: String) { lines.append(line) }
         print("Logits \(LogitsLibrary.version)")
         let backend = selection.backend
         if let cblas = backend as? CBLASGemm {
@@ -25,5 +27,6 @@ struct Info: ParsableCommand {
         print(threads)
         if let problem = Threading.environmentProblem() { print("  note: \(problem)") }
         print("CPU features: " + (CPUFeatures.detected()?.joined(separator: " ") ?? "unknown"))
+        try StandardOutput.write(lines.joined(separator: "\n") + "\n")
     }
 }

@@ -73,7 +73,7 @@ struct Metrics: ParsableCommand {
             let labels = try truthCSV.classIndices(classes: scoresCSV.cols)
             let report = try MultiClassReport(truth: labels, logits: probabilities ? nil : matrix,
                                               probabilities: probabilities ? matrix : nil, k: k ?? 2)
-            print(json ? report.json.prettyJSON : report.text())
+            try StandardOutput.write((json ? report.json.prettyJSON : report.text()) + "\n")
         case .multilabel:
             guard truthCSV.cols == scoresCSV.cols else {
                 throw DataFileError(file: scores, line: scoresCSV.lines.first,
@@ -84,7 +84,7 @@ struct Metrics: ParsableCommand {
             if atLeastOne { rule = .atLeastOne(rule) }
             let report = try MultiLabelReport(truth: y, scores: matrix, rule: rule, k: k ?? 3,
                                               scoresAreProbabilities: probabilities)
-            print(json ? report.json.prettyJSON : report.text())
+            try StandardOutput.write((json ? report.json.prettyJSON : report.text()) + "\n")
         }
     }
 }
