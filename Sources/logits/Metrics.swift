@@ -14,10 +14,6 @@ struct Metrics: ParsableCommand {
         """
     )
 
-    enum Task: String, ExpressibleByArgument, CaseIterable {
-        case multiclass, multilabel
-    }
-
     enum ScoreKind: String, ExpressibleByArgument, CaseIterable {
         case logits, probabilities
     }
@@ -28,8 +24,8 @@ struct Metrics: ParsableCommand {
     @Option(help: "Scores CSV: one column per class/label.")
     var scores: String
 
-    @Option(help: "multiclass or multilabel (inferred when omitted).")
-    var task: Task?
+    @Option(help: "auto (inferred), multiclass or multilabel.")
+    var task: TaskChoice = .auto
 
     @Option(name: .customLong("scores-are"), help: "logits (default) or probabilities.")
     var scoreKind: ScoreKind = .logits
@@ -62,11 +58,11 @@ struct Metrics: ParsableCommand {
         guard truthCSV.rows == scoresCSV.rows else {
             throw DataFileError(file: scores, message: "\(scoresCSV.rows) rows, but \(truth) has \(truthCSV.rows) (one row per sample in both)")
         }
-        let resolved = task ?? ((truthCSV.cols == 1 && scoresCSV.cols > 1) ? .multiclass : .multilabel)
+        let resolved: TaskChoice = task != .auto ? task : ((truthCSV.cols == 1 && scoresCSV.cols > 1) ? .multiclass : .multilabel)
         let matrix = try ScoreMatrix(rows: scoresCSV.rows, cols: scoresCSV.cols, values: scoresCSV.values)
         let probabilities = scoreKind == .probabilities
         switch resolved {
-        case .multiclass:
+        case .multiclass, .auto:
             guard scoresCSV.cols >= 2 else {
                 throw DataFileError(file: scores, line: scoresCSV.lines.first, message: "\(scoresCSV.cols) column, a multi-class score file needs one per class (at least 2)")
             }
