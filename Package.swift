@@ -19,6 +19,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation --target Logits` (DocC catalogs); a plugin, never linked.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // ONNX export only (LogitsExport); the Logits library does not depend on it.
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         // Serving only (LogitsServing / logits-server); the Logits library and the logits CLI never import these.

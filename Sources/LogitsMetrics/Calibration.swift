@@ -70,7 +70,11 @@ public struct Calibration: Sendable, Equatable {
     }
 
     /// Multi-label calibration: every (sample, label) cell's sigmoid probability against its 0/1 truth.
-    /// - Parameter mask: `N x L`, 1 = observed, 0 = missing (those cells are left out); `nil` = all observed.
+    /// - Parameters:
+    ///   - truth: `N x L` 0/1 matrix.
+    ///   - probabilities: `N x L` sigmoid probabilities.
+    ///   - binCount: the number of equal-width confidence bins.
+    ///   - mask: `N x L`, 1 = observed, 0 = missing (those cells are left out); `nil` = all observed.
     public init(truth: BinaryMatrix, probabilities: ScoreMatrix, binCount: Int = 15, mask: BinaryMatrix? = nil) throws {
         guard truth.rows == probabilities.rows, truth.cols == probabilities.cols else {
             throw MetricsError.shapeMismatch("truth is \(truth.rows) x \(truth.cols), probabilities \(probabilities.rows) x \(probabilities.cols)")

@@ -21,7 +21,10 @@ public struct MultiLabelDecisionMetrics: Sendable, Equatable {
 
     /// Computes every decision metric. Throws if the shapes differ, there is no sample, or every
     /// label is masked.
-    /// - Parameter mask: `N x L`, 1 = observed, 0 = missing (skipped; see `LabelMask.swift`); `nil` = all observed.
+    /// - Parameters:
+    ///   - truth: `N x L` 0/1 matrix.
+    ///   - predicted: `N x L` 0/1 decisions.
+    ///   - mask: `N x L`, 1 = observed, 0 = missing (skipped; see `LabelMask.swift`); `nil` = all observed.
     public init(truth: BinaryMatrix, predicted: BinaryMatrix, mask: BinaryMatrix? = nil) throws {
         guard truth.rows == predicted.rows, truth.cols == predicted.cols else {
             throw MetricsError.shapeMismatch("truth is \(truth.rows) x \(truth.cols), decisions \(predicted.rows) x \(predicted.cols)")
@@ -97,8 +100,11 @@ public struct MultiLabelCurveMetrics: Sendable, Equatable {
     public var sigmoidSaturation: [SaturationDiagnostic.Column]
 
     /// Computes per-label curves' summaries. One O(N) radix sort per label and one for the flattened matrix.
-    /// - Parameter mask: `N x L`, 1 = observed, 0 = missing: each label's curve uses its observed rows
-    ///   only, the micro average the observed cells (`LabelMask.swift`); `nil` = all observed.
+    /// - Parameters:
+    ///   - truth: `N x L` 0/1 matrix.
+    ///   - scores: `N x L` scores (logits or probabilities).
+    ///   - mask: `N x L`, 1 = observed, 0 = missing: each label's curve uses its observed rows
+    ///     only, the micro average the observed cells (`LabelMask.swift`); `nil` = all observed.
     public init(truth: BinaryMatrix, scores: ScoreMatrix, mask: BinaryMatrix? = nil) throws {
         guard truth.rows == scores.rows, truth.cols == scores.cols else {
             throw MetricsError.shapeMismatch("truth is \(truth.rows) x \(truth.cols), scores \(scores.rows) x \(scores.cols)")

@@ -26,6 +26,7 @@ public struct MultiLabelReport: Sendable {
     ///   - scores: N x L scores; logits unless `scoresAreProbabilities`.
     ///   - rule: decision rule; default `.global(0)` for logits, `.global(0.5)` for probabilities.
     ///   - k: cut-off for precision@k and nDCG@k.
+    ///   - scoresAreProbabilities: whether `scores` are probabilities rather than logits.
     ///   - mask: `N x L`, 1 = observed, 0 = missing label; every metric skips the missing entries
     ///     (`LabelMask.swift`). `nil`: all observed.
     public init(truth: BinaryMatrix, scores: ScoreMatrix, rule: DecisionRule? = nil, k: Int = 3,

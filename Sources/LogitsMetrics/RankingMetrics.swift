@@ -30,9 +30,13 @@ public struct RankingMetrics: Sendable, Equatable {
     public var samplesWithoutLabels: Int
 
     /// Computes all ranking metrics; `k >= 1` is the cut-off of precision@k and nDCG@k.
-    /// - Parameter mask: `N x L`, 1 = observed, 0 = missing: each row is ranked among its observed
-    ///   labels only (`L` becomes the row's observed count) and the averages are over the rows with at
-    ///   least one observed label (`LabelMask.swift`); `nil` = all observed.
+    /// - Parameters:
+    ///   - truth: `N x L` 0/1 matrix.
+    ///   - scores: `N x L` scores (logits or probabilities: only their order matters).
+    ///   - k: the cut-off of precision@k and nDCG@k (>= 1).
+    ///   - mask: `N x L`, 1 = observed, 0 = missing: each row is ranked among its observed
+    ///     labels only (`L` becomes the row's observed count) and the averages are over the rows with at
+    ///     least one observed label (`LabelMask.swift`); `nil` = all observed.
     public init(truth: BinaryMatrix, scores: ScoreMatrix, k: Int, mask: BinaryMatrix? = nil) throws {
         guard truth.rows == scores.rows, truth.cols == scores.cols else {
             throw MetricsError.shapeMismatch("truth is \(truth.rows) x \(truth.cols), scores \(scores.rows) x \(scores.cols)")

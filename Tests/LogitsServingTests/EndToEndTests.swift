@@ -219,10 +219,11 @@ struct EndToEndTests {
         let model = try TrainedModels.yeast()
         let script = CLIPaths.packageRoot.appendingPathComponent("scripts/serve-conformance.py")
         let python = URL(fileURLWithPath: "/usr/bin/env")
-        // The default GEMM backend (OpenBLAS when installed) gives row results that depend on the
-        // batch's row count, so the whole test set goes in one request, as `predict` runs it; the
-        // portable Swift kernel is row-exact, so there many small requests must match too.
-        for (backend, batch) in [(nil as String?, "1000"), ("swift", "7")] {
+        // Both processes must use the same GEMM backend: the default one is chosen by timing at
+        // start-up and may differ between two processes. OpenBLAS gives row results that depend on
+        // the batch's row count, so the whole test set goes in one request, as `predict` runs it;
+        // the Swift kernel is row-exact, so there many small requests must match too.
+        for (backend, batch) in [("openblas" as String?, "1000"), ("swift", "7")] {
             let env = backend.map { ["LOGITS_BACKEND": $0] } ?? [:]
             let predictions = TrainedModels.directory.appendingPathComponent("predict-\(backend ?? "default").jsonl")
             let (ps, predicted) = try runTool(try ServerProcess.executable("logits"),

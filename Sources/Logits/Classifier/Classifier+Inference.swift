@@ -62,7 +62,9 @@ extension Classifier {
 
     /// Decisions with the classifier's one rule: class indices (argmax) for multi-class, a
     /// `N x C` 0/1 matrix (`z_j > t_j`) for multi-label.
-    /// - Parameter logitThresholds: overrides the stored thresholds (1 or `C` values).
+    /// - Parameters:
+    ///   - logits: `N x C` logits.
+    ///   - logitThresholds: overrides the stored thresholds (1 or `C` values).
     /// - Throws: `LogitsError.nonFinite` for a NaN logit; `.shapeMismatch` for a wrong width.
     public func decide(logits: Matrix, logitThresholds: [Double]? = nil) throws -> Targets {
         try task.decide(logits: logits, logitThresholds: try logitThresholds.map { try Self.expand($0, outputs: outputCount) } ?? self.logitThresholds)

@@ -46,6 +46,11 @@ public final class Classifier: @unchecked Sendable {
 
     /// Assembles a classifier, checking that the parts agree.
     /// - Parameters:
+    ///   - network: the trained MLP (`D` inputs, `C` outputs).
+    ///   - task: the task; its output count must be `C`.
+    ///   - labelNames: `C` class or label names.
+    ///   - featureNames: `D` feature names (`nil`: `f0, f1, ...`).
+    ///   - standardizer: the feature standardization fitted at training, or `nil`.
     ///   - logitThresholds: one threshold for every label, `C` thresholds, or `nil`/empty for the
     ///     default 0 (probability 0.5). Ignored (stored empty) for multi-class.
     /// - Throws: `LogitsError.shapeMismatch` when names, standardizer or thresholds do not fit the

@@ -30,8 +30,13 @@ extension Dataset {
 /// the same folds on every platform.
 public enum KFold {
     /// `k` folds of `0..<targets.count` (see `Dataset.foldIndices(k:seed:)`).
-    /// - Parameter classCount: the number of classes for class-index targets (ignored for a
-    ///   target matrix); classes above the largest index simply have no rows.
+    /// - Parameters:
+    ///   - targets: class indices or a 0/1 label matrix, one entry or row per data row.
+    ///   - classCount: the number of classes for class-index targets (ignored for a
+    ///     target matrix); classes above the largest index simply have no rows.
+    ///   - k: the number of folds (at least 2, at most the row count).
+    ///   - seed: seeds every random draw.
+    ///   - restarts: runs of the assignment with different draws; the one with the lowest LD is kept.
     public static func foldIndices(targets: Targets, classCount: Int, k: Int, seed: UInt64,
                                    restarts: Int = defaultRestarts) throws -> [[Int]] {
         let n = targets.count

@@ -30,7 +30,10 @@ public enum NominalEncoding {
     }
 
     /// The plan for attribute `name` with the declared `values` (in declaration order).
-    /// - Parameter limit: the largest number of values that is expanded (default 32).
+    /// - Parameters:
+    ///   - name: the attribute's name (used in the column names and the warning).
+    ///   - values: the declared values, in declaration order.
+    ///   - limit: the largest number of values that is expanded (default 32).
     public static func plan(attribute name: String, values: [String], limit: Int = defaultLimit) -> Plan {
         switch values.count {
         case 0, 1:

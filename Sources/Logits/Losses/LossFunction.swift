@@ -58,7 +58,10 @@ extension LossFunction {
     }
 
     /// Allocating convenience: unreduced values, reduced loss and gradient in one call.
-    /// - Parameter reduction: overrides the configured reduction for this call.
+    /// - Parameters:
+    ///   - input: `B x C` logits (or log-probabilities / probabilities, as the loss documents).
+    ///   - targets: class indices or a `B x C` target matrix, as the loss documents.
+    ///   - reduction: overrides the configured reduction for this call.
     public func compute(input: Matrix, targets: Targets, reduction: Reduction? = nil) throws -> LossOutput {
         var values: [Float]? = []
         var gradient = Matrix(rows: input.rows, cols: input.cols)

@@ -32,9 +32,10 @@ public struct MultiLabelSoftMargin: ElementwiseLoss {
     }
 
     public func evaluate(
-        input logits: Matrix, targets: Targets, mask: Matrix?, reduction: Reduction,
+        input: Matrix, targets: Targets, mask: Matrix?, reduction: Reduction,
         values: inout [Float]?, gradient: inout Matrix
     ) throws -> Double {
+        let logits = input
         let y = try ElementwiseDriver.validate(
             self, input: logits, targets: targets, mask: mask, checkTargets: mask != nil || labelSmoothing != 0)
         if mask != nil {

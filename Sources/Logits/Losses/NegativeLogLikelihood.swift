@@ -27,9 +27,10 @@ public struct NegativeLogLikelihood: LossFunction {
     static let name = "NegativeLogLikelihood"
 
     public func evaluate(
-        input x: Matrix, targets: Targets, reduction: Reduction,
+        input: Matrix, targets: Targets, reduction: Reduction,
         values: inout [Float]?, gradient: inout Matrix
     ) throws -> Double {
+        let x = input
         let b = x.rows, c = x.cols
         let y = try LossCheck.classIndexTargets(targets, loss: Self.name)
         try LossCheck.classWeight(weight, classes: c, loss: Self.name)

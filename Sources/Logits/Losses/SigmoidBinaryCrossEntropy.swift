@@ -57,9 +57,10 @@ public struct SigmoidBinaryCrossEntropy: ElementwiseLoss {
     }
 
     public func evaluate(
-        input logits: Matrix, targets: Targets, mask: Matrix?, reduction: Reduction,
+        input: Matrix, targets: Targets, mask: Matrix?, reduction: Reduction,
         values: inout [Float]?, gradient: inout Matrix
     ) throws -> Double {
+        let logits = input
         // The kernel flags bad targets itself; smoothing would hide them, so they are checked first.
         let y = try ElementwiseDriver.validate(
             self, input: logits, targets: targets, mask: mask, checkTargets: mask != nil || labelSmoothing != 0)

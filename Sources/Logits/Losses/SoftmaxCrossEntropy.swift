@@ -44,9 +44,10 @@ public struct SoftmaxCrossEntropy: LossFunction {
     static let name = "SoftmaxCrossEntropy"
 
     public func evaluate(
-        input logits: Matrix, targets: Targets, reduction: Reduction,
+        input: Matrix, targets: Targets, reduction: Reduction,
         values: inout [Float]?, gradient: inout Matrix
     ) throws -> Double {
+        let logits = input
         let c = logits.cols
         guard labelSmoothing >= 0 && labelSmoothing <= 1 else {
             throw LogitsError.invalidValue("\(Self.name): labelSmoothing = \(labelSmoothing), expected a value in [0, 1]")

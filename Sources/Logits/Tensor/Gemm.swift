@@ -12,7 +12,12 @@ public enum Gemm {
     /// - Parameters:
     ///   - a: `m x k` (or `k x m` with `transA == .transpose`).
     ///   - b: `k x n` (or `n x k` with `transB == .transpose`).
+    ///   - transA: whether `a` is used transposed.
+    ///   - transB: whether `b` is used transposed.
+    ///   - alpha: scales the product.
+    ///   - beta: scales the old `c` (0: `c` is overwritten, NaN in it ignored).
     ///   - c: `m x n`; with `beta == 0` it is resized to `m x n` (within its capacity) and overwritten.
+    ///   - backend: the GEMM backend (default: the selected one, `Gemm.shared`).
     /// - Throws: `LogitsError.shapeMismatch` when the inner dimensions or `c` do not fit.
     public static func multiply(
         _ a: Matrix, _ transA: Transpose = .none,
@@ -34,6 +39,9 @@ public enum Gemm {
     ///   - bias: `1 x n` (or `n x 1`), added to every row of the product.
     ///   - activation: applied after the bias, or `nil` for none.
     ///   - c: resized to `m x n` and overwritten.
+    ///   - transA: whether `a` is used transposed.
+    ///   - transB: whether `b` is used transposed.
+    ///   - backend: the GEMM backend (default: the selected one, `Gemm.shared`).
     /// - Throws: `LogitsError.shapeMismatch` when the inner dimensions or the bias length do not fit.
     public static func multiplyAddingBias(
         _ a: Matrix, _ transA: Transpose = .none,

@@ -69,6 +69,9 @@ extension Gemm {
         GemmBackendKind.allCases.compactMap { try? backend($0, environment: environment) }
     }
 
+    /// Relative speed difference below which two measured backends count as equal.
+    public static let tieMargin = 0.10
+
     /// Chooses the backend for `environment`:
     /// - `LOGITS_BACKEND` set (non-empty): exactly that backend, or the error saying why it cannot be used;
     /// - otherwise by measurement: every candidate that loads (Accelerate on Apple, OpenBLAS, and the
@@ -76,6 +79,9 @@ extension Gemm {
     ///   products (`GemmProbe`, a few milliseconds in all, `Threading.threadCount` threads) and the
     ///   fastest is chosen. Nothing is cached: the choice is made again in each process, on the CPU
     ///   and library it runs with.
+    ///
+    /// Candidates within `tieMargin` (10 %) of the fastest count as equal, and the earliest of them in
+    /// the order above wins, so that timing noise does not flip the choice from process to process.
     public static func select(environment: [String: String]) -> Result<GemmSelection, LogitsError> {
         if let forced = environment[backendVariable]?.trimmingCharacters(in: .whitespaces), !forced.isEmpty {
             do {
@@ -108,14 +114,21 @@ extension Gemm {
             }
         }
         let measured = GemmProbe.measure(candidates).sorted { $0.gflops > $1.gflops }
-        guard let best = measured.first else {
+        guard let fastest = measured.first else {
             return .success(GemmSelection(backend: SwiftGemm(kernel: .portable), reason: "portable Swift kernel (nothing to measure)", skipped: skipped))
         }
-        let others = measured.dropFirst().map { "\($0.label) \(format($0.gflops))" }.joined(separator: ", ")
-        var reason = "fastest measured: \(best.label) \(format(best.gflops)) GFLOP/s"
+        // Within `tieMargin` of the fastest, the earlier candidate wins (the package's widest
+        // kernel before a library): the choice then does not flip between processes on timing
+        // noise, so two runs on one machine compute with the same backend.
+        let order = Dictionary(candidates.enumerated().map { ($1.label, $0) }, uniquingKeysWith: { a, _ in a })
+        let best = measured.filter { $0.gflops >= fastest.gflops * (1 - tieMargin) }
+            .min { (order[$0.label] ?? .max) < (order[$1.label] ?? .max) } ?? fastest
+        let others = measured.filter { $0.label != best.label }.map { "\($0.label) \(format($0.gflops))" }.joined(separator: ", ")
+        var reason = (best.label == fastest.label ? "fastest measured: " : "within \(Int(tieMargin * 100)) % of the fastest, preferred: ")
+            + "\(best.label) \(format(best.gflops)) GFLOP/s"
         if !others.isEmpty { reason += " (\(others))" }
         reason += " at \(Threading.threadCount) thread\(Threading.threadCount == 1 ? "" : "s")\(detail(best.backend))"
-        for other in measured.dropFirst() {
+        for other in measured where other.label != best.label {
             if let cblas = other.backend as? CBLASGemm { reason += "; \(cblas.name): \(cblas.summary)" }
         }
         var selection = GemmSelection(backend: best.backend, reason: reason, skipped: skipped)

@@ -25,7 +25,12 @@ public enum ConstantBaseline {
     }
 
     /// The loss of the constant logits of `training` on `validation` (rows `N_val`).
-    /// - Parameter mask: the validation rows' target mask (missing labels add nothing), or `nil`.
+    /// - Parameters:
+    ///   - loss: the training loss.
+    ///   - training: the training targets (they give the constant logits).
+    ///   - validation: the validation targets.
+    ///   - c: the number of outputs.
+    ///   - mask: the validation rows' target mask (missing labels add nothing), or `nil`.
     public static func loss(_ loss: any TrainingLoss, training: Targets, validation: Targets, outputs c: Int,
                             mask: Matrix? = nil) throws -> Double {
         let z = logits(of: training, outputs: c)

@@ -24,16 +24,20 @@ public struct Trainer: Sendable {
 
     /// Trains `model` on `features` (`N x inputs`) and `targets` (`N` class indices or `N x outputs`).
     ///
-    /// - Parameter onEvent: called on this thread after every batch (if `reportBatches`) and epoch.
+    /// - Parameters:
+    ///   - model: the network to train (its weights are updated in place).
+    ///   - features: `N x inputs` training features.
+    ///   - targets: `N` class indices or an `N x outputs` label matrix.
+    ///   - mask: `N x outputs` target mask for missing labels (1 observed, 0 missing), or `nil`;
+    ///     masked entries add nothing to the loss (the loss must be a multi-label `LossFunction`).
+    ///   - validationMask: the mask of a `.given` validation set.
+    ///   - onEvent: called on this thread after every batch (if `reportBatches`) and epoch.
     /// - Returns: the history and the best epoch; the model holds the final (or best) weights.
     /// - Throws: `LogitsError.invalidValue` / `.shapeMismatch` for bad data or options (before any
     ///   training); `LogitsError.nonFinite` naming the epoch and batch when the loss becomes NaN or
     ///   infinite; the model then holds the best weights so far (the initial ones if no epoch finished);
     ///   `MemoryBudgetError` when training the model with this batch size would exceed the budget.
     @discardableResult
-    ///   - mask: `N x outputs` target mask for missing labels (1 observed, 0 missing), or `nil`;
-    ///     masked entries add nothing to the loss (the loss must be a multi-label `LossFunction`).
-    ///   - validationMask: the mask of a `.given` validation set.
     public func fit(
         _ model: MLP, features: Matrix, targets: Targets, mask: Matrix? = nil, validationMask: Matrix? = nil,
         onEvent: ((TrainingEvent) -> Void)? = nil

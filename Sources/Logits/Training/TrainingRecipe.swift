@@ -76,7 +76,10 @@ public struct TrainingRecipe: Sendable {
     }
 
     /// Trains a classifier on `data` (see the type's policy).
-    /// - Parameter hasTestSet: whether a separate test set exists (it turns the default refit on).
+    /// - Parameters:
+    ///   - data: the labelled training rows (raw features; the recipe scales them).
+    ///   - hasTestSet: whether a separate test set exists (it turns the default refit on).
+    ///   - onEvent: progress: phases, trainer events and model-selection candidates.
     /// - Throws: `LogitsError` for bad options or data; training errors of `Trainer.fit`.
     public func train(_ data: Dataset, hasTestSet: Bool = false,
                       onEvent: ((Event) -> Void)? = nil) throws -> TrainedClassifier {
