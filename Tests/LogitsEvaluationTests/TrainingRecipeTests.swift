@@ -31,8 +31,12 @@ struct TrainingRecipeTests {
         o.learningRate = 0.01
         o.seed = 4
         let data = try syntheticMultiLabel(rows: 240, seed: 2)
-        let a = try TrainingRecipe(options: o, hooks: .standard).train(data, hasTestSet: true)
+        var refits: [TrainingEvent] = []
+        let a = try TrainingRecipe(options: o, hooks: .standard).train(data, hasTestSet: true) { event in
+            if case .training(let e) = event, case .refit = e { refits.append(e) }
+        }
         let b = try TrainingRecipe(options: o, hooks: .standard).train(data, hasTestSet: true)
+        #expect(refits == [.refit(epochs: a.result.bestEpoch, rows: data.count)])
         #expect(try a.classifier.logits(data.features) == b.classifier.logits(data.features))
         #expect(a.selection.count == TrainingDefaults.selectionGrid(rows: 240).count)
         #expect(a.selection.filter(\.chosen).count == 1)

@@ -51,7 +51,10 @@ struct RouterTests {
             #expect(status == 503)
             #expect(errorMessage(body) != nil)
             #expect(try await get(client, "/v2/models/m/ready").0 == 503)
-            #expect(try await post(client, "/v2/models/m/infer", Fixtures.tensorBody()).0 == 503)
+            // On a starved machine the load may finish while this request is in flight: an answer
+            // other than 503 is only allowed once the model is loaded.
+            let inferStatus = try await post(client, "/v2/models/m/infer", Fixtures.tensorBody()).0
+            #expect(inferStatus == 503 || (inferStatus == 200 && serving.models.isReady), "infer answered \(inferStatus) before the load")
             for _ in 0..<6000 where !serving.models.isReady { try await Task.sleep(for: .milliseconds(10)) }
             #expect(try await get(client, "/v2/health/ready").0 == 200)
             #expect(try await get(client, "/v2/models/m/ready").0 == 200)

@@ -121,7 +121,6 @@ public struct Trainer: Sendable {
             }
             return m
         }
-        let initial = config.refitOnFullData ? best : []  // copy-on-write keeps these initial values
         var bestScore: Double?
         var bestEpoch = 0
         var sinceBest = 0
@@ -249,20 +248,6 @@ public struct Trainer: Sendable {
                 stoppedEarly = true
                 break
             }
-        }
-        if config.refitOnFullData, case .fraction = config.validation, bestEpoch > 0 {
-            model.restore(initial)
-            var refit = config
-            refit.validation = .none
-            refit.epochs = bestEpoch
-            refit.patience = nil
-            refit.refitOnFullData = false
-            onEvent?(.refit(epochs: bestEpoch, rows: features.rows))
-            let r = try Trainer(config: refit).fit(model, features: features, targets: targets, mask: mask, onEvent: onEvent)
-            return TrainingResult(
-                history: history, bestEpoch: bestEpoch, bestMetric: bestScore, stoppedEarly: stoppedEarly,
-                seconds: Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9,
-                trainingRows: n, validationRows: valX?.rows ?? 0, refitHistory: r.history)
         }
         if valX != nil && config.restoreBestWeights && bestEpoch > 0 {
             model.restore(best)

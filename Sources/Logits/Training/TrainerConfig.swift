@@ -68,10 +68,6 @@ public struct TrainerConfig: Sendable {
     public var clipNorm: Float?
     /// Whether to report `.batch` events (one per mini-batch).
     public var reportBatches: Bool
-    /// With a `.fraction` validation split: after early stopping has found the best epoch count `E`,
-    /// reset the model to its initial weights and train again on *all* rows for `E` epochs (no
-    /// validation). Costs about twice the time; gains the held-out rows (useful on small data sets).
-    public var refitOnFullData: Bool
     /// Polled after every epoch: `true` stops training there as early stopping would (the best
     /// weights are restored). `logits train` sets it on the first Ctrl-C.
     public var stopRequested: (@Sendable () -> Bool)?
@@ -85,9 +81,8 @@ public struct TrainerConfig: Sendable {
         loss: any TrainingLoss, seed: UInt64 = 0, validation: ValidationSource = .none,
         monitor: Monitor = .validationLoss, patience: Int? = nil, minDelta: Double = 0,
         restoreBestWeights: Bool = true, clipNorm: Float? = nil, reportBatches: Bool = true,
-        refitOnFullData: Bool = false, stopRequested: (@Sendable () -> Bool)? = nil
+        stopRequested: (@Sendable () -> Bool)? = nil
     ) {
-        self.refitOnFullData = refitOnFullData
         self.stopRequested = stopRequested
         self.epochs = epochs
         self.batchSize = batchSize

@@ -49,20 +49,4 @@ public struct TrainingDefaults: Sendable, Equatable {
             return seen.insert(c).inserted ? c : nil
         }
     }
-
-    /// The model spec for `inputs` features and `outputs` logits.
-    public func spec(inputs: Int, outputs: Int) -> MLPSpec {
-        MLPSpec(inputs: inputs, hidden: hidden, outputs: outputs, activation: activation, dropout: dropout)
-    }
-
-    /// The trainer configuration with `loss` and `seed`.
-    public func trainerConfig(loss: any TrainingLoss, seed: UInt64) -> TrainerConfig {
-        TrainerConfig(
-            epochs: epochs, batchSize: batchSize, learningRate: learningRate,
-            optimizer: .adamW(weightDecay: weightDecay), schedule: cosine ? .cosine(minimum: 0) : .constant,
-            loss: loss, seed: seed,
-            validation: validationFraction > 0 ? .fraction(validationFraction) : .none,
-            patience: validationFraction > 0 ? patience : nil, restoreBestWeights: true,
-            refitOnFullData: refit && validationFraction > 0)
-    }
 }

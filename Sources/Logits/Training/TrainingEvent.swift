@@ -26,7 +26,7 @@ public enum TrainingEvent: Sendable, Equatable {
     /// After each epoch (and its validation).
     case epoch(EpochRecord)
     /// Early stopping is over and the refit on all `rows` rows for `epochs` epochs begins
-    /// (`TrainerConfig.refitOnFullData`); its epochs follow as `.batch` / `.epoch` events.
+    /// (`TrainingRecipe`, after early stopping); its epochs follow as `.batch` / `.epoch` events.
     case refit(epochs: Int, rows: Int)
 }
 
@@ -46,7 +46,7 @@ public struct TrainingResult: Sendable, Equatable, Codable {
     /// Rows used for training / for validation.
     public var trainingRows: Int
     public var validationRows: Int
-    /// The epochs of the refit on all rows (`TrainerConfig.refitOnFullData`), else nil. They are
+    /// The epochs of the refit on all rows (`TrainingRecipe`, after early stopping), else nil. They are
     /// reported as `.epoch` events (after a `.refit` event) but are not part of `history`.
     public var refitHistory: [EpochRecord]?
 

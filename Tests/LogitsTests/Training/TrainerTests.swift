@@ -192,33 +192,6 @@ struct TrainerTests {
         #expect(r.history.last!.learningRate < 0.001)
     }
 
-    @Test("refitOnFullData retrains from the initial weights on all rows for the best epoch count")
-    func refit() throws {
-        let (x, y) = try Self.blobs(120, seed: 12)
-        func run(refit: Bool) throws -> (TrainingResult, [NamedTensor], Int) {
-            let model = try MLP(spec: MLPSpec(inputs: 4, hidden: [8], outputs: 3), seed: 6)
-            var epochEvents = 0
-            var refitEvents: [TrainingEvent] = []
-            let config = TrainerConfig(epochs: 6, batchSize: 16, loss: SoftmaxCrossEntropy(), seed: 1,
-                                       validation: .fraction(0.25), patience: 2, reportBatches: false,
-                                       refitOnFullData: refit)
-            let r = try Trainer(config: config).fit(model, features: x, targets: .classIndices(y)) { event in
-                if case .refit = event { refitEvents.append(event) } else { epochEvents += 1 }
-            }
-            #expect(refitEvents == (refit ? [.refit(epochs: r.bestEpoch, rows: x.rows)] : []))
-            #expect(r.refitHistory?.count == r.refitEpochs)
-            return (r, model.stateDict(), epochEvents)
-        }
-        let (plain, plainWeights, _) = try run(refit: false)
-        let (refit, refitWeights, events) = try run(refit: true)
-        #expect(plain.refitEpochs == nil)
-        #expect(refit.refitEpochs == refit.bestEpoch)
-        #expect(refit.history.map(\.validationLoss) == plain.history.map(\.validationLoss), "the validation phase is the same run")
-        #expect(events == refit.history.count + refit.bestEpoch)
-        #expect(refitWeights != plainWeights)
-        #expect(try run(refit: true).1 == refitWeights)
-    }
-
     @Test("Events can be consumed as an AsyncStream")
     func eventStream() async throws {
         let (x, y) = try Self.blobs(40, seed: 13)
