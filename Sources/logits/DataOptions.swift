@@ -43,6 +43,12 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Task: auto (multi-class for one class attribute, multi-label for 0/1 label columns), multiclass or multilabel.")
     var task: TaskChoice = .auto
 
+    @Flag(help: "Hold the features as CSR (sparse) whatever their density; LIBSVM and sparse ARFF files then never build an N x D array.")
+    var sparse = false
+
+    @Flag(help: "Hold the features dense even when the file is sparse (default: CSR when at most 10 % of the values are non-zero).")
+    var dense = false
+
     func loadOptions() throws -> LoadOptions {
         var options = LoadOptions()
         if let labels {
@@ -58,6 +64,9 @@ struct DataOptions: ParsableArguments {
                 options.labels = .names(names)
             }
         }
+        if sparse && dense { throw ValidationError("--sparse and --dense exclude each other") }
+        if sparse { options.storage = .sparse }
+        if dense { options.storage = .dense }
         switch task {
         case .auto: break
         case .multiclass: options.task = .multiClass(classes: 0)

@@ -7,7 +7,8 @@ import Foundation
 /// The policy, in order:
 /// 1. **Settings.** `plan(rows:task:hasTestSet:)` fills every unset option from
 ///    `TrainingDefaults.recommended(rows:)`; nothing the user set is overridden.
-/// 2. **Features.** Standardized with the statistics of all training rows (stored in the model).
+/// 2. **Features.** Scaled with the statistics of all training rows (stored in the model;
+///    `FeatureScaling`). Sparse (CSR) data is scaled without centring and stays sparse.
 /// 3. **Validation split.** One seeded, stratified split (`Dataset.splitIndices`) of
 ///    `validationFraction` of the rows, used for early stopping, model selection, thresholds and
 ///    the constant baseline.
@@ -90,15 +91,27 @@ public struct TrainingRecipe: Sendable {
         }
         let monitor: Monitor = options.monitorMetric ? hooks.metricMonitor!(task) : .validationLoss  // trap-ok: checked just above
 
-        // Features, scaled as decided from all training rows (`FeatureScaling`).
-        let scaling = plan.standardize ? try FeatureScaling(fitting: data.features) : nil
-        let standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: data.features) }
-        let x = try standardizer.map { try $0.transform(data.features) } ?? data.features
+        // Features, scaled as decided from all training rows (`FeatureScaling`); sparse data is
+        // never centred (`FeatureScaling(fitting: SparseMatrix)`), so it stays sparse.
+        let scaling: FeatureScaling?
+        let standardizer: Standardizer?
+        let x: FeatureMatrix
+        switch data.featureMatrix {
+        case .dense(let features):
+            scaling = plan.standardize ? try FeatureScaling(fitting: features) : nil
+            standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: features) }
+            x = .dense(try standardizer.map { try $0.transform(features) } ?? features)
+        case .sparse(var features):
+            scaling = plan.standardize ? try FeatureScaling(fitting: features) : nil
+            standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: Matrix(rows: 0, cols: features.cols)) }
+            if let standardizer { try standardizer.apply(to: &features) }
+            x = .sparse(features)
+        }
 
         // The one validation split.
         var fitX = x, fitY = data.targets, fitMask = data.labelMask
         var validation: Dataset?
-        var valX: Matrix?, valY: Targets?, valMask: Matrix?
+        var valX: FeatureMatrix?, valY: Targets?, valMask: Matrix?
         if plan.validationFraction > 0 {
             let split = try Dataset.splitIndices(targets: data.targets, classCount: task.outputCount,
                                                  validationFraction: plan.validationFraction, seed: plan.seed)
@@ -130,7 +143,7 @@ public struct TrainingRecipe: Sendable {
             try candidateSpec.checkMemory(batch: plan.batchSize)  // before anything is allocated
             let model = try MLP(spec: candidateSpec, seed: plan.seed)
             var config = trainerConfig(plan, loss: loss, monitor: monitor, weightDecay: candidate.weightDecay)
-            if let valX, let valY { config.validation = .given(features: valX, targets: valY) }
+            if let valX, let valY { config.validation = .givenFeatures(valX, targets: valY) }
             let result = try Trainer(config: config).fit(model, features: fitX, targets: fitY, mask: fitMask,
                                                          validationMask: valMask) { onEvent?(.training($0)) }
             if candidates.count > 1 {
@@ -171,7 +184,7 @@ public struct TrainingRecipe: Sendable {
                 guard let tuner = hooks.thresholdTuner else {
                     throw LogitsError.unavailable("threshold tuning needs EvaluationHooks.thresholdTuner (LogitsEvaluation's .standard)")
                 }
-                thresholds = try tuner(try model.logits(valX), y)
+                thresholds = try tuner(try model.logits(valX), y)  // valX: already scaled
             }
         }
 
@@ -190,7 +203,9 @@ public struct TrainingRecipe: Sendable {
                                         standardizer: standardizer, logitThresholds: thresholds)
         return TrainedClassifier(classifier: classifier, result: result, plan: plan, selection: scores,
                                  validation: validation, baseline: baseline,
-                                 preprocessing: scaling?.summaryLines(featureNames: data.featureNames) ?? ["features used as given (no scaling)"])
+                                 preprocessing: (data.isSparse ? scaling?.sparseSummaryLines(featureNames: data.featureNames)
+                                                 : scaling?.summaryLines(featureNames: data.featureNames))
+                                     ?? ["features used as given (no scaling)"])
     }
 
     /// The scaling as a `Standardizer` over all `D` input columns: a kept column gets its shift
