@@ -151,7 +151,12 @@ enum LIBSVMLoader {
         // the dense N x D features (none when sparse), the targets and one name per feature and label.
         func checkBudget(targetWidth: Int, targetName: String, labelNames: Int) throws {
             let source = (options.featureCount != nil || header != nil) ? "declared" : "largest index \(maxFeature + base)"
-            try MemoryBudget.checkLoad(bytes: MemoryBudget.datasetBytes(rows: n, features: sparse ? 0 : d, targets: targetWidth, names: d + labelNames),
+            // Sparse: no N x D array, but every column still costs its name and the per-column
+            // statistics of the scaling (about 64 bytes in all).
+            let bytes = sparse
+                ? MemoryBudget.sum(MemoryBudget.datasetBytes(rows: n, features: 0, targets: targetWidth, names: labelNames), MemoryBudget.product(d, 64))
+                : MemoryBudget.datasetBytes(rows: n, features: d, targets: targetWidth, names: d + labelNames)
+            try MemoryBudget.checkLoad(bytes: bytes,
                                        what: "\(n) rows x \(d) features (\(source)) and \(labelNames) \(targetName)", file: file)
         }
         // Targets.
