@@ -109,7 +109,7 @@ def main():
                 loss = crit(model(xb), yb)
                 loss.backward()
                 opt.step()
-                total += float(loss) * len(idx)
+                total += loss.item() * len(idx)
             losses.append(total / n)
         runs.append(time.perf_counter() - start)
     med = statistics.median(runs)
