@@ -131,8 +131,10 @@ let package = Package(
         ),
 
         // MARK: - Unit test bundles
-        .testTarget(name: "LogitsTests", dependencies: ["Logits"]),
-        .testTarget(name: "LogitsMetricsTests", dependencies: ["LogitsMetrics"]),
+        /// Reads the golden references in Tests/Fixtures for the test targets (not a product).
+        .target(name: "LogitsTestSupport", path: "Tests/LogitsTestSupport"),
+        .testTarget(name: "LogitsTests", dependencies: ["Logits", "LogitsTestSupport"]),
+        .testTarget(name: "LogitsMetricsTests", dependencies: ["LogitsMetrics", "LogitsTestSupport"]),
         .testTarget(name: "LogitsEvaluationTests", dependencies: ["LogitsEvaluation", "Logits", "LogitsMetrics"]),
         .testTarget(name: "CLITests", dependencies: ["LogitsCLI", "Logits", "LogitsMetrics", "LogitsEvaluation"]),
         /// Export graph tests, plus the ONNX Runtime / PyTorch-import checks through tests/python (needs the logits binary).
