@@ -62,7 +62,11 @@ struct Train: ParsableCommand {
         // PSP@k / PSnDCG@k on the test set, with propensities from the training file's label counts.
         var propensity: LabelPropensity? = nil
         if input.test != nil, case .multiLabel = input.train.task {
-            propensity = try LabelPropensity(training: input.train, labelNames: trained.classifier.labelNames, source: input.trainName)
+            do {
+                propensity = try LabelPropensity(training: input.train, labelNames: trained.classifier.labelNames, source: input.trainName)
+            } catch {
+                FileHandle.standardError.write(Data("warning: PSP@k and PSnDCG@k left out: \(error)\n".utf8))
+            }
         }
         let report = try evaluated.map {
             try EvaluationReport(classifier: trained.classifier, data: $0.set, source: $0.name == "test" ? input.testName ?? "test" : "validation rows",
