@@ -19,7 +19,9 @@ public struct LabelPropensity: Sendable, Equatable {
     public static let defaultA = 0.55
     public static let defaultB = 1.5
 
+    /// The exponent A.
     public let a: Double
+    /// The offset B added to each label count.
     public let b: Double
     /// `N`, the number of training rows.
     public let trainingRows: Int
@@ -34,7 +36,8 @@ public struct LabelPropensity: Sendable, Equatable {
     /// - Parameters:
     ///   - labelCounts: `N_l` for each of the `L` labels, each in `0...trainingRows`.
     ///   - trainingRows: `N >= 1`.
-    ///   - a, b: the model's parameters (`a >= 0`, `b > 0`, finite).
+    ///   - a: the model's A (finite, >= 0).
+    ///   - b: the model's B (finite, > 0).
     /// - Throws: `MetricsError` for an empty or out-of-range input, or when the model gives a
     ///   non-positive weight (which happens only for `N <= 2`, where `ln N − 1 < 0`).
     public init(labelCounts: [Int], trainingRows: Int, a: Double = LabelPropensity.defaultA,
@@ -66,8 +69,13 @@ public struct LabelPropensity: Sendable, Equatable {
         self.propensities = inverse.map { 1 / $0 }
     }
 
-    /// The model from a training label matrix (`N x L` 0/1): `N_l` = the column sums, counting only
-    /// observed cells when `mask` (`N x L`, 1 = observed) is given; `N` = the number of rows.
+    /// The model from a training label matrix: `N_l` = the column sums, counting only observed cells
+    /// when a mask is given; `N` = the number of rows.
+    /// - Parameters:
+    ///   - trainingLabels: `N x L` 0/1 matrix of the training rows.
+    ///   - mask: `N x L`, 1 = observed, 0 = missing; `nil` = all observed.
+    ///   - a: the model's A.
+    ///   - b: the model's B.
     public init(trainingLabels: BinaryMatrix, mask: BinaryMatrix? = nil, a: Double = LabelPropensity.defaultA,
                 b: Double = LabelPropensity.defaultB) throws {
         guard trainingLabels.rows > 0, trainingLabels.cols > 0 else {

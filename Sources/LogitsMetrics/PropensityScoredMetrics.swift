@@ -34,9 +34,11 @@ public struct PropensityScoredMetrics: Sendable, Equatable {
     public var psPrecision: [Double?]
     /// PSnDCG@k for each of `ks`; `nil` when no row has a relevant label.
     public var psNDCG: [Double?]
-    /// The propensity model's A, B and N (for the report).
+    /// The propensity model's A.
     public var a: Double
+    /// The propensity model's B.
     public var b: Double
+    /// The propensity model's N (training rows).
     public var trainingRows: Int
 
     /// PSP@k for a cut-off in `ks` (nil if not computed or undefined).
