@@ -64,7 +64,7 @@ import Testing
         #expect((0..<5).allSatisfy { abs(c[$0, 0] - (x[$0, 0] == 1 ? 1.2247449 : -0.8164966)) < 1e-6 })
         #expect(centred.summaryLines().contains("binary {0,1}: 1 feature standardized (x - mean) / std"))
         #expect(TrainingDefaults.binaryScaling(rows: 350) == .centredStandardDeviation)
-        #expect(TrainingDefaults.binaryScaling(rows: 4_880) == .maxAbs)
+        #expect(TrainingDefaults.binaryScaling(rows: 12_920) == .centredStandardDeviation)
         // A kept constant maps to 0.
         let y = try maxAbs.apply(to: x)
         #expect((0..<5).allSatisfy { y[$0, 2] == 0 && y[$0, 4] == 0 })
