@@ -51,6 +51,7 @@ enum ARFFLoader {
             var roles: [ARFFRole] = []
             var featureNames: [String] = []
             var labelNames: [String] = []
+            var nominal: [NominalFeature] = []
             for (index, attribute) in attributes.enumerated() {
                 if labelSet.contains(index) {
                     if multiClass { roles.append(.classTarget) } else {
@@ -58,6 +59,9 @@ enum ARFFLoader {
                         labelNames.append(attribute.name)
                     }
                 } else {
+                    if case .nominal(let values) = attribute.kind {
+                        nominal.append(NominalFeature(column: featureNames.count, name: attribute.name, values: values))
+                    }
                     roles.append(.feature(featureNames.count))
                     featureNames.append(attribute.name)
                 }
@@ -105,13 +109,17 @@ enum ARFFLoader {
                 guard names.count == labelNames.count else {
                     throw DataFileError(file: file, message: "\(names.count) class names given for \(labelNames.count) classes")
                 }
-                return Dataset(unchecked: features, targets: .classIndices(classes), featureNames: featureNames,
-                               labelNames: names, task: .multiClass(classes: names.count))
+                var data = Dataset(unchecked: features, targets: .classIndices(classes), featureNames: featureNames,
+                                   labelNames: names, task: .multiClass(classes: names.count))
+                data.nominalFeatures = nominal
+                return data
             }
             let task: ClassificationTask = options.task == .binary ? .binary : .multiLabel(labels: l)
             let (labels, mask) = Dataset.labelsAndMask(rows: rowCount, cols: l, y)  // `?` labels are NaN here
-            return Dataset(unchecked: features, targets: .matrix(labels),
-                           featureNames: featureNames, labelNames: labelNames, task: task, labelMask: mask)
+            var data = Dataset(unchecked: features, targets: .matrix(labels),
+                               featureNames: featureNames, labelNames: labelNames, task: task, labelMask: mask)
+            data.nominalFeatures = nominal
+            return data
         }
     }
 

@@ -7,7 +7,8 @@ import Foundation
 /// The policy, in order:
 /// 1. **Settings.** `plan(rows:task:hasTestSet:)` fills every unset option from
 ///    `TrainingDefaults.recommended(rows:)`; nothing the user set is overridden.
-/// 2. **Features.** Standardized with the statistics of all training rows (stored in the model).
+/// 2. **Features.** Scaled as `FeatureScaling` decides from all training rows (binary columns:
+///    `TrainingDefaults.binaryScaling(rows:)`), stored in the model.
 /// 3. **Validation split.** One seeded, stratified split (`Dataset.splitIndices`) of
 ///    `validationFraction` of the rows, used for early stopping, model selection, thresholds and
 ///    the constant baseline.
@@ -15,7 +16,8 @@ import Foundation
 ///    `TrainingDefaults.selectionGrid` is trained with early stopping on the same split and the
 ///    best monitored validation value wins (ties: the earlier candidate).
 /// 5. **Thresholds** (multi-label with a split): per-label logit thresholds tuned on the
-///    validation logits of the chosen early-stopped model (`EvaluationHooks.thresholdTuner`).
+///    validation logits of the chosen early-stopped model, with its logits on the training rows
+///    for labels rare on validation (`EvaluationHooks.thresholdTuner`).
 /// 6. **Refit** (small data with a split and a test set, by default): a fresh model with the same
 ///    seed and settings trained on all rows for the best epoch count; it keeps the thresholds of 5.
 public struct TrainingRecipe: Sendable {
@@ -91,7 +93,8 @@ public struct TrainingRecipe: Sendable {
         let monitor: Monitor = options.monitorMetric ? hooks.metricMonitor!(task) : .validationLoss  // trap-ok: checked just above
 
         // Features, scaled as decided from all training rows (`FeatureScaling`).
-        let scaling = plan.standardize ? try FeatureScaling(fitting: data.features) : nil
+        let policy = FeatureScaling.Policy(binary: TrainingDefaults.binaryScaling(rows: data.count))
+        let scaling = plan.standardize ? try FeatureScaling(fitting: data.features, policy: policy) : nil
         let standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: data.features) }
         let x = try standardizer.map { try $0.transform(data.features) } ?? data.features
 
@@ -171,7 +174,10 @@ public struct TrainingRecipe: Sendable {
                 guard let tuner = hooks.thresholdTuner else {
                     throw LogitsError.unavailable("threshold tuning needs EvaluationHooks.thresholdTuner (LogitsEvaluation's .standard)")
                 }
-                thresholds = try tuner(try model.logits(valX), y)
+                guard case .matrix(let trainingY) = fitY else {
+                    throw LogitsError.invalidValue("threshold tuning needs a label matrix")  // unreachable: valY is one
+                }
+                thresholds = try tuner(try model.logits(valX), y, try model.logits(fitX), trainingY)
             }
         }
 
