@@ -1,5 +1,6 @@
 import Foundation
 import LogitsMetrics
+import LogitsTestSupport
 import Testing
 
 /// `Tests/Fixtures/metrics/propensity_scored.json`, written by `scripts/generate_psp_cases.py`
@@ -11,11 +12,8 @@ enum PropensityReference {
             .appendingPathComponent("Fixtures/metrics/propensity_scored.json")
     }
 
-    static func load() throws -> [RefValue] {
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw Reference.Missing(path: url.path)
-        }
-        return try RefValue.parse(Data(contentsOf: url))["cases"]?.array ?? []
+    static func load() throws -> [ReferenceValue] {
+        try ReferenceFixtures.load(url)["cases"]?.array ?? []
     }
 }
 
@@ -48,13 +46,13 @@ struct PropensityScoredTests {
             let ks = params["ks"]!.ints
             let m = try PropensityScoredMetrics(truth: truth, scores: scores, propensity: model, ks: ks, mask: mask)
             for (t, k) in ks.enumerated() {
-                let psp = expected["psp_at_k"]!.array[t].double, psn = expected["psndcg_at_k"]!.array[t].double
+                let psp = expected["psp_at_k"]!.array![t].double, psn = expected["psndcg_at_k"]!.array![t].double
                 #expect(close(m.psPrecision[t], psp), "\(name): PSP@\(k) \(String(describing: m.psPrecision[t])) vs \(String(describing: psp))")
                 #expect(close(m.psNDCG[t], psn), "\(name): PSnDCG@\(k) \(String(describing: m.psNDCG[t])) vs \(String(describing: psn))")
                 #expect(m.psPrecision(at: k) == m.psPrecision[t])
                 // The same ranking and tie rule as Logits' precision@k.
                 let pk = try RankingMetrics(truth: truth, scores: scores, k: k, mask: mask).precisionAtK
-                #expect(close(pk, expected["precision_at_k"]!.array[t].double), "\(name): P@\(k)")
+                #expect(close(pk, expected["precision_at_k"]!.array![t].double), "\(name): P@\(k)")
             }
         }
     }
