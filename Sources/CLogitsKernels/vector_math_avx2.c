@@ -9,10 +9,9 @@
 
 #define AVX2 __attribute__((target("avx2,fma")))
 
-/* e^x per lane: 0 below -103.97208, +inf above 88.72283, NaN stays NaN. */
-AVX2 static inline __m256 exp8(__m256 x) {
-    const __m256 hi = _mm256_set1_ps(88.72283f), lo = _mm256_set1_ps(-103.97208f);
-    __m256 xc = _mm256_min_ps(_mm256_max_ps(x, lo), hi); /* NaN lanes become lo; restored below */
+/* Range reduction and polynomial shared by the exp kernels: xc = n ln2 + r with |r| <= ln2/2;
+ * returns e^r and stores n (the power of two still to apply). */
+AVX2 static inline __m256 exp_reduced8(__m256 xc, __m256i *n_out) {
     const __m256 magic = _mm256_set1_ps(12582912.0f);
     const __m256 t = _mm256_fmadd_ps(xc, _mm256_set1_ps(1.44269504f), magic);
     const __m256 fx = _mm256_sub_ps(t, magic);
@@ -26,6 +25,16 @@ AVX2 static inline __m256 exp8(__m256 x) {
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.66666655e-1f));
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.00000012e-1f));
     p = _mm256_add_ps(_mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r), _mm256_set1_ps(1.0f));
+    *n_out = n;
+    return p;
+}
+
+/* e^x per lane: 0 below -103.97208, +inf above 88.72283, NaN stays NaN. */
+AVX2 static inline __m256 exp8(__m256 x) {
+    const __m256 hi = _mm256_set1_ps(88.72283f), lo = _mm256_set1_ps(-103.97208f);
+    __m256 xc = _mm256_min_ps(_mm256_max_ps(x, lo), hi); /* NaN lanes become lo; restored below */
+    __m256i n;
+    const __m256 p = exp_reduced8(xc, &n);
     const __m256i n1 = _mm256_srai_epi32(n, 1);
     const __m256i n2 = _mm256_sub_epi32(n, n1);
     const __m256i bias = _mm256_set1_epi32(127);
@@ -53,19 +62,8 @@ AVX2 void logits_exp_avx2(const float *x, float *y, long n) {
  * instead of exp8's two, no overflow or special-value blends (a NaN lane stays NaN). */
 AVX2 static inline __m256 exp_nonpositive8(__m256 a) {
     const __m256 xc = _mm256_max_ps(_mm256_set1_ps(-87.3365479f), a); /* max(lo, NaN) = NaN */
-    const __m256 magic = _mm256_set1_ps(12582912.0f);
-    const __m256 t = _mm256_fmadd_ps(xc, _mm256_set1_ps(1.44269504f), magic);
-    const __m256 fx = _mm256_sub_ps(t, magic);
-    const __m256i n = _mm256_sub_epi32(_mm256_castps_si256(t), _mm256_set1_epi32(0x4B400000));
-    __m256 r = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), xc);
-    r = _mm256_fmadd_ps(fx, _mm256_set1_ps(2.1219444e-4f), r);
-    __m256 p = _mm256_set1_ps(1.98756915e-4f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.39819995e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.16657959e-2f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.66666655e-1f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.00000012e-1f));
-    p = _mm256_add_ps(_mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r), _mm256_set1_ps(1.0f));
+    __m256i n;
+    const __m256 p = exp_reduced8(xc, &n);
     const __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(n, _mm256_set1_epi32(127)), 23);
     return _mm256_mul_ps(p, _mm256_castsi256_ps(bits));
 }
