@@ -93,10 +93,11 @@ void logits_adam_avx2(long lo, long hi, const float *g, float *w, float *m, floa
 /// Accumulator slots of the step profile (the Swift side, `TrainingProfile`, names them).
 #define LOGITS_PROF_SLOTS 16
 
-/// 1 while profiling is on, else 0 (one relaxed atomic load: the cost of the instrumentation when off).
+/// 1 while profiling is on for the calling thread, else 0 (one thread-local load: the cost of the
+/// instrumentation when off). Flag and slots are per thread.
 int logits_prof_flag(void);
 
-/// Turns the profile on (non-zero) or off.
+/// Turns the calling thread's profile on (non-zero) or off.
 void logits_prof_set_enabled(int on);
 
 /// CLOCK_MONOTONIC in nanoseconds.

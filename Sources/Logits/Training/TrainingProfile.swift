@@ -1,8 +1,9 @@
 import CLogitsKernels
 import Dispatch
 
-/// Where the time of training steps goes: process-wide monotonic-clock accumulators, filled by
-/// `Trainer.fit` (and `Gemm`) while profiling is on, and costing one flag read per batch when off.
+/// Where the time of training steps goes: monotonic-clock accumulators of the calling thread,
+/// filled by `Trainer.fit` (and `Gemm`) while profiling is on, and costing one flag read per batch
+/// when off.
 ///
 /// Phases of one step, in order: `data` (shuffled rows and targets gathered into the batch
 /// buffers), the forward pass (`gemmForward`: the products, including their fused bias +
@@ -13,7 +14,9 @@ import Dispatch
 /// training loop: shuffling, validation, epoch bookkeeping). `total` is the wall time of `fit`.
 ///
 /// Usage: `TrainingProfile.reset(); TrainingProfile.isEnabled = true; try trainer.fit(...)`, then
-/// `TrainingProfile.snapshot()`. Profiles of concurrent trainings are summed together.
+/// `TrainingProfile.snapshot()`, all on one thread (synchronous code). The flag and the
+/// accumulators are per thread: trainings running at the same time on other threads are neither
+/// profiled nor counted here.
 public enum TrainingProfile {
     /// A profiled phase (its accumulator slot).
     public enum Phase: Int, CaseIterable, Sendable {
@@ -41,13 +44,13 @@ public enum TrainingProfile {
         }
     }
 
-    /// Whether the profile is being recorded.
+    /// Whether the profile is being recorded on the calling thread.
     public static var isEnabled: Bool {
         get { logits_prof_flag() != 0 }
         set { logits_prof_set_enabled(newValue ? 1 : 0) }
     }
 
-    /// Zeroes every accumulator.
+    /// Zeroes the calling thread's accumulators.
     public static func reset() { logits_prof_reset() }
 
     /// Seconds accumulated per phase since the last `reset`; `other` is `total` minus the
