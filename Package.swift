@@ -131,12 +131,14 @@ let package = Package(
         ),
 
         // MARK: - Unit test bundles
-        .testTarget(name: "LogitsTests", dependencies: ["Logits"]),
-        .testTarget(name: "LogitsMetricsTests", dependencies: ["LogitsMetrics"]),
+        /// Golden-reference reader and process runner shared by the test targets (not a product).
+        .target(name: "LogitsTestSupport", path: "Tests/LogitsTestSupport"),
+        .testTarget(name: "LogitsTests", dependencies: ["Logits", "LogitsTestSupport"]),
+        .testTarget(name: "LogitsMetricsTests", dependencies: ["LogitsMetrics", "LogitsTestSupport"]),
         .testTarget(name: "LogitsEvaluationTests", dependencies: ["LogitsEvaluation", "Logits", "LogitsMetrics"]),
-        .testTarget(name: "CLITests", dependencies: ["LogitsCLI", "Logits", "LogitsMetrics", "LogitsEvaluation"]),
+        .testTarget(name: "CLITests", dependencies: ["LogitsCLI", "Logits", "LogitsMetrics", "LogitsEvaluation", "LogitsTestSupport"]),
         /// Export graph tests, plus the ONNX Runtime / PyTorch-import checks through tests/python (needs the logits binary).
-        .testTarget(name: "LogitsExportTests", dependencies: ["LogitsExport", "Logits", "LogitsCLI"]),
+        .testTarget(name: "LogitsExportTests", dependencies: ["LogitsExport", "Logits", "LogitsCLI", "LogitsTestSupport"]),
         /// Runs `mpirun -np 2/4 logits-mpi` (needs Open MPI installed).
         .testTarget(name: "LogitsDistributedTests", dependencies: ["LogitsMPI", "LogitsDistributed", "Logits"]),
         .testTarget(

@@ -35,3 +35,34 @@ public enum CurveScores {
         return z
     }
 }
+
+extension LabelPropensity {
+    /// Jain et al.'s propensity model (`LabelPropensity`) of a multi-label training set, for the
+    /// labels `labelNames` (a model's, matched by name):
+    /// `N` = the set's rows, `N_l` = its rows where label `l` is positive and observed (its
+    /// `labelMask`); a label the set does not have gets `N_l = 0`.
+    /// - Throws: for a multi-class set, or a label of the set that `labelNames` does not have.
+    public init(training data: Dataset, labelNames: [String], source: String,
+                a: Double = LabelPropensity.defaultA, b: Double = LabelPropensity.defaultB) throws {
+        guard case .matrix(let y) = data.targets else {
+            throw LogitsError.invalidValue("'\(source)' is not a multi-label data set; propensities need label columns")
+        }
+        var counts = [Int](repeating: 0, count: y.cols)
+        for r in 0..<y.rows {
+            for c in 0..<y.cols where y[r, c] != 0 && (data.labelMask.map { $0[r, c] != 0 } ?? true) { counts[c] += 1 }
+        }
+        var out = [Int](repeating: 0, count: labelNames.count)
+        if data.labelNames == labelNames {
+            out = counts
+        } else {
+            let index = Dictionary(labelNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            for (c, name) in data.labelNames.enumerated() {
+                guard let j = index[name] else {
+                    throw LogitsError.invalidValue("'\(source)' has the label '\(name)' that the model does not know")
+                }
+                out[j] += counts[c]
+            }
+        }
+        try self.init(labelCounts: out, trainingRows: y.rows, a: a, b: b)
+    }
+}

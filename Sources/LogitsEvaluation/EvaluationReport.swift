@@ -21,12 +21,15 @@ public struct EvaluationReport: Sendable {
     }
 
     /// Evaluates `classifier` on `data` (aligned to the classifier by name first), with the
-    /// classifier's stored thresholds unless `logitThresholds` overrides them.
-    public init(classifier: Classifier, data: Dataset, source: String, k: Int = 3, logitThresholds: [Double]? = nil) throws {
+    /// classifier's stored thresholds unless `logitThresholds` overrides them. A multi-label report
+    /// adds PSP@1/3/5 and PSnDCG@1/3/5 when `propensity` (the training labels' model, in the
+    /// classifier's label order) is given.
+    public init(classifier: Classifier, data: Dataset, source: String, k: Int = 3, logitThresholds: [Double]? = nil,
+                propensity: LabelPropensity? = nil) throws {
         let aligned = try classifier.align(data, source: source)
         try self.init(task: classifier.task, logits: try classifier.logits(aligned.featureMatrix), targets: aligned.targets,
                       labelNames: classifier.labelNames, logitThresholds: logitThresholds ?? classifier.logitThresholds, k: k,
-                      mask: aligned.labelMask)
+                      mask: aligned.labelMask, propensity: propensity)
     }
 
     /// Computes the report from logits.
@@ -36,8 +39,10 @@ public struct EvaluationReport: Sendable {
     ///     rule is `z_j > t_j`, the same as `Classifier.decide`). Ignored for multi-class.
     ///   - k: the k of precision@k / nDCG@k / top-k accuracy.
     ///   - mask: multi-label target mask (1 observed, 0 missing label); missing entries are skipped.
+    ///   - propensity: multi-label only: the training labels' propensity model (`C` labels); adds
+    ///     `psp_at_{1,3,5}` and `psndcg_at_{1,3,5}` to the JSON and the headlines. Ignored for multi-class.
     public init(task: ClassificationTask, logits: Matrix, targets: Targets, labelNames: [String],
-                logitThresholds: [Double], k: Int, mask: Matrix? = nil) throws {
+                logitThresholds: [Double], k: Int, mask: Matrix? = nil, propensity: LabelPropensity? = nil) throws {
         let scores = try ScoreMatrix(logits: logits)
         func name(_ j: Int) -> String { j < labelNames.count ? labelNames[j] : String(j) }
         switch (task, targets) {
@@ -62,7 +67,8 @@ public struct EvaluationReport: Sendable {
             let truth = try BinaryMatrix(targets: targets, outputs: logits.cols)
             let rule: LogitsMetrics.DecisionRule = logitThresholds.count == 1 ? .global(logitThresholds[0]) : .perLabel(logitThresholds)
             let observed = try mask.map { try BinaryMatrix(targets: .matrix($0), outputs: $0.cols) }
-            let r = try MultiLabelReport(truth: truth, scores: scores, rule: rule, k: max(k, 1), mask: observed)
+            let r = try MultiLabelReport(truth: truth, scores: scores, rule: rule, k: max(k, 1), mask: observed,
+                                         propensity: propensity)
             json = r.json
             let d = r.decisions, rk = r.ranking, c = r.curves
             summary = [
@@ -79,6 +85,10 @@ public struct EvaluationReport: Sendable {
                 .init(name: "average_precision_macro", value: c.averagePrecisionMacro),
                 .init(name: "brier_score", value: r.brierScore),
             ]
+            if let p = r.propensityScored {
+                summary += p.ks.enumerated().map { .init(name: "psp_at_\($1)", value: p.psPrecision[$0]) }
+                summary += p.ks.enumerated().map { .init(name: "psndcg_at_\($1)", value: p.psNDCG[$0]) }
+            }
             perLabelColumns = ["support", "precision", "recall", "f1", "roc_auc", "avg_precision"]
             perLabel = (0..<r.labels).map { j in
                 (name(j), [Double(d.confusion[j].support), d.precision.perClass[j], d.recall.perClass[j], d.f1.perClass[j],

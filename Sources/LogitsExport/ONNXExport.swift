@@ -88,7 +88,7 @@ public enum ONNXExport {
         var task: TaskDescription
         var labelNames: [String]
         var featureNames: [String]
-        var standardization: FeatureStandardization?
+        var standardization: Standardizer?
         var thresholds: [Double]?
         var sourceVersion: String
         var sourceChecksum: String
@@ -133,7 +133,7 @@ public enum ONNXExport {
             throw ONNXExportError.inconsistentModel("the network has no layers")
         }
         let logits = Name.logits
-        let multiClass = source.task.kind == "multiclass"
+        let multiClass = source.task.kind == .multiclass
         let decisionThresholds = try thresholds(source, outputs: outputs)
         if multiClass {
             g.node("Softmax", [logits], output: Name.probabilities, attributes: [ONNX.attribute("axis", int: 1)])
@@ -149,7 +149,7 @@ public enum ONNXExport {
 
         var graph = Onnx_GraphProto()
         graph.name = "logits_mlp"
-        graph.docString = "Logits MLP classifier (\(source.task.kind), \(source.inputs) features, \(outputs) outputs)"
+        graph.docString = "Logits MLP classifier (\(source.task.kind.rawValue), \(source.inputs) features, \(outputs) outputs)"
         graph.node = g.nodes
         graph.initializer = g.initializers
         graph.input = [ONNX.valueInfo(Name.features, .float, [nil, source.inputs],

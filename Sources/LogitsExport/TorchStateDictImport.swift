@@ -19,8 +19,8 @@ import Logits
 public enum TorchStateDictImport {
     /// What the state dict does not say.
     public struct Options: Sendable {
-        /// `"multiclass"`, `"multilabel"` or `"binary"`.
-        public var task: String
+        /// The task the outputs solve.
+        public var task: TaskDescription.Kind
         /// The hidden activation (`nn.ReLU`, `nn.GELU`, ... are not in a state dict).
         public var activation: Activation
         /// Hidden widths; `nil`: inferred from the Linear weights (checked when given).
@@ -34,11 +34,11 @@ public enum TorchStateDictImport {
         /// Input feature names (empty: unknown).
         public var featureNames: [String]
         /// Standardization to apply before the network (else taken from the file's tensors, if any).
-        public var standardization: FeatureStandardization?
+        public var standardization: Standardizer?
 
-        public init(task: String, activation: Activation, hidden: [Int]? = nil, layerNorm: Bool? = nil,
+        public init(task: TaskDescription.Kind, activation: Activation, hidden: [Int]? = nil, layerNorm: Bool? = nil,
                     dropout: Float? = nil, labelNames: [String], featureNames: [String] = [],
-                    standardization: FeatureStandardization? = nil) {
+                    standardization: Standardizer? = nil) {
             self.task = task
             self.activation = activation
             self.hidden = hidden
@@ -65,9 +65,6 @@ public enum TorchStateDictImport {
     /// The Logits model for `tensors` (a safetensors state dict).
     /// - Throws: `ImportError` naming the unsupported or inconsistent tensor / option.
     public static func modelFile(tensors: [SafeTensor], options: Options) throws -> ModelFile {
-        guard ["multiclass", "multilabel", "binary"].contains(options.task) else {
-            throw ImportError("unknown task '\(options.task)' (expected multiclass, multilabel or binary)")
-        }
         var byName: [String: SafeTensor] = [:]
         for t in tensors { byName[t.name] = t }
         var fileStandardization: (mean: [Float], scale: [Float])?
@@ -156,7 +153,7 @@ public enum TorchStateDictImport {
         }
 
         let outputs = last.outputs
-        if options.task == "binary" && outputs != 1 {
+        if options.task == .binary && outputs != 1 {
             throw ImportError("a binary task needs 1 output, the last Linear '\(prefix)\(last.index)' has \(outputs)")
         }
         guard options.labelNames.count == outputs else {
@@ -168,12 +165,12 @@ public enum TorchStateDictImport {
         if options.standardization != nil && fileStandardization != nil {
             throw ImportError("standardization given twice: as an option and as the tensors '\(meanTensor)' / '\(scaleTensor)'")
         }
-        let stats = options.standardization ?? fileStandardization.map { FeatureStandardization(mean: $0.mean, scale: $0.scale) }
-        if let s = stats {
+        var stats: Standardizer?
+        if let s = options.standardization.map({ (mean: $0.mean, scale: $0.scale) }) ?? fileStandardization {
             guard s.mean.count == first.inputs, s.scale.count == first.inputs else {
                 throw ImportError("standardization has \(s.mean.count) means and \(s.scale.count) scales; the model takes \(first.inputs) features")
             }
-            do { _ = try Standardizer(mean: s.mean, scale: s.scale) } catch { throw ImportError("standardization: \(error)") }
+            do { stats = try Standardizer(mean: s.mean, scale: s.scale) } catch { throw ImportError("standardization: \(error)") }
         }
 
         let spec = MLPSpec(inputs: first.inputs, hidden: hidden, outputs: outputs, activation: options.activation,
@@ -188,12 +185,7 @@ public enum TorchStateDictImport {
             state.append(NamedTensor(name: p.name, shape: t.shape, values: try floats(t)))
         }
         do { try model.load(stateDict: state) } catch { throw ImportError("\(error)") }
-        let task: ClassificationTask
-        switch options.task {
-        case "multiclass": task = .multiClass(classes: outputs)
-        case "multilabel": task = .multiLabel(labels: outputs)
-        default: task = .binary
-        }
+        let task = TaskDescription(kind: options.task, outputs: outputs).classificationTask
         do {
             return try ModelFile(model: model, task: task, labelNames: options.labelNames,
                                  featureNames: options.featureNames, standardization: stats)

@@ -20,6 +20,9 @@ public struct MultiLabelReport: Sendable {
     public var labelsWithoutNegatives: [Int]
     /// Present when the scores are logits: what float32 sigmoid probabilities would lose.
     public var saturation: SaturationDiagnostic?
+    /// PSP@k and PSnDCG@k for k = 1, 3, 5, present when a propensity model (the training set's label
+    /// counts) was given.
+    public var propensityScored: PropensityScoredMetrics?
 
     /// - Parameters:
     ///   - truth: N x L 0/1 matrix.
@@ -29,8 +32,11 @@ public struct MultiLabelReport: Sendable {
     ///   - scoresAreProbabilities: whether `scores` are probabilities rather than logits.
     ///   - mask: `N x L`, 1 = observed, 0 = missing label; every metric skips the missing entries
     ///     (`LabelMask.swift`). `nil`: all observed.
+    ///   - propensity: the training set's propensity model (`L` labels); adds PSP@k and PSnDCG@k
+    ///     for k = 1, 3, 5 (`PropensityScoredMetrics`). `nil`: left out.
     public init(truth: BinaryMatrix, scores: ScoreMatrix, rule: DecisionRule? = nil, k: Int = 3,
-                scoresAreProbabilities: Bool = false, mask: BinaryMatrix? = nil) throws {
+                scoresAreProbabilities: Bool = false, mask: BinaryMatrix? = nil,
+                propensity: LabelPropensity? = nil) throws {
         guard truth.rows == scores.rows, truth.cols == scores.cols else {
             throw MetricsError.shapeMismatch("truth is \(truth.rows) x \(truth.cols), scores \(scores.rows) x \(scores.cols)")
         }
@@ -51,6 +57,9 @@ public struct MultiLabelReport: Sendable {
         let columns = curves.sigmoidSaturation
         saturation = scoresAreProbabilities ? nil : SaturationDiagnostic(
             columns: columns, warnings: columns.compactMap { SaturationDiagnostic.warning($0, kind: "sigmoid", label: "label") })
+        propensityScored = try propensity.map {
+            try PropensityScoredMetrics(truth: truth, scores: scores, propensity: $0, ks: [1, 3, 5], mask: mask)
+        }
     }
 
     /// Every metric under its scikit-learn-style name (the keys of the reference `metrics.json`).
@@ -110,6 +119,13 @@ public struct MultiLabelReport: Sendable {
         if let s = saturation {
             e.append(MetricEntry("saturation_flagged_labels", .integers(s.columns.filter(\.flagged).map(\.index))))
             e.append(MetricEntry("saturation_warnings", .array(s.warnings.map { .string($0) })))
+        }
+        if let p = propensityScored {
+            e.append(MetricEntry("propensity_a", .number(p.a)))
+            e.append(MetricEntry("propensity_b", .number(p.b)))
+            e.append(MetricEntry("propensity_training_rows", .integer(p.trainingRows)))
+            for (t, k) in p.ks.enumerated() { e.append(MetricEntry("psp_at_\(k)", .optional(p.psPrecision[t]))) }
+            for (t, k) in p.ks.enumerated() { e.append(MetricEntry("psndcg_at_\(k)", .optional(p.psNDCG[t]))) }
         }
         return .object(e)
     }

@@ -50,6 +50,12 @@ extension MultiLabelReport {
             ["nDCG", TextTable.fmt(r.ndcg)],
             ["samples without labels", "\(r.samplesWithoutLabels)"],
         ]))
+        if let p = propensityScored {
+            out += TextTable.section("Propensity-scored (A = \(p.a), B = \(p.b), \(p.trainingRows) training rows)",
+                                     TextTable.render(["k", "PSP@k", "PSnDCG@k"], p.ks.enumerated().map { t, k in
+                                         ["\(k)", TextTable.fmt(p.psPrecision[t]), TextTable.fmt(p.psNDCG[t])]
+                                     }))
+        }
         out += TextTable.section("ROC AUC / average precision", TextTable.render(["average", "ROC AUC", "AP"], [
             ["micro", TextTable.fmt(c.rocAUCMicro), TextTable.fmt(c.averagePrecisionMicro)],
             ["macro", TextTable.fmt(c.rocAUCMacro), TextTable.fmt(c.averagePrecisionMacro)],

@@ -31,6 +31,9 @@ struct TrainBench: ParsableCommand {
     @Option(help: "GEMM/kernel threads.")
     var threads = 2
 
+    @Flag(help: "Profile the training steps (TrainingProfile): seconds per epoch in data gather, GEMM, other forward/backward, loss, optimizer.")
+    var profile = false
+
     @Option(help: "Data root (default: ../shared/data from the package root, or $LOGITS_DATA_DIR).")
     var dataDir: String?
 
@@ -74,6 +77,8 @@ struct TrainBench: ParsableCommand {
         /// CPU model and `CPULevel` in effect; why the backend was chosen.
         var cpu: String = ""
         var selection: String = ""
+        /// With `--profile`: seconds per epoch by phase (`TrainingProfile.Phase` labels).
+        var profile_s_per_epoch: [String: Double]?
     }
 
     /// `swift/KERNEL` for the Swift driver, else the backend's name.
@@ -138,6 +143,10 @@ struct TrainBench: ParsableCommand {
         let ep = epochs ?? p.epochs
         let reps = repeats ?? (p.name == "yeast" ? 5 : 1)
         var runs: [Double] = []
+        if profile {
+            TrainingProfile.reset()
+            TrainingProfile.isEnabled = true
+        }
         for _ in 0..<reps {
             let model = try MLP(spec: MLPSpec(inputs: d.input?.cols ?? d.train.cols, hidden: p.hidden, outputs: d.outputs), seed: 0)
             let cfg = TrainerConfig(epochs: ep, batchSize: p.batch, learningRate: 1e-3, optimizer: .adam(),
@@ -145,6 +154,11 @@ struct TrainBench: ParsableCommand {
             let start = DispatchTime.now().uptimeNanoseconds
             try Trainer(config: cfg).fit(model, features: d.input ?? .dense(d.train), targets: d.trainTargets)
             runs.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        var phases: [String: Double]?
+        if profile {
+            TrainingProfile.isEnabled = false
+            phases = printProfile(p, epochs: Double(ep * reps))
         }
         let sorted = runs.sorted()
         let median = sorted[sorted.count / 2]
@@ -156,7 +170,27 @@ struct TrainBench: ParsableCommand {
         }
         return SpeedRow(config: p.name, samples_per_s: sps, seconds: median, epochs: ep, backend: Self.backendLabel,
                         threads: threads, runs: runs.map { Double(rows * ep) / $0 },
-                        cpu: Gemm.effectiveSelection.cpu, selection: Gemm.effectiveSelection.reason)
+                        cpu: Gemm.effectiveSelection.cpu, selection: Gemm.effectiveSelection.reason,
+                        profile_s_per_epoch: phases)
+    }
+
+    /// Prints (unless `--json`) and returns the profile as seconds per epoch.
+    func printProfile(_ p: Preset, epochs: Double) -> [String: Double] {
+        let snap = TrainingProfile.snapshot()
+        let total = snap[.total] ?? 0
+        let shown: [TrainingProfile.Phase] = [.data, .gemmForward, .forwardOther, .loss, .gemmBackward, .backwardOther, .optimizer, .other, .total]
+        var out: [String: Double] = [:]
+        if !json { print("\(p.name) profile (\(threads) threads), per epoch:") }
+        for phase in shown {
+            let s = (snap[phase] ?? 0) / max(1, epochs)
+            out[phase.label] = s
+            if !json {
+                let share = total > 0 ? 100 * (snap[phase] ?? 0) / total : 0
+                print("  " + phase.label.padding(toLength: 32, withPad: " ", startingAt: 0)
+                      + String(format: "%8.1f ms  %5.1f %%", 1000 * s, share))
+            }
+        }
+        return out
     }
 
 }

@@ -49,6 +49,12 @@ struct DataOptions: ParsableArguments {
     @Flag(help: "Hold the features dense even when the file is sparse (default: CSR when at most 10 % of the values are non-zero).")
     var dense = false
 
+    @Option(help: "ARFF: nominal feature attributes with 2 to N values are one-hot encoded as NAME=VALUE columns ({0,1} stays one column); those with more are dropped with a warning. Use the same value for train and predict.")
+    var oneHotLimit: Int = NominalEncoding.defaultLimit
+
+    @Option(help: ArgumentHelp("ARFF: nominal attributes that must be used (comma-separated names): one over --one-hot-limit is an error instead of a warning.", valueName: "names"))
+    var keepNominal: String?
+
     func loadOptions() throws -> LoadOptions {
         var options = LoadOptions()
         if let labels {
@@ -67,6 +73,9 @@ struct DataOptions: ParsableArguments {
         if sparse && dense { throw ValidationError("--sparse and --dense exclude each other") }
         if sparse { options.storage = .sparse }
         if dense { options.storage = .dense }
+        guard oneHotLimit >= 2 else { throw ValidationError("--one-hot-limit must be at least 2, got \(oneHotLimit)") }
+        options.oneHotLimit = oneHotLimit
+        options.requiredNominal = Set((keepNominal ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         switch task {
         case .auto: break
         case .multiclass: options.task = .multiClass(classes: 0)
@@ -105,7 +114,9 @@ struct DataOptions: ParsableArguments {
     /// Loads `path`, with a clear error for a missing file.
     func load(_ path: String) throws -> Dataset {
         try Self.checkReadable(path, what: "data file")
-        return try Dataset.load(from: path, format: format.dataFormat, options: loadOptions())
+        let data = try Dataset.load(from: path, format: format.dataFormat, options: loadOptions())
+        for line in data.warnings { FileHandle.standardError.write(Data("warning: \(path): \(line)\n".utf8)) }
+        return data
     }
 
     static func checkReadable(_ path: String, what: String) throws {

@@ -29,6 +29,10 @@ struct Evaluate: ParsableCommand {
     @Option(parsing: .unconditional, help: "k of precision@k / nDCG@k (multi-label) and top-k accuracy (multi-class).")
     var k: Int = 3
 
+    @Option(name: .customLong("propensity-train"),
+            help: "Multi-label: the model's training data file (read with the same data options); its label counts give the propensities of PSP@1/3/5 and PSnDCG@1/3/5 (Jain et al. 2016, A 0.55, B 1.5).")
+    var propensityTrain: String?
+
     @Flag(help: "Also print one row per class/label.")
     var perLabel = false
 
@@ -47,7 +51,16 @@ struct Evaluate: ParsableCommand {
         let classifier = try ModelInput.classifier(model)
         let set = try dataOptions.load(data)
         let override = try threshold.map { [try Classifier.logitThreshold(probability: $0)] }
-        let report = try EvaluationReport(classifier: classifier, data: set, source: data, k: k, logitThresholds: override)
+        var propensity: LabelPropensity? = nil
+        if let propensityTrain {
+            guard !classifier.isMultiClass else {
+                throw ValidationError("--propensity-train is for multi-label models; this model is multi-class")
+            }
+            propensity = try LabelPropensity(training: try dataOptions.load(propensityTrain), labelNames: classifier.labelNames,
+                                             source: propensityTrain)
+        }
+        let report = try EvaluationReport(classifier: classifier, data: set, source: data, k: k, logitThresholds: override,
+                                          propensity: propensity)
         let decision = classifier.isMultiClass ? "argmax"
             : threshold.map { "threshold \($0) (--threshold)" }
             ?? (classifier.hasDefaultThresholds ? "threshold 0.5 (the model stores no tuned thresholds)" : "the model's per-label thresholds (tuned at training)")

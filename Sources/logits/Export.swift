@@ -44,6 +44,6 @@ struct Export: ParsableCommand {
             throw UserError("model file '\(model)': \(e.errorDescription ?? "\(e)")")
         }
         try AtomicFile.write(onnx, to: URL(fileURLWithPath: outPath))
-        try StandardOutput.write("Wrote \(outPath): ONNX opset \(ONNXExport.opsetVersion), \(file.task.kind), \(file.task.outputs) outputs, \(onnx.count) bytes\n")
+        try StandardOutput.write("Wrote \(outPath): ONNX opset \(ONNXExport.opsetVersion), \(file.task.kind.rawValue), \(file.task.outputs) outputs, \(onnx.count) bytes\n")
     }
 }

@@ -31,7 +31,7 @@ struct Import: ParsableCommand {
     var arch: Architecture = .mlp
 
     @Option(help: "Task: multiclass (softmax), multilabel (sigmoid per label) or binary (one sigmoid output).")
-    var task: TaskKind
+    var task: TaskDescription.Kind
 
     @Option(help: "Hidden activation of the PyTorch model: \(Activation.named.map(\.name).joined(separator: ", ")).")
     var activation: String
@@ -62,7 +62,6 @@ struct Import: ParsableCommand {
 
     enum ImportFormat: String, ExpressibleByArgument, CaseIterable { case torchStateDict = "torch-state-dict" }
     enum Architecture: String, ExpressibleByArgument, CaseIterable { case mlp }
-    enum TaskKind: String, ExpressibleByArgument, CaseIterable { case multiclass, multilabel, binary }
 
     func validate() throws {
         if labels != nil && labelsFile != nil { throw ValidationError("give --labels or --labels-file, not both") }
@@ -91,7 +90,7 @@ struct Import: ParsableCommand {
         var act = Activation(name: activation) ?? .relu
         if activation == "leaky-relu" { act = .leakyReLU(slope: negativeSlope) }
         let options = TorchStateDictImport.Options(
-            task: task.rawValue, activation: act, hidden: hiddenWidths, layerNorm: layerNorm ? true : nil,
+            task: task, activation: act, hidden: hiddenWidths, layerNorm: layerNorm ? true : nil,
             dropout: dropout, labelNames: names, featureNames: Self.list(featureNames ?? ""), standardization: stats)
         let file: ModelFile
         do {
@@ -152,7 +151,7 @@ struct Import: ParsableCommand {
         }
     }
 
-    static func readStandardization(_ path: String) throws -> FeatureStandardization {
+    static func readStandardization(_ path: String) throws -> Standardizer {
         try DataOptions.checkReadable(path, what: "standardization file")
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
@@ -172,6 +171,11 @@ struct Import: ParsableCommand {
                 return n.floatValue
             }
         }
-        return FeatureStandardization(mean: try floats("mean"), scale: try floats("scale"))
+        let (mean, scale) = (try floats("mean"), try floats("scale"))
+        do { return try Standardizer(mean: mean, scale: scale) } catch {
+            throw UserError("standardization file '\(path)': \(error)")
+        }
     }
 }
+
+extension TaskDescription.Kind: ExpressibleByArgument {}

@@ -42,6 +42,10 @@ struct Metrics: ParsableCommand {
     @Option(help: "k of precision@k / nDCG@k (multi-label, default 3) or of top-k accuracy (multi-class, default 2).")
     var k: Int?
 
+    @Option(name: .customLong("propensity-train"),
+            help: "Multi-label: the training labels as a 0/1 CSV (one row per training sample, one column per label); their counts give the propensities of PSP@1/3/5 and PSnDCG@1/3/5 (Jain et al. 2016, A 0.55, B 1.5).")
+    var propensityTrain: String?
+
     @Flag(help: "Print every metric as JSON under scikit-learn-style names.")
     var json = false
 
@@ -50,6 +54,7 @@ struct Metrics: ParsableCommand {
         if let threshold, !threshold.isFinite { throw ValidationError("--threshold must be finite") }
         if let topKDecisions, topKDecisions < 0 { throw ValidationError("--top-k-decisions must be at least 0") }
         if topKDecisions != nil && threshold != nil { throw ValidationError("use either --threshold or --top-k-decisions") }
+        if propensityTrain != nil && task == .multiclass { throw ValidationError("--propensity-train is for multi-label scores, not --task multiclass") }
     }
 
     func run() throws {
@@ -63,6 +68,9 @@ struct Metrics: ParsableCommand {
         let probabilities = scoreKind == .probabilities
         switch resolved {
         case .multiclass, .auto:
+            if propensityTrain != nil {
+                throw ValidationError("--propensity-train is for multi-label scores; these are multi-class (a class index per truth row)")
+            }
             guard scoresCSV.cols >= 2 else {
                 throw DataFileError(file: scores, line: scoresCSV.lines.first, message: "\(scoresCSV.cols) column, a multi-class score file needs one per class (at least 2)")
             }
@@ -78,8 +86,18 @@ struct Metrics: ParsableCommand {
             let y = try BinaryMatrix(rows: truthCSV.rows, cols: truthCSV.cols, values: truthCSV.binaryValues())
             var rule = topKDecisions.map(DecisionRule.topK) ?? .global(threshold ?? (probabilities ? 0.5 : 0))
             if atLeastOne { rule = .atLeastOne(rule) }
+            var propensity: LabelPropensity? = nil
+            if let propensityTrain {
+                let train = try NumericTable.read(path: propensityTrain)
+                guard train.cols == truthCSV.cols else {
+                    throw DataFileError(file: propensityTrain, line: train.lines.first,
+                                        message: "\(train.cols) columns, but \(truth) has \(truthCSV.cols) (one per label in both)")
+                }
+                let labels = try BinaryMatrix(rows: train.rows, cols: train.cols, values: train.binaryValues())
+                propensity = try LabelPropensity(trainingLabels: labels)
+            }
             let report = try MultiLabelReport(truth: y, scores: matrix, rule: rule, k: k ?? 3,
-                                              scoresAreProbabilities: probabilities)
+                                              scoresAreProbabilities: probabilities, propensity: propensity)
             try StandardOutput.write((json ? report.json.prettyJSON : report.text()) + "\n")
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logits
 import LogitsEvaluation
+import LogitsMetrics
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -58,8 +59,18 @@ struct Train: ParsableCommand {
 
         let evaluated: (name: String, set: Dataset)? = input.test.map { ("test", $0) }
             ?? (trained.result.refitHistory == nil ? trained.validation.map { ("validation", $0) } : nil)
+        // PSP@k / PSnDCG@k on the test set, with propensities from the training file's label counts.
+        var propensity: LabelPropensity? = nil
+        if input.test != nil, case .multiLabel = input.train.task {
+            do {
+                propensity = try LabelPropensity(training: input.train, labelNames: trained.classifier.labelNames, source: input.trainName)
+            } catch {
+                FileHandle.standardError.write(Data("warning: PSP@k and PSnDCG@k left out: \(error)\n".utf8))
+            }
+        }
         let report = try evaluated.map {
-            try EvaluationReport(classifier: trained.classifier, data: $0.set, source: $0.name == "test" ? input.testName ?? "test" : "validation rows")
+            try EvaluationReport(classifier: trained.classifier, data: $0.set, source: $0.name == "test" ? input.testName ?? "test" : "validation rows",
+                                 propensity: propensity)
         }
         try trained.classifier.write(to: modelURL)
         try TrainingHistory(monitor: plan.monitor, result: trained.result, refit: trained.result.refitHistory,

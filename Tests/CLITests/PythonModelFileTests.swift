@@ -60,6 +60,6 @@ import Testing
         #expect(meta["logits.format_version"] == ModelFile.formatVersion)
         #expect(meta["logits.label_names"] == #"["sunny","windy","cold"]"#)
         let standardization = try #require(meta["logits.standardization"])
-        #expect(try JSONDecoder().decode(FeatureStandardization.self, from: Data(standardization.utf8)) == file.standardization)
+        #expect(try JSONDecoder().decode(Standardizer.self, from: Data(standardization.utf8)) == file.standardization)
     }
 }

@@ -132,6 +132,35 @@ struct EvaluationBridgeTests {
         }
     }
 
+    @Test("Rare labels get rate-matched thresholds (numpy quantile), frequent ones the constrained F1 cut")
+    func rareLabelsAreRateMatched() throws {
+        // numpy: np.quantile([0.3,-1.2,2.5,0,-0.7,1.1,-2,0.4], 1 - 2/8) = 0.575, 1 - 1/8 -> 1.275.
+        let values: [Double] = [0.3, -1.2, 2.5, 0.0, -0.7, 1.1, -2.0, 0.4]
+        #expect(abs(ThresholdTuner.rateMatched(sorted: values.sorted(), rate: 2.0 / 8) - 0.575) < 1e-12)
+        #expect(abs(ThresholdTuner.rateMatched(sorted: values.sorted(), rate: 1.0 / 8) - 1.275) < 1e-12)
+        #expect(ThresholdTuner.rateMatched(sorted: values.sorted(), rate: 0) == 3.5)
+
+        // Label 0: 4 validation positives (tuned as perLabelF1 does); label 1: 1 validation positive
+        // and 1 training positive among 8 rows in all -> the 1 - 2/8 quantile of its 8 logits;
+        // label 2: no positive anywhere -> largest logit + 1.
+        var z = Matrix(rows: 4, cols: 3), y = Matrix(rows: 4, cols: 3)
+        var zt = Matrix(rows: 4, cols: 3), yt = Matrix(rows: 4, cols: 3)
+        for r in 0..<4 {
+            z[r, 0] = Float(r) - 2.5; y[r, 0] = 1
+            z[r, 1] = Float(values[r]); zt[r, 1] = Float(values[4 + r])
+            z[r, 2] = Float(r); zt[r, 2] = -Float(r)
+        }
+        y[2, 1] = 1
+        yt[1, 1] = 1
+        let t = try ThresholdTuner.perLabel(logits: z, targets: y, trainingLogits: zt, trainingTargets: yt)
+        #expect(t[0] == (try ThresholdTuner.perLabelF1(logits: z, targets: y))[0])
+        #expect(abs(t[1] - 0.575) < 1e-6)
+        #expect(t[2] == 4)
+        #expect(throws: LogitsError.self) {
+            try ThresholdTuner.perLabel(logits: z, targets: y, trainingLogits: Matrix(rows: 4, cols: 2), trainingTargets: yt)
+        }
+    }
+
     @Test("Metric monitors throw instead of returning NaN")
     func monitorsThrow() throws {
         guard case .metric(_, _, let compute) = TrainingMonitors.metric(for: .multiClass(classes: 2)) else {

@@ -1,15 +1,11 @@
 import Foundation
 import Logits
+import LogitsTestSupport
 import Testing
 
 /// Runs the built `logits` binary and `python3` for the export tests.
 enum ExportTestSupport {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var all: String { stdout + stderr }
-    }
+    typealias Result = ProcessRunner.Result
 
     /// The package root, from this file's path.
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -26,15 +22,7 @@ enum ExportTestSupport {
     }()
 
     /// The `logits` binary next to the test bundle.
-    static var logitsBinary: URL? {
-        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("logits")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return nil
-    }
+    static var logitsBinary: URL? { ProcessRunner.builtExecutable("logits") }
 
     /// Runs `logits args...`.
     static func logits(_ args: [String]) throws -> Result {
@@ -56,31 +44,7 @@ enum ExportTestSupport {
     /// A script in tests/python.
     static func script(_ name: String) -> String { packageRoot.appendingPathComponent("tests/python/\(name)").path }
 
-    static func run(_ exe: URL, _ args: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = exe
-        process.arguments = args
-        let tmp = FileManager.default.temporaryDirectory
-        let outURL = tmp.appendingPathComponent("logits-export-\(UUID().uuidString).out")
-        let errURL = tmp.appendingPathComponent("logits-export-\(UUID().uuidString).err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
-        let outHandle = try FileHandle(forWritingTo: outURL), errHandle = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try outHandle.close()
-        try errHandle.close()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
-    }
+    static func run(_ exe: URL, _ args: [String]) throws -> Result { try ProcessRunner.run(exe, args) }
 
     /// A fresh temporary directory.
     static func temporaryDirectory() throws -> URL {

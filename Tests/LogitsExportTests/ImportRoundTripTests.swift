@@ -13,7 +13,7 @@ import Testing
             var args: [String]
             var inputs: Int
             var outputs: Int
-            var task: String
+            var task: TaskDescription.Kind
         }
         var cases: [Case]
     }

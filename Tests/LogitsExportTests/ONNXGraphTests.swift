@@ -6,7 +6,7 @@ import Testing
 /// The exported graph's structure, read back from the serialized protobuf.
 @Suite struct ONNXGraphTests {
     static func file(_ spec: MLPSpec, task: ClassificationTask, thresholds: [Double]? = nil,
-                     standardization: FeatureStandardization? = nil) throws -> ModelFile {
+                     standardization: Standardizer? = nil) throws -> ModelFile {
         let mlp = try MLP(spec: spec, seed: 11)
         return try ModelFile(model: mlp, task: task, labelNames: (0..<spec.outputs).map { "label\($0)" },
                              featureNames: (0..<spec.inputs).map { "f\($0)" }, standardization: standardization, thresholds: thresholds)
@@ -31,7 +31,7 @@ import Testing
 
     @Test func multiClassLayerNormGELUGraph() throws {
         let spec = MLPSpec(inputs: 6, hidden: [5, 4], outputs: 3, activation: .gelu, dropout: 0.3, layerNorm: true)
-        let stats = FeatureStandardization(mean: [1, 2, 3, 4, 5, 6], scale: [1, 2, 1, 2, 1, 2])
+        let stats = try Standardizer(mean: [1, 2, 3, 4, 5, 6], scale: [1, 2, 1, 2, 1, 2])
         let file = try Self.file(spec, task: .multiClass(classes: 3), standardization: stats)
         let m = try Self.roundTrip(file)
         #expect(m.irVersion == 8)

@@ -100,7 +100,7 @@ import Testing
             _ = try Trainer(config: TrainerConfig(epochs: 2, batchSize: 64, learningRate: 1e-3, loss: SoftmaxCrossEntropy()))
                 .fit(mlp, features: x, targets: train.targets)
             let file = try ModelFile(model: mlp, task: train.task, labelNames: train.labelNames, featureNames: train.featureNames,
-                                     standardization: FeatureStandardization(mean: standardizer.mean, scale: standardizer.scale))
+                                     standardization: standardizer)
             let model = dir.appendingPathComponent("\(name).safetensors")
             try file.write(to: model)
             cases.append(try Self.exportAndPredict(name: name, model: model, data: testPath, labels: [], features: features,

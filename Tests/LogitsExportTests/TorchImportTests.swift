@@ -19,7 +19,7 @@ import Testing
         }
     }
 
-    static func options(_ task: String = "multiclass", labels: Int = 3, activation: Activation = .relu,
+    static func options(_ task: TaskDescription.Kind = .multiclass, labels: Int = 3, activation: Activation = .relu,
                         hidden: [Int]? = nil, layerNorm: Bool? = nil, dropout: Float? = nil) -> TorchStateDictImport.Options {
         TorchStateDictImport.Options(task: task, activation: activation, hidden: hidden, layerNorm: layerNorm, dropout: dropout,
                                      labelNames: (0..<labels).map { "c\($0)" })
@@ -55,7 +55,7 @@ import Testing
         let plain = try Self.tensors([("0.weight", [4, 5]), ("0.bias", [4]), ("2.weight", [3, 4]), ("2.bias", [3])])
         #expect(Self.message { _ = try TorchStateDictImport.modelFile(tensors: plain, options: Self.options(layerNorm: true)) }.contains("no LayerNorm"))
         #expect(Self.message { _ = try TorchStateDictImport.modelFile(tensors: plain, options: Self.options(dropout: 0.5)) }.contains("no Dropout"))
-        #expect(Self.message { _ = try TorchStateDictImport.modelFile(tensors: plain, options: Self.options("binary", labels: 1)) }.contains("1 output"))
+        #expect(Self.message { _ = try TorchStateDictImport.modelFile(tensors: plain, options: Self.options(.binary, labels: 1)) }.contains("1 output"))
         let file = try TorchStateDictImport.modelFile(tensors: plain, options: Self.options(hidden: [4]))
         #expect(try file.mlpSpec().hidden == [4])
     }
@@ -64,11 +64,11 @@ import Testing
         var dict = try Self.tensors([("0.weight", [2, 3]), ("0.bias", [2])])
         dict.append(try SafeTensor(name: "standardization.mean", shape: [3], values: [1, 2, 3]))
         dict.append(try SafeTensor(name: "standardization.scale", shape: [3], values: [2, 2, 4]))
-        let file = try TorchStateDictImport.modelFile(tensors: dict, options: Self.options("multilabel", labels: 2))
-        #expect(file.standardization == FeatureStandardization(mean: [1, 2, 3], scale: [2, 2, 4]))
+        let file = try TorchStateDictImport.modelFile(tensors: dict, options: Self.options(.multilabel, labels: 2))
+        #expect(try file.standardization == Standardizer(mean: [1, 2, 3], scale: [2, 2, 4]))
         var zero = dict
         zero[zero.count - 1] = try SafeTensor(name: "standardization.scale", shape: [3], values: [2, 0, 4])
-        #expect(Self.message { _ = try TorchStateDictImport.modelFile(tensors: zero, options: Self.options("multilabel", labels: 2)) }.contains("standardization"))
+        #expect(Self.message { _ = try TorchStateDictImport.modelFile(tensors: zero, options: Self.options(.multilabel, labels: 2)) }.contains("standardization"))
     }
 
     @Test func halfPrecisionWidensExactly() throws {
@@ -76,7 +76,7 @@ import Testing
         let halves: [UInt16] = [0x3c00, 0xc000, 0x3800, 0x0001, 0x7bff, 0x0000]
         let dict = [SafeTensor(name: "0.weight", dtype: "F16", shape: [1, 6], bytes: halves.flatMap { [UInt8($0 & 0xff), UInt8($0 >> 8)] }),
                     SafeTensor(name: "0.bias", dtype: "BF16", shape: [1], bytes: [0x80, 0x3f])]  // bfloat16 1.0
-        let file = try TorchStateDictImport.modelFile(tensors: dict, options: Self.options("binary", labels: 1))
+        let file = try TorchStateDictImport.modelFile(tensors: dict, options: Self.options(.binary, labels: 1))
         #expect(try file.values(of: "0.weight", shape: [1, 6]) == [1, -2, 0.5, 0x1p-24, 65504, 0])
         #expect(try file.values(of: "0.bias", shape: [1]) == [1])
     }

@@ -1,83 +1,24 @@
 import Foundation
 import LogitsMetrics
-
-/// A JSON value of the reference files, decoded with `JSONDecoder` (numbers exactly as
-/// `Double(text)`; Foundation's `JSONSerialization` can be an ulp off on Linux, which would break the
-/// reference's float ties). The strings "inf"/"-inf"/"nan" are read as the non-finite numbers they stand for.
-indirect enum RefValue: Decodable, Sendable {
-    case number(Double)
-    case string(String)
-    case bool(Bool)
-    case null
-    case array([RefValue])
-    case object([String: RefValue])
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null; return }
-        if let d = try? c.decode(Double.self) { self = .number(d); return }
-        if let s = try? c.decode(String.self) {
-            switch s {
-            case "inf": self = .number(.infinity)
-            case "-inf": self = .number(-.infinity)
-            case "nan": self = .number(.nan)
-            default: self = .string(s)
-            }
-            return
-        }
-        if let b = try? c.decode(Bool.self) { self = .bool(b); return }
-        if let a = try? c.decode([RefValue].self) { self = .array(a); return }
-        self = .object(try c.decode([String: RefValue].self))
-    }
-
-    /// Parses JSON text.
-    static func parse(_ data: Data) throws -> RefValue {
-        try JSONDecoder().decode(RefValue.self, from: data)
-    }
-
-    subscript(key: String) -> RefValue? {
-        if case .object(let o) = self { return o[key] }
-        return nil
-    }
-    var double: Double? { if case .number(let d) = self { return d }; return nil }
-    var int: Int? { double.map { Int($0) } }
-    var string: String? { if case .string(let s) = self { return s }; return nil }
-    var array: [RefValue] { if case .array(let a) = self { return a }; return [] }
-    var doubles: [Double] { array.compactMap(\.double) }
-    var ints: [Int] { array.compactMap(\.int) }
-    var matrix: [[Double]] { array.map(\.doubles) }
-    var intMatrix: [[Int]] { array.map(\.ints) }
-    var keys: [String] { if case .object(let o) = self { return o.keys.sorted() }; return [] }
-}
+import LogitsTestSupport
 
 struct ReferenceFile {
     struct Case {
         var name: String
-        var inputs: RefValue
-        var params: RefValue
-        var expected: RefValue
+        var inputs: ReferenceValue
+        var params: ReferenceValue
+        var expected: ReferenceValue
     }
     var cases: [Case]
 }
 
 enum Reference {
-    /// `Tests/Fixtures/reference/metrics.json` of this package (committed, copied from the
-    /// project's shared reference set; see PROVENANCE.md there), found from this file's path.
-    static var url: URL {
-        URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/reference/metrics.json")
-    }
-
-    struct Missing: Error, CustomStringConvertible {
-        var path: String
-        var description: String { "metrics reference \(path) not found (it is committed in Tests/Fixtures; a clean clone must have it)" }
-    }
+    /// `metrics.json` of `ReferenceFixtures.directory` (committed in `Tests/Fixtures/reference`).
+    static var url: URL { ReferenceFixtures.directory.appendingPathComponent("metrics.json") }
 
     /// The reference cases; a missing file throws (the suites fail, they never skip).
     static func load() throws -> ReferenceFile {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw Missing(path: url.path) }
-        let root = try RefValue.parse(Data(contentsOf: url))
+        let root = try ReferenceFixtures.load(url)
         return ReferenceFile(cases: (root["cases"]?.array ?? []).map {
             ReferenceFile.Case(name: $0["name"]?.string ?? "?", inputs: $0["inputs"] ?? .null,
                                params: $0["params"] ?? .null, expected: $0["expected"] ?? .null)
@@ -85,7 +26,7 @@ enum Reference {
     }
 
     /// Compares a report value with a reference value; returns a description of each mismatch.
-    static func compare(_ got: MetricValue?, _ want: RefValue, path: String) -> [String] {
+    static func compare(_ got: MetricValue?, _ want: ReferenceValue, path: String) -> [String] {
         guard let got else { return ["\(path): missing"] }
         switch (got, want) {
         case (.null, .null): return []
@@ -105,7 +46,7 @@ enum Reference {
         return g.isFinite && abs(g - w) <= tolerance * max(1, abs(w))
     }
 
-    static func compare(_ got: [Double], _ want: RefValue, path: String) -> [String] {
+    static func compare(_ got: [Double], _ want: ReferenceValue, path: String) -> [String] {
         compare(.numbers(got), want, path: path)
     }
 }

@@ -33,15 +33,21 @@ void logits_sgemm_6x16_avx2_fma(long kc, const float *a, const float *b, float *
 void logits_sgemm_6x32_avx512(long kc, const float *a, const float *b, float *c, long ldc,
                               long rows, long cols, float alpha, float beta);
 
+/// Packs a kc x nr panel of op(B) where B is stored transposed: dst[p * nr + j] = src[j * ld + p]
+/// for p < kc, j < nr (nr a multiple of 8), by 8 x 8 register transposes.
+/// Only call when logits_cpu_has_avx2_fma() returns 1.
+void logits_pack_b_transposed_avx2(const float *src, long ld, long kc, long nr, float *dst);
+
 // MARK: - Vector math (vector_math_avx2.c); only call when logits_cpu_has_avx2_fma() returns 1
 
 /// y[i] = exp(x[i]) for i < n (0 below -103.97, +inf above 88.72, NaN stays NaN); y may alias x.
 void logits_exp_avx2(const float *x, float *y, long n);
 
 /// Sigmoid binary cross-entropy with unit weights over n elements: grad[i] = scale * (sigmoid(x[i]) - y[i]),
-/// values[i] (when values is not NULL) = softplus(x) - y x computed stably; returns the sum of the
-/// losses (float partial sums flushed to double every 1024 elements). *bad_target = 1 when some
-/// y[i] is outside [0, 1] or NaN.
+/// values[i] (when values is not NULL) = max(x, 0) - y x + log1p(exp(-|x|)) computed stably; returns
+/// the sum of the losses (float partial sums flushed to double every 1024 elements). exp(-|x|) is
+/// held at 2^-126 or above (absolute error below 1.2e-38 for |x| > 87.3). *bad_target = 1 when
+/// some y[i] is outside [0, 1] or NaN.
 double logits_sigmoid_bce_avx2(const float *x, const float *y, long n, float scale,
                                float *grad, float *values, int *bad_target);
 
@@ -66,5 +72,44 @@ void logits_pool_set_spin(long microseconds);
 
 /// Worker threads created so far (not counting callers).
 long logits_pool_worker_count(void);
+
+// MARK: - Optimizer (adam_avx2.c)
+
+/// Per-step constants of the Adam / AdamW update (see Optimizers/Adam.swift).
+struct logits_adam_constants {
+    float one_minus_b1, b2, one_minus_b2, eps, bc2_sqrt, step_size, decay, l2;
+    int apply_decay;
+};
+
+/// The Adam / AdamW element update on [lo, hi): w *= decay (when apply_decay), g += l2 w (when
+/// l2 != 0), m += (1 - b1)(g - m), v = b2 v + (1 - b2) g^2, w -= step_size m / (sqrt(v) / bc2_sqrt + eps);
+/// the same IEEE operations in the same order as the Swift kernel (no FMA contraction).
+/// Only call when logits_cpu_has_avx2_fma() returns 1.
+void logits_adam_avx2(long lo, long hi, const float *g, float *w, float *m, float *v,
+                      const struct logits_adam_constants *k);
+
+// MARK: - Training-step profile (step_profile.c)
+
+/// Accumulator slots of the step profile (the Swift side, `TrainingProfile`, names them).
+#define LOGITS_PROF_SLOTS 16
+
+/// 1 while profiling is on for the calling thread, else 0 (one thread-local load: the cost of the
+/// instrumentation when off). Flag and slots are per thread.
+int logits_prof_flag(void);
+
+/// Turns the calling thread's profile on (non-zero) or off.
+void logits_prof_set_enabled(int on);
+
+/// CLOCK_MONOTONIC in nanoseconds.
+unsigned long long logits_prof_now_ns(void);
+
+/// Adds ns to slot (0 <= slot < LOGITS_PROF_SLOTS; others are ignored).
+void logits_prof_add(long slot, unsigned long long ns);
+
+/// The nanoseconds accumulated in slot (0 for a slot out of range).
+unsigned long long logits_prof_read(long slot);
+
+/// Zeroes every slot.
+void logits_prof_reset(void);
 
 #endif

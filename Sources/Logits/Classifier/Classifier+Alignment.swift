@@ -36,11 +36,24 @@ extension Classifier {
     public func alignFeatures(_ features: Matrix, names: [String], source: String) throws -> Matrix {
         let permutation = try Self.columnPermutation(of: names, to: featureNames, source: source)
         guard let permutation else { return features }
-        return features.gatherColumns(permutation)
+        guard permutation.contains(-1) else { return features.gatherColumns(permutation) }
+        var out = Matrix(rows: features.rows, cols: permutation.count)  // -1: an all-zero indicator
+        for r in 0..<features.rows {
+            for (k, c) in permutation.enumerated() where c >= 0 { out[r, k] = features[r, c] }
+        }
+        return out
+    }
+
+    /// The attribute of a one-hot indicator column `"NAME=VALUE"` (`Dataset.encodingNominalFeatures`):
+    /// the text before the first `=`, or `nil`.
+    static func oneHotAttribute(_ name: String) -> Substring? {
+        guard let eq = name.firstIndex(of: "="), eq > name.startIndex else { return nil }
+        return name[..<eq]
     }
 
     /// `nil` when `names` already equal `expected` (or both are generic and the counts agree),
-    /// otherwise `expected[k] = names[permutation[k]]`.
+    /// otherwise `expected[k] = names[permutation[k]]`, or `permutation[k] = -1` for a one-hot
+    /// indicator `"NAME=VALUE"` of a value the file does not declare (all zeros).
     /// - Throws: `LogitsError.shapeMismatch` listing missing, unknown and duplicate names.
     public static func columnPermutation(of names: [String], to expected: [String], source: String) throws -> [Int]? {
         if names == expected { return nil }
@@ -56,8 +69,14 @@ extension Classifier {
             if index[name] != nil { duplicates.append(name) } else { index[name] = i }
         }
         let known = Set(expected)
-        let missing = expected.filter { index[$0] == nil }
-        let unknown = names.filter { !known.contains($0) }
+        // One-hot indicators of an attribute both sides have: a value the model knows but the file
+        // does not declare is an all-zero column (-1); a value the file declares but the model never
+        // saw is left out, so its rows get all-zero indicators (scikit-learn's
+        // `OneHotEncoder(handle_unknown="ignore")`).
+        let shared = Set(expected.compactMap(oneHotAttribute)).intersection(names.compactMap(oneHotAttribute))
+        let isShared: (String) -> Bool = { oneHotAttribute($0).map(shared.contains) ?? false }
+        let missing = expected.filter { index[$0] == nil && !isShared($0) }
+        let unknown = names.filter { !known.contains($0) && !isShared($0) }
         guard missing.isEmpty, unknown.isEmpty, duplicates.isEmpty else {
             var parts: [String] = []
             if !missing.isEmpty { parts.append("missing feature(s) \(list(missing))") }
@@ -65,7 +84,7 @@ extension Classifier {
             if !duplicates.isEmpty { parts.append("duplicate column(s) \(list(duplicates))") }
             throw LogitsError.shapeMismatch("'\(source)': feature names do not match the model's: " + parts.joined(separator: "; "))
         }
-        return expected.map { index[$0]! }  // trap-ok: every expected name was found above
+        return expected.map { index[$0] ?? -1 }
     }
 
     /// The loaders' default names `f0, f1, ...` carry no information.

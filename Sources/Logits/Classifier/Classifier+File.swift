@@ -13,9 +13,9 @@ extension Classifier {
     public convenience init(file: ModelFile, path: String? = nil) throws {
         let network = try file.makeMLP(path: path)
         do {
-            let task = try file.task.classificationTask()
+            // Rebuilt to check it: decoding does not validate the statistics.
             let standardizer = try file.standardization.map { try Standardizer(mean: $0.mean, scale: $0.scale) }
-            try self.init(network: network, task: task, labelNames: file.labelNames,
+            try self.init(network: network, task: file.task.classificationTask, labelNames: file.labelNames,
                           featureNames: file.featureNames.isEmpty ? nil : file.featureNames,
                           standardizer: standardizer, logitThresholds: file.thresholds)
         } catch let error as ModelFileError {
@@ -28,7 +28,7 @@ extension Classifier {
     /// The model file of this classifier (thresholds stored only when not all 0).
     public func modelFile() throws -> ModelFile {
         try ModelFile(model: network, task: task, labelNames: labelNames, featureNames: featureNames,
-                      standardization: standardizer.map { FeatureStandardization(mean: $0.mean, scale: $0.scale) },
+                      standardization: standardizer,
                       thresholds: hasDefaultThresholds ? nil : logitThresholds)
     }
 

@@ -51,6 +51,7 @@ enum ARFFLoader {
             var roles: [ARFFRole] = []
             var featureNames: [String] = []
             var labelNames: [String] = []
+            var nominal: [NominalFeature] = []
             for (index, attribute) in attributes.enumerated() {
                 if labelSet.contains(index) {
                     if multiClass { roles.append(.classTarget) } else {
@@ -58,6 +59,9 @@ enum ARFFLoader {
                         labelNames.append(attribute.name)
                     }
                 } else {
+                    if case .nominal(let values) = attribute.kind {
+                        nominal.append(NominalFeature(column: featureNames.count, name: attribute.name, values: values))
+                    }
                     roles.append(.feature(featureNames.count))
                     featureNames.append(attribute.name)
                 }
@@ -125,6 +129,7 @@ enum ARFFLoader {
             func finish(_ data: Dataset) -> Dataset {
                 var out = data
                 out.sparseFeatures = sparseFeatures
+                out.nominalFeatures = nominal
                 return out
             }
             let features = sparseFeatures == nil ? Dataset.matrix(rows: rowCount, cols: d, x) : Matrix(rows: 0, cols: d)

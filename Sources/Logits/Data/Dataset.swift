@@ -36,6 +36,11 @@ public struct Dataset: Sendable, Equatable {
     /// Kept separate from `targets` so that every consumer of `Targets` is unchanged; a row gather
     /// (`subset`) carries it along.
     public var labelMask: Matrix?
+    /// Nominal feature columns as a loader recorded them (coded by position), before
+    /// `encodingNominalFeatures` expands them; empty afterwards and for non-ARFF data.
+    public var nominalFeatures: [NominalFeature] = []
+    /// Things the loading steps want the user told (e.g. a dropped nominal attribute), one line each.
+    public var warnings: [String] = []
 
     /// Number of samples `N`.
     public var count: Int { sparseFeatures?.rows ?? features.rows }

@@ -1,7 +1,9 @@
 import Foundation
 
 extension Dataset {
-    /// Loads a data set from `path` in `format` (`.auto`: by file name, see `DataFormat`).
+    /// Loads a data set from `path` in `format` (`.auto`: by file name, see `DataFormat`), then
+    /// one-hot encodes its nominal feature attributes (`encodingNominalFeatures` with
+    /// `options.oneHotLimit` and `options.requiredNominal`; only ARFF files declare them).
     /// - Throws: `DataFileError` naming the file (and line, field) for anything malformed.
     public static func load(from path: String, format: DataFormat = .auto,
                             options: LoadOptions = LoadOptions()) throws -> Dataset {
@@ -20,7 +22,17 @@ extension Dataset {
         case .idx: loaded = try IDXLoader.load(imagesPath: path, options: options)
         case .auto: throw DataFileError(file: path, message: "unreachable format")
         }
-        return try loaded.converted(to: options.task, file: path).stored(as: options)
+        let encoded: Dataset
+        do {
+            encoded = try loaded.encodingNominalFeatures(limit: options.oneHotLimit, required: options.requiredNominal,
+                                                         maxElements: options.maxDenseElements)
+        } catch let error as LogitsError {
+            switch error {
+            case .shapeMismatch(let m), .invalidValue(let m), .unavailable(let m), .nonFinite(let m):
+                throw DataFileError(file: path, message: m)
+            }
+        }
+        return try encoded.converted(to: options.task, file: path).stored(as: options)
     }
 
     /// Applies `options.storage` to a loaded data set: the LIBSVM and ARFF loaders already chose

@@ -28,6 +28,10 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
         case maxAbs
         /// Divide by the population std (scikit-learn's `StandardScaler(with_mean=False)`).
         case standardDeviation
+        /// Centre and divide by the population std, `(x - mean) / std` (scikit-learn's
+        /// `StandardScaler()`): the exception to "never centred", for small data (see
+        /// `TrainingDefaults.binaryScaling(rows:)`).
+        case centredStandardDeviation
     }
 
     /// The choices per feature kind.
@@ -137,9 +141,9 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
                 if policy.dropConstant { continue }
                 (s, k) = (sums[c], 1)
             case .binary:
-                (s, k) = (0, policy.binary == .maxAbs ? maxAbs[c] : std)
+                (s, k) = Self.scaling(policy.binary, mean: sums[c], std: std, maxAbs: maxAbs[c])
             case .count:
-                (s, k) = (0, policy.counts == .maxAbs ? maxAbs[c] : std)
+                (s, k) = Self.scaling(policy.counts, mean: sums[c], std: std, maxAbs: maxAbs[c])
             case .continuous:
                 (s, k) = (sums[c], std)
             }
@@ -189,6 +193,15 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
         kinds.reduce(into: [:]) { $0[$1, default: 0] += 1 }
     }
 
+    /// `(shift, scale)` of a binary or count column under `choice`.
+    private static func scaling(_ choice: UncenteredScale, mean: Double, std: Double, maxAbs: Double) -> (Double, Double) {
+        switch choice {
+        case .maxAbs: return (0, maxAbs)
+        case .standardDeviation: return (0, std)
+        case .centredStandardDeviation: return (mean, std)
+        }
+    }
+
     /// What was decided, one line per feature kind present, e.g.
     /// `"binary: 894 features kept unscaled (max-abs 1, not centred)"`. With `featureNames`
     /// (`D` names), the dropped constant features are named (the first 10, then a count).
@@ -197,7 +210,11 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
         var lines: [String] = []
         func plural(_ n: Int) -> String { n == 1 ? "1 feature" : "\(n) features" }
         func uncentred(_ s: UncenteredScale) -> String {
-            s == .maxAbs ? "divided by their largest |value|, not centred" : "divided by their std, not centred"
+            switch s {
+            case .maxAbs: return "divided by their largest |value|, not centred"
+            case .standardDeviation: return "divided by their std, not centred"
+            case .centredStandardDeviation: return "standardized (x - mean) / std"
+            }
         }
         if let n = counts[.binary] {
             lines.append("binary {0,1}: \(plural(n)) " + (policy.binary == .maxAbs ? "kept as they are (not centred)" : uncentred(policy.binary)))

@@ -65,6 +65,13 @@ public struct LoadOptions: Sendable, Equatable {
     /// the columns are named `1`, `2`, ... (1-based positions).
     public var hasHeader: Bool?
 
+    /// ARFF: nominal feature attributes with more values than this are dropped with a warning
+    /// (identifier-like); those with `2 ... oneHotLimit` values are one-hot encoded (`{0,1}` stays
+    /// one column). See `Dataset.encodingNominalFeatures`.
+    public var oneHotLimit: Int = NominalEncoding.defaultLimit
+    /// ARFF: nominal attributes that must be used: one over `oneHotLimit` (or with one value) is
+    /// an error naming it instead of a warning.
+    public var requiredNominal: Set<String> = []
     /// Whether features with `nonZeros` of `rows x cols` cells are stored as CSR under these options.
     public func prefersSparse(rows: Int, cols: Int, nonZeros: Int) -> Bool {
         switch storage {

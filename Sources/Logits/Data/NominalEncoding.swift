@@ -4,10 +4,10 @@
 /// Loaders code a nominal value by its position in the declared list (`0 ..< V`); coding an
 /// identifier attribute that way and then scaling it makes a meaningless number. `plan` decides
 /// instead, from the declared values alone:
-/// - `V` in `3 ... limit`: `V` indicator columns named `"NAME=VALUE"`, row `r` gets 1 in the
-///   column of its value and 0 elsewhere;
-/// - `V == 2`: one indicator column `"NAME=VALUES[1]"` (the other is its complement;
-///   scikit-learn's `OneHotEncoder(drop="if_binary")`);
+/// - `V` in `2 ... limit`: `V` indicator columns named `"NAME=VALUE"`, row `r` gets 1 in the
+///   column of its value and 0 elsewhere (scikit-learn's `OneHotEncoder()` with no dropped
+///   level, so that a file declaring the values in another order gives the same named columns;
+///   `Dataset.encodingNominalFeatures` leaves a `{0,1}` attribute as its one column);
 /// - `V > limit`: dropped, with a warning naming the attribute (an identifier-like attribute);
 /// - `V == 1`: dropped, with a warning (a constant).
 public enum NominalEncoding {
@@ -38,8 +38,6 @@ public enum NominalEncoding {
         switch values.count {
         case 0, 1:
             return .drop(warning: "nominal attribute '\(name)' has \(values.count) value(s); dropped (constant)")
-        case 2:
-            return .oneHot(columnNames: ["\(name)=\(values[1])"], values: [1])
         case let v where v > limit:
             return .drop(warning: "nominal attribute '\(name)' has \(v) values, more than the one-hot limit \(limit); dropped (an identifier?)")
         default:

@@ -51,7 +51,9 @@ struct SigmoidBCEKernel {
         // matrix as one long row (short rows such as C = 10 would otherwise be mostly tail).
         let flat = labelWeight == nil && posWeight == nil && sampleWeight == nil
         if flat && elementWeight == nil && VectorMath.usesAVX2 {
-            // Unit weights on an AVX2 CPU: the C kernel (same math, 256-bit lanes, FMA).
+            // Unit weights on an AVX2 CPU: the C kernel (the same formulas with k = w = 1, 256-bit
+            // lanes, FMA, a direct log1p polynomial on [0, 1], exp(-|x|) held at >= 2^-126;
+            // see vector_math_avx2.c).
             var bad: Int32 = 0
             let total = logits_sigmoid_bce_avx2(x, y, rows * cols, scale, grad, values, &bad)
             return (total, bad != 0)

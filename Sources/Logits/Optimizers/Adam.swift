@@ -1,3 +1,4 @@
+import CLogitsKernels
 import Foundation
 
 /// Adam and AdamW exactly as `torch.optim.Adam` / `torch.optim.AdamW` (single-tensor path,
@@ -45,6 +46,7 @@ public final class Adam: Optimizer {
         let applyDecay = decoupled && weightDecay != 0
         let kernel = Kernel(oneMinusB1: oneMinusB1, b2: b2, oneMinusB2: oneMinusB2, eps: eps, bc2Sqrt: bc2Sqrt,
                             stepSize: stepSize, decay: decay, l2: l2, applyDecay: applyDecay)
+        let avx2 = VectorMath.usesAVX2
         for (k, p) in parameters.enumerated() {
             let n = p.count
             p.gradient.withUnsafeBufferPointer { gp in
@@ -54,16 +56,15 @@ public final class Adam: Optimizer {
                             guard let g = gp.baseAddress, let w = pp.baseAddress,
                                   let ma = mp.baseAddress, let va = vp.baseAddress else { return }
                             let io = Pointers(g: g, w: w, m: ma, v: va)
-                            let threads = Threading.threadCount
-                            // Elementwise: splitting across threads never changes the result.
-                            if threads > 1 && n >= 65_536 {
-                                let chunk = ((n + threads - 1) / threads + 15) & ~15
-                                DispatchQueue.concurrentPerform(iterations: threads) { t in
-                                    let lo = t * chunk, hi = min(n, lo + chunk)
-                                    if lo < hi { kernel.run(io, lo, hi) }
-                                }
-                            } else {
-                                kernel.run(io, 0, n)
+                            // Elementwise: splitting into chunks never changes the result. Chunks
+                            // are claimed dynamically by the pool's threads. Only very large
+                            // tensors are split: the update is memory-bound, and on a shared machine
+                            // a worker descheduled inside its chunk made the 2-thread step of the
+                            // MLP presets (0.5M parameters) several times slower than 1 thread (measured).
+                            let parts = Threading.threadCount > 1 && n >= Self.parallelThreshold ? (n + Self.chunk - 1) / Self.chunk : 1
+                            WorkerPool.run(parts: parts) { part in
+                                let lo = part * Self.chunk, hi = parts == 1 ? n : min(n, lo + Self.chunk)
+                                if avx2 { kernel.runAVX2(io, lo, hi) } else { kernel.run(io, lo, hi) }
                             }
                         }
                     }
@@ -71,6 +72,11 @@ public final class Adam: Optimizer {
             }
         }
     }
+
+    /// Elements per parallel part (a multiple of 8; 256 KiB per array).
+    static let chunk = 65_536
+    /// Parameter tensors from this many elements are updated by the worker pool.
+    static let parallelThreshold = 1 << 21
 }
 
 extension Adam {
@@ -86,6 +92,15 @@ extension Adam {
     struct Kernel: Sendable {
         let oneMinusB1: Float, b2: Float, oneMinusB2: Float, eps: Float, bc2Sqrt: Float
         let stepSize: Float, decay: Float, l2: Float, applyDecay: Bool
+
+        /// `run` in C with AVX2 (`logits_adam_avx2`): the same operations in the same order, so the
+        /// same results.
+        func runAVX2(_ io: Pointers, _ lo: Int, _ hi: Int) {
+            var c = logits_adam_constants(
+                one_minus_b1: oneMinusB1, b2: b2, one_minus_b2: oneMinusB2, eps: eps, bc2_sqrt: bc2Sqrt,
+                step_size: stepSize, decay: decay, l2: l2, apply_decay: applyDecay ? 1 : 0)
+            logits_adam_avx2(lo, hi, io.g, io.w, io.m, io.v, &c)
+        }
 
         func run(_ io: Pointers, _ lo: Int, _ hi: Int) {
             var i = lo

@@ -45,7 +45,7 @@ public struct ModelFile: Sendable, Equatable {
     /// Names of the input features (empty when unknown).
     public var featureNames: [String]
     /// Feature standardization fitted on the training data, applied before the network.
-    public var standardization: FeatureStandardization?
+    public var standardization: Standardizer?
     /// Per-output decision thresholds on the **logit** scale, tuned on validation data, if any:
     /// output `j` is predicted when `z_j > thresholds[j]` (probability `p` corresponds to the logit
     /// `log(p / (1 - p))`; logits avoid the float32 saturation of probabilities).
@@ -54,7 +54,7 @@ public struct ModelFile: Sendable, Equatable {
     public var logitsVersion: String
 
     public init(tensors: [SafeTensor], architecture: String, task: TaskDescription, labelNames: [String],
-                featureNames: [String] = [], standardization: FeatureStandardization? = nil,
+                featureNames: [String] = [], standardization: Standardizer? = nil,
                 thresholds: [Double]? = nil, logitsVersion: String = LogitsLibrary.version) {
         self.tensors = tensors
         self.architecture = architecture
@@ -121,6 +121,8 @@ public struct ModelFile: Sendable, Equatable {
         func decoded<T: Decodable>(_ type: T.Type, _ key: String, _ text: String) throws -> T {
             do {
                 return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+            } catch let error as TaskDescription.UnknownKind {
+                throw fail(.invalidMetadata(key: key, message: error.description))
             } catch {
                 throw fail(.invalidMetadata(key: key, message: "cannot decode \(T.self) from \(text.prefix(80))"))
             }
@@ -131,7 +133,7 @@ public struct ModelFile: Sendable, Equatable {
         self.labelNames = try decoded([String].self, Key.labelNames, required(Key.labelNames))
         self.featureNames = try metadata[Key.featureNames].map { try decoded([String].self, Key.featureNames, $0) } ?? []
         self.standardization = try metadata[Key.standardization].map {
-            try decoded(FeatureStandardization.self, Key.standardization, $0)
+            try decoded(Standardizer.self, Key.standardization, $0)
         }
         self.thresholds = try metadata[Key.thresholds].map { try decoded([Double].self, Key.thresholds, $0) }
         self.logitsVersion = metadata[Key.version] ?? "unknown"
@@ -142,9 +144,6 @@ public struct ModelFile: Sendable, Equatable {
     /// of equal length.
     func validate(path: String?) throws {
         func fail(_ key: String, _ m: String) -> ModelFileError { ModelFileError(path: path, .invalidMetadata(key: key, message: m)) }
-        guard ["multiclass", "multilabel", "binary"].contains(task.kind) else {
-            throw fail(Key.task, "unknown task kind '\(task.kind)' (expected multiclass, multilabel or binary)")
-        }
         guard task.outputs > 0 else { throw fail(Key.task, "needs at least one output, found \(task.outputs)") }
         guard labelNames.count == task.outputs else {
             throw fail(Key.labelNames, "\(labelNames.count) names for \(task.outputs) outputs")
@@ -183,44 +182,5 @@ public struct ModelFile: Sendable, Equatable {
         } catch {
             throw ModelFileError(.invalidTensor("cannot encode \(T.self) as JSON: \(error)"))
         }
-    }
-}
-
-/// The task as stored in a model file.
-public struct TaskDescription: Codable, Sendable, Equatable {
-    /// `"multiclass"`, `"multilabel"` or `"binary"`.
-    public var kind: String
-    /// Number of outputs (logits per sample).
-    public var outputs: Int
-
-    public init(_ task: ClassificationTask) {
-        switch task {
-        case .multiClass(let c): kind = "multiclass"; outputs = c
-        case .multiLabel(let l): kind = "multilabel"; outputs = l
-        case .binary: kind = "binary"; outputs = 1
-        }
-    }
-
-    /// The library task.
-    /// - Throws: `LogitsError.invalidValue` for an unknown kind.
-    public func classificationTask() throws -> ClassificationTask {
-        switch kind {
-        case "multiclass": return .multiClass(classes: outputs)
-        case "multilabel": return .multiLabel(labels: outputs)
-        case "binary": return .binary
-        default: throw LogitsError.invalidValue("unknown task kind '\(kind)' (expected multiclass, multilabel or binary)")
-        }
-    }
-}
-
-/// Per-feature standardization `x' = (x - mean) / scale`, fitted on training data.
-/// `scale` is the standard deviation, with 1 in place of 0 for constant features.
-public struct FeatureStandardization: Codable, Sendable, Equatable {
-    public var mean: [Float]
-    public var scale: [Float]
-
-    public init(mean: [Float], scale: [Float]) {
-        self.mean = mean
-        self.scale = scale
     }
 }

@@ -1,3 +1,5 @@
+import CLogitsKernels
+
 /// Matrix-level GEMM over `Matrix` values, dispatched to the selected backend.
 public enum Gemm {
     /// The backend used when none is passed explicitly, chosen once at first use: the one
@@ -79,6 +81,8 @@ public enum Gemm {
         }
         if m == 0 || n == 0 { return }
         let epilogue = bias == nil && activation == nil ? nil : GemmEpilogue(bias: bias, activation: activation)
+        let profileStart = logits_prof_flag() != 0 ? TrainingProfile.now() : 0  // TrainingProfile
+        defer { if profileStart != 0 { TrainingProfile.add(.gemm, TrainingProfile.now() &- profileStart) } }
         let impl = backend ?? shared
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in

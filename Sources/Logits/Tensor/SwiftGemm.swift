@@ -176,7 +176,11 @@ public struct SwiftGemm: GemmBackend {
     /// The block loops for the `rows x cols` part of C (one worker's share).
     static func run(_ p: GemmProblem, kernel: Kernel, rows: Range<Int>, cols: Range<Int>, scratch: GemmScratch) {
         let nr = kernel.nr
-        let kcMax = min(kc, p.k)
+        // Depth blocks of equal size (k = 784 as 4 x 196, not 3 x 256 + 16: a thin last block
+        // would cost a full pass over C for little work).
+        let kBlocks = (p.k + kc - 1) / kc
+        let kcStep = (p.k + kBlocks - 1) / kBlocks
+        let kcMax = min(kcStep, p.k)
         let ncMax = min(nc, roundUp(cols.count, nr))
         let mcMax = min(mc, roundUp(rows.count, mr))
         scratch.reserve(aCount: mcMax * kcMax * kernel.lanes, bCount: kcMax * ncMax)
@@ -188,9 +192,9 @@ public struct SwiftGemm: GemmBackend {
             let ncb = min(nc, cols.upperBound - jc)
             var pc = 0
             while pc < p.k {
-                let kcb = min(kc, p.k - pc)
+                let kcb = min(kcStep, p.k - pc)
                 let betaHere: Float = pc == 0 ? p.beta : 1
-                packB(p, nr: nr, k0: pc, kc: kcb, j0: jc, nc: ncb, into: packedB)
+                packB(p, nr: nr, k0: pc, kc: kcb, j0: jc, nc: ncb, into: packedB, avx2: kernel != .portable)
                 var ic = rows.lowerBound
                 while ic < rows.upperBound {
                     let mcb = min(mc, rows.upperBound - ic)
@@ -342,7 +346,11 @@ public struct SwiftGemm: GemmBackend {
     /// Packs `op(B)[k0 ..< k0+kc, j0 ..< j0+nc]` as `nr`-column micro-panels (`nr` a multiple of 8):
     /// panel `q` holds, for each `p`, the `nr` values `op(B)[k0 + p, j0 + q*nr + j]` contiguously
     /// (zero past the last column).
-    static func packB(_ prob: GemmProblem, nr: Int, k0: Int, kc: Int, j0: Int, nc: Int, into dst: UnsafeMutablePointer<Float>) {
+    /// With `avx2` (a C kernel is in use, so the CPU has AVX2), full panels of a transposed `B` are
+    /// packed by 8 x 8 register transposes (`logits_pack_b_transposed_avx2`).
+    static func packB(
+        _ prob: GemmProblem, nr: Int, k0: Int, kc: Int, j0: Int, nc: Int, into dst: UnsafeMutablePointer<Float>, avx2: Bool = false
+    ) {
         let rs = prob.bRowStride, cs = prob.bColStride
         var jr = 0
         while jr < nc {
@@ -361,6 +369,8 @@ public struct SwiftGemm: GemmBackend {
                         j += 8
                     }
                 }
+            } else if colsHere == nr && rs == 1 && avx2 {
+                logits_pack_b_transposed_avx2(src, cs, kc, nr, panel)
             } else if colsHere == nr && rs == 1 {
                 // B stored transposed: each column of op(B) is a contiguous row of B.
                 for j in 0..<nr {

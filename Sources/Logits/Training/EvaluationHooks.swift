@@ -6,11 +6,16 @@ public struct EvaluationHooks: Sendable {
     /// `val_accuracy` (multi-class). The closure it carries throws instead of returning NaN.
     public var metricMonitor: (@Sendable (ClassificationTask) -> Monitor)?
     /// Per-label logit thresholds (`C` values) tuned on validation logits `N x C` and 0/1 targets
-    /// `N x C` (multi-label).
-    public var thresholdTuner: (@Sendable (_ logits: Matrix, _ targets: Matrix) throws -> [Double])?
+    /// `N x C` (multi-label), with the same model's logits `M x C` on its `M` training rows and
+    /// their targets (for labels too rare on the validation rows).
+    public var thresholdTuner: ThresholdFunction?
+
+    /// `(validationLogits, validationTargets, trainingLogits, trainingTargets) -> thresholds`.
+    public typealias ThresholdFunction = @Sendable (_ logits: Matrix, _ targets: Matrix,
+                                                 _ trainingLogits: Matrix, _ trainingTargets: Matrix) throws -> [Double]
 
     public init(metricMonitor: (@Sendable (ClassificationTask) -> Monitor)? = nil,
-                thresholdTuner: (@Sendable (_ logits: Matrix, _ targets: Matrix) throws -> [Double])? = nil) {
+                thresholdTuner: ThresholdFunction? = nil) {
         self.metricMonitor = metricMonitor
         self.thresholdTuner = thresholdTuner
     }

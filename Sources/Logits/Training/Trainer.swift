@@ -153,6 +153,8 @@ public struct Trainer: Sendable {
         var history: [EpochRecord] = []
         var stoppedEarly = false
         let runStart = DispatchTime.now().uptimeNanoseconds
+        var clock = StepClock()  // profile (TrainingProfile); inert unless profiling is on
+        defer { clock.finish(since: runStart) }
         var step = 0
         var lr = config.learningRate
 
@@ -165,6 +167,7 @@ public struct Trainer: Sendable {
                 let lo = b * batchSize, hi = min(n, lo + batchSize)
                 let idx = order[parallel?.shard(lo..<hi) ?? lo..<hi]
                 var loss: Float = 0
+                clock.restart()
                 if !idx.isEmpty {  // only a data-parallel rank can get no rows of a batch
                     let batchInput: FeatureMatrix
                     switch trainX {
@@ -185,7 +188,9 @@ public struct Trainer: Sendable {
                         y.gatherRows(idx, into: &batchTargetMatrix)
                         batchTargets = .matrix(batchTargetMatrix)
                     }
+                    clock.mark(.data)
                     try model.forwardTraining(batchInput)
+                    clock.mark(gemm: .gemmForward, rest: .forwardOther)
                     let last = model.workspace.outputs.count - 1
                     let logits = model.workspace.outputs[last]
                     if let trainMask, let maskedLoss {
@@ -200,7 +205,9 @@ public struct Trainer: Sendable {
                         model.restore(best)
                         throw Trainer.nonFinite(loss, epoch: epoch, batch: b, of: batches, learningRate: lr, bestEpoch: bestEpoch)
                     }
+                    clock.mark(.loss)
                     try model.backward(input: batchInput)
+                    clock.mark(gemm: .gemmBackward, rest: .backwardOther)
                 }
                 if let parallel {  // the global batch's gradient and mean loss, on every rank
                     loss = try parallel.allReduceGradients(parameters, localLoss: loss, localRows: idx.count, globalRows: hi - lo)
@@ -209,9 +216,11 @@ public struct Trainer: Sendable {
                         throw Trainer.nonFinite(loss, epoch: epoch, batch: b, of: batches, learningRate: lr, bestEpoch: bestEpoch)
                     }
                 }
+                clock.restart()
                 if let c = config.clipNorm { GradientClipping.clipGlobalNorm(parameters, maxNorm: c) }
                 lr = config.schedule.learningRate(base: config.learningRate, step: step, epoch: epoch, totalSteps: totalSteps)
                 optimizer.step(parameters, learningRate: lr)
+                clock.mark(.optimizer)
                 step += 1
                 lossSum += Double(loss) * Double(hi - lo)
                 seen += hi - lo

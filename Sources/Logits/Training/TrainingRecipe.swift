@@ -7,8 +7,9 @@ import Foundation
 /// The policy, in order:
 /// 1. **Settings.** `plan(rows:task:hasTestSet:)` fills every unset option from
 ///    `TrainingDefaults.recommended(rows:)`; nothing the user set is overridden.
-/// 2. **Features.** Scaled with the statistics of all training rows (stored in the model;
-///    `FeatureScaling`). Sparse (CSR) data is scaled without centring and stays sparse.
+/// 2. **Features.** Scaled as `FeatureScaling` decides from all training rows (binary columns:
+///    `TrainingDefaults.binaryScaling(rows:)`), stored in the model. Sparse (CSR) data is scaled
+///    without centring and stays sparse.
 /// 3. **Validation split.** One seeded, stratified split (`Dataset.splitIndices`) of
 ///    `validationFraction` of the rows, used for early stopping, model selection, thresholds and
 ///    the constant baseline.
@@ -16,7 +17,8 @@ import Foundation
 ///    `TrainingDefaults.selectionGrid` is trained with early stopping on the same split and the
 ///    best monitored validation value wins (ties: the earlier candidate).
 /// 5. **Thresholds** (multi-label with a split): per-label logit thresholds tuned on the
-///    validation logits of the chosen early-stopped model (`EvaluationHooks.thresholdTuner`).
+///    validation logits of the chosen early-stopped model, with its logits on the training rows
+///    for labels rare on validation (`EvaluationHooks.thresholdTuner`).
 /// 6. **Refit** (small data with a split and a test set, by default): a fresh model with the same
 ///    seed and settings trained on all rows for the best epoch count; it keeps the thresholds of 5.
 public struct TrainingRecipe: Sendable {
@@ -98,7 +100,8 @@ public struct TrainingRecipe: Sendable {
         let x: FeatureMatrix
         switch data.featureMatrix {
         case .dense(let features):
-            scaling = plan.standardize ? try FeatureScaling(fitting: features) : nil
+            let policy = FeatureScaling.Policy(binary: TrainingDefaults.binaryScaling(rows: data.count))
+            scaling = plan.standardize ? try FeatureScaling(fitting: features, policy: policy) : nil
             standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: features) }
             x = .dense(try standardizer.map { try $0.transform(features) } ?? features)
         case .sparse(var features):
@@ -184,7 +187,10 @@ public struct TrainingRecipe: Sendable {
                 guard let tuner = hooks.thresholdTuner else {
                     throw LogitsError.unavailable("threshold tuning needs EvaluationHooks.thresholdTuner (LogitsEvaluation's .standard)")
                 }
-                thresholds = try tuner(try model.logits(valX), y)  // valX: already scaled
+                guard case .matrix(let trainingY) = fitY else {
+                    throw LogitsError.invalidValue("threshold tuning needs a label matrix")  // unreachable: valY is one
+                }
+                thresholds = try tuner(try model.logits(valX), y, try model.logits(fitX), trainingY)  // already scaled
             }
         }
 

@@ -56,6 +56,15 @@ import Testing
         #expect(maxAbs.scale[1] == 7 && maxAbs.shift[1] == 0)
         // Binary by std: p = 0.4, std = sqrt(0.24).
         #expect(abs(maxAbs.scale[0] - Float(0.24.squareRoot())) < 1e-7 && maxAbs.shift[0] == 0)
+        // Binary centred (sklearn StandardScaler()): p = 0.4 -> shift 0.4, scale sqrt(0.24); a 1
+        // becomes 0.6 / 0.4898979 = 1.2247449, a 0 becomes -0.8164966.
+        let centred = try FeatureScaling(fitting: x, policy: .init(binary: .centredStandardDeviation))
+        #expect(abs(centred.shift[0] - 0.4) < 1e-7 && abs(centred.scale[0] - Float(0.24.squareRoot())) < 1e-7)
+        let c = try centred.apply(to: x)
+        #expect((0..<5).allSatisfy { abs(c[$0, 0] - (x[$0, 0] == 1 ? 1.2247449 : -0.8164966)) < 1e-6 })
+        #expect(centred.summaryLines().contains("binary {0,1}: 1 feature standardized (x - mean) / std"))
+        #expect(TrainingDefaults.binaryScaling(rows: 350) == .centredStandardDeviation)
+        #expect(TrainingDefaults.binaryScaling(rows: 12_920) == .centredStandardDeviation)
         // A kept constant maps to 0.
         let y = try maxAbs.apply(to: x)
         #expect((0..<5).allSatisfy { y[$0, 2] == 0 && y[$0, 4] == 0 })

@@ -143,7 +143,7 @@ import Testing
         let model = try MLP(spec: MLPSpec(inputs: 3, hidden: [4], outputs: 2, layerNorm: true), seed: 9)
         let file = try ModelFile(model: model, task: .multiClass(classes: 2), labelNames: ["no", "yes"],
                                  featureNames: ["a", "b", "c"],
-                                 standardization: FeatureStandardization(mean: [0, 1, 2], scale: [1, 2, 3]),
+                                 standardization: try Standardizer(mean: [0, 1, 2], scale: [1, 2, 3]),
                                  thresholds: [0, 0.5])
         let r = FuzzHarness.run(format: "safetensors", seeds: [try file.encode()], seed: 6, file: "m.safetensors",
                                 isExpected: { $0 is ModelFileError }) { bytes in

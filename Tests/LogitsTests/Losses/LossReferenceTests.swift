@@ -1,4 +1,5 @@
 import Foundation
+import LogitsTestSupport
 import Testing
 @testable import Logits
 
@@ -10,12 +11,12 @@ import Testing
         var loss: any LossFunction
         var input: Matrix
         var targets: Targets
-        var expected: JSONValue
-        var inputs: JSONValue
-        var params: JSONValue
+        var expected: ReferenceValue
+        var inputs: ReferenceValue
+        var params: ReferenceValue
     }
 
-    static func makeCase(_ c: JSONValue) throws -> Case {
+    static func makeCase(_ c: ReferenceValue) throws -> Case {
         let name = c["name"]?.string ?? "?"
         let inputs = try #require(c["inputs"])
         let params = try #require(c["params"])

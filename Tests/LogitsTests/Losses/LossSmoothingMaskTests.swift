@@ -1,4 +1,5 @@
 import Foundation
+import LogitsTestSupport
 import Testing
 @testable import Logits
 
@@ -6,7 +7,7 @@ import Testing
 /// `Tests/Fixtures/losses/loss_smoothing_mask.json` (PyTorch float64, `scripts/generate_loss_cases.py`)
 /// for `none`, `mean`, `sum` and both gradients, plus central finite differences in Double.
 @Suite struct LossSmoothingMaskTests {
-    static let file = LossGoldenReference.fixtures.appendingPathComponent("losses/loss_smoothing_mask.json")
+    static let file = ReferenceFixtures.fixtures.appendingPathComponent("losses/loss_smoothing_mask.json")
 
     struct Case {
         var name: String
@@ -16,10 +17,10 @@ import Testing
         var input: Matrix
         var targets: Matrix
         var mask: Matrix?
-        var expected: JSONValue
+        var expected: ReferenceValue
     }
 
-    static func makeCase(_ c: JSONValue) throws -> Case {
+    static func makeCase(_ c: ReferenceValue) throws -> Case {
         let name = c["name"]?.string ?? "?"
         let inputs = try #require(c["inputs"]), params = try #require(c["params"])
         let input = try LossGoldenReference.matrix(inputs["input"])
@@ -75,7 +76,7 @@ import Testing
     }
 
     @Test func everyCaseMatchesPyTorch() throws {
-        let root = try LossGoldenReference.load(Self.file)
+        let root = try ReferenceFixtures.load(Self.file)
         let cases = try #require(root["cases"]?.array)
         #expect(cases.count >= 100)
         var report = LossToleranceReport()

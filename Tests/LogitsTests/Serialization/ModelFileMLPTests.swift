@@ -8,7 +8,7 @@ import Testing
         let model = try MLP(spec: spec, seed: 42)
         let file = try ModelFile(model: model, task: .multiLabel(labels: 3), labelNames: ["x", "y", "z"],
                                  featureNames: (1...5).map { "f\($0)" },
-                                 standardization: FeatureStandardization(mean: [0, 1, 2, 3, 4], scale: [1, 1, 2, 2, 1]),
+                                 standardization: try Standardizer(mean: [0, 1, 2, 3, 4], scale: [1, 1, 2, 2, 1]),
                                  thresholds: [0.5, 0.4, 0.6])
         return (model, file)
     }

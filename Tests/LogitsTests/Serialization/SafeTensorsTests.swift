@@ -11,7 +11,7 @@ import Testing
         return ModelFile(tensors: [w2, b0, w0, b2], architecture: #"{"hidden":[3]}"#,
                          task: TaskDescription(.multiLabel(labels: 2)), labelNames: ["a", "b\"q"],
                          featureNames: ["x1", "x2"],
-                         standardization: FeatureStandardization(mean: [0.5, -1], scale: [2, 1]),
+                         standardization: try Standardizer(mean: [0.5, -1], scale: [2, 1]),
                          thresholds: [0.3, 0.7])
     }
 
@@ -171,6 +171,11 @@ import Testing
         guard case .invalidMetadata(key: ModelFile.Key.task, _)? = decodeWith({ $0[ModelFile.Key.task] = "{oops" }) else {
             Issue.record("task JSON"); return
         }
+        #expect(decodeWith { $0[ModelFile.Key.task] = #"{"kind":"ordinal","outputs":2}"# }
+                == .invalidMetadata(key: ModelFile.Key.task, message: "unknown task kind 'ordinal' (expected multiclass, multilabel or binary)"))
+        #expect(try ModelFile.decode(model.encode()).task == TaskDescription(kind: .multilabel, outputs: 2))
+        #expect(meta[ModelFile.Key.task] == #"{"kind":"multilabel","outputs":2}"#)
+        #expect(meta[ModelFile.Key.standardization] == #"{"mean":[0.5,-1],"scale":[2,1]}"#)
         let back = try ModelFile.decode(model.encode())
         #expect(Self.reason { _ = try back.values(of: "4.weight", shape: [1]) } == .missingTensor("4.weight"))
         #expect(Self.reason { _ = try back.values(of: "0.weight", shape: [2, 3]) } == .tensorShapeMismatch(tensor: "0.weight", expected: [2, 3], found: [3, 2]))
