@@ -157,8 +157,11 @@ struct FeatureDecoder {
             throw ServingError.badRequest("inputs[\(index)] has no 'shape' array")
         }
         return try dims.map { dim in
-            guard case .number(let v) = dim, v >= 0, v <= Double(Self.maximumValues), v == v.rounded() else {
+            guard case .number(let v) = dim, v >= 0, v == v.rounded() else {
                 throw ServingError.badRequest("inputs[\(index)] 'shape' must hold non-negative integers")
+            }
+            guard v <= Double(Self.maximumValues) else {
+                throw ServingError.badRequest("inputs[\(index)] 'shape' has the dimension \(Self.describe(dim)), at most \(Self.maximumValues) per request")
             }
             return Int(v)
         }

@@ -104,6 +104,50 @@ struct SparseRequestTests {
         try await checkForms(try Fixtures.multiLabel(), rows, tolerance: 1e-5)
     }
 
+    @Test("wide models (D = 186 104 and 100 000): sparse requests of 100 rows, kept sparse or densified a few rows at a time")
+    func wideModels() async throws {
+        /// 100 rows of 40 non-zeros each (columns spread over all of `0 ..< d`, row 7 empty).
+        func rows(_ d: Int) throws -> SparseMatrix {
+            var offsets = [0], columns: [Int32] = [], values: [Float] = []
+            for r in 0..<100 {
+                if r != 7 {
+                    let picked = Set((0..<40).map { k in (r * 7919 + k * 104_729 + k * k * 31) % d })
+                    for c in picked.sorted() {
+                        columns.append(Int32(c))
+                        values.append(Float((c + r) % 13) * 0.25 - 1.5)
+                    }
+                }
+                offsets.append(columns.count)
+            }
+            return try SparseMatrix(rows: 100, cols: d, rowOffsets: offsets, columnIndices: columns, values: values)
+        }
+        // EUR-Lex's width, a sparse-trained (uncentred) model: nothing 100 x D is built.
+        let eurlex = 186_104
+        let sparseNet = try MLP(spec: MLPSpec(inputs: eurlex, hidden: [8], outputs: 16), seed: 3)
+        let uncentred = try Classifier(network: sparseNet, task: .multiLabel(labels: 16), labelNames: (0..<16).map { "l\($0)" },
+                                       standardizer: Standardizer(mean: [Float](repeating: 0, count: eurlex),
+                                                                  scale: (0..<eurlex).map { Float(1 + $0 % 3) }))
+        let x = try rows(eurlex)
+        // A centring model of 100 000 features densifies 2^22 / 100 000 = 41 rows at a time.
+        let wide = 100_000
+        #expect(Classifier.densifiedBatchValues / wide == 41)
+        let denseNet = try MLP(spec: MLPSpec(inputs: wide, hidden: [4], outputs: 3), seed: 4)
+        let centring = try Classifier(network: denseNet, task: .multiClass(classes: 3), labelNames: ["a", "b", "c"],
+                                      standardizer: Standardizer(mean: [Float](repeating: 0.1, count: wide),
+                                                                 scale: [Float](repeating: 2, count: wide)))
+        let y = try rows(wide)
+        try await router.withServer([("eurlex", uncentred), ("wide", centring)]) { client, _ in
+            for (name, model, rows) in [("eurlex", uncentred, x), ("wide", centring, y)] {
+                let (status, text) = try await router.post(client, "/v2/models/\(name)/infer", SparseBodies.csr(rows))
+                #expect(status == 200, "\(name): \(text.prefix(300))")
+                let z = try #require(try DecodedOutputs(text).floats["logits"])
+                #expect(z == (try model.logits(.sparse(rows))).storage, "\(name): differs from Classifier.logits on CSR")
+                let dense = try model.logits(rows.toDense())
+                #expect(SparseBodies.relative(z, dense.storage) <= 1e-5, "\(name): differs from the dense rows")
+            }
+        }
+    }
+
     @Test("every bad sparse input is a 400 naming the row or field and what was expected")
     func badSparseInputs() async throws {
         @Sendable func csr(_ indptr: String, _ indices: String, _ data: String, shapes: (Int, Int, Int)? = nil,
