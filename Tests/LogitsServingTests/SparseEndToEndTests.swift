@@ -5,7 +5,7 @@ import Testing
 
 @Suite("logits-server sparse requests end to end (spawned binary)")
 struct SparseEndToEndTests {
-    @Test("a model trained by logits train on sparse bibtex-256: CSR and {indices, values} requests equal logits predict on the file bit for bit")
+    @Test("a model trained by logits train on sparse bibtex-256: CSR, {indices, values} and tritonclient scipy.sparse requests equal logits predict on the file bit for bit")
     func predictAgreement() async throws {
         let logits = try ServerProcess.executable("logits")
         let model = TrainedModels.directory.appendingPathComponent("bibtex-sparse-\(UUID().uuidString).safetensors")
@@ -49,6 +49,18 @@ struct SparseEndToEndTests {
             #expect(out.floats["probabilities"] == wantProbabilities, "\(what)")
             #expect(out.strings["labels"] == wantLabels, "\(what)")
         }
+        // tritonclient.http with scipy.sparse CSR batches of 48 rows (JSON and binary, INT32 and INT64).
+        let predictions = TrainedModels.directory.appendingPathComponent("predict-bibtex-\(UUID().uuidString).jsonl")
+        try Data(predicted.split(separator: "\n").filter { $0.hasPrefix("{\"row\"") }.joined(separator: "\n").utf8).write(to: predictions)
+        let script = CLIPaths.packageRoot.appendingPathComponent("scripts/serve-sparse-conformance.py")
+        let (cs, conformance) = try await onThread {
+            try runTool(URL(fileURLWithPath: "/usr/bin/env"),
+                        ["python3", script.path, "--url", "127.0.0.1:\(port)", "--model", "bib", "--arff", SparseBodies.bibtexPath,
+                         "--labels", "159", "--predict", predictions.path, "--batch", "48"])
+        }
+        #expect(cs == 0, "\(conformance)")
+        #expect(conformance.contains("sparse conformance: all checks passed"), "\(conformance)")
+        try? FileManager.default.removeItem(at: predictions)
         // A bad column is a 400 with one error line; the server keeps serving.
         let bad = try await onThread {
             try HTTP.send(port: port, "POST", "/v2/models/bib/infer", body: Array("{\"instances\":[{\"indices\":[1836],\"values\":[1]}]}".utf8))
