@@ -19,6 +19,7 @@ struct FeatureDecoder {
         if isCSR(inputs) {
             return .sparse(try csrInputs(inputs, binary: &binary))
         }
+        try checkIncompleteCSR(inputs)
         if inputs.count == 1, let shape = try? Self.shape(of: inputs[0], index: 0), shape.count == 2 {
             return .dense(try tensor(inputs[0], shape: shape, binary: &binary))
         }

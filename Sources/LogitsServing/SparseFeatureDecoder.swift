@@ -16,9 +16,10 @@ extension FeatureDecoder {
     /// The input names of the CSR form.
     static let csrNames: Set<String> = ["indptr", "indices", "data"]
 
-    /// Most logits (`N x C`) a sparse request may ask for: it bounds `N` (an empty sparse row
-    /// costs a few bytes of body but a full row of output).
-    static let maximumOutputValues = 1 << 24
+    /// Most logits (`N x C`) a sparse request may ask for (4 194 304: 1 000 rows of EUR-Lex's
+    /// 3 956 labels): it bounds `N`, since an empty sparse row costs a few bytes of body but a
+    /// full row of output (and of its JSON text).
+    static let maximumOutputValues = 1 << 22
 
     /// Whether `inputs` are the three CSR tensors (and not the named columns of a model whose
     /// features happen to be called `indptr`, `indices` and `data`).
@@ -30,6 +31,18 @@ extension FeatureDecoder {
             names.insert(name)
         }
         return names == Self.csrNames && Set(classifier.featureNames) != Self.csrNames
+    }
+
+    /// A CSR request with an input too many or too few (`indptr` among inputs that are not
+    /// exactly the three): 400 naming what the CSR form takes, rather than a named-columns error.
+    func checkIncompleteCSR(_ inputs: [JSONValue]) throws {
+        let names = inputs.compactMap { input -> String? in
+            if case .string(let name)? = input["name"] { return name }
+            return nil
+        }
+        guard names.contains("indptr"), !classifier.featureNames.contains("indptr") else { return }
+        let shown = names.prefix(6).map { "'\(clip($0))'" }.joined(separator: ", ") + (names.count > 6 ? ", ..." : "")
+        throw ServingError.badRequest("sparse (CSR) inputs are exactly three, named indptr, indices and data; got \(names.count): \(shown)")
     }
 
     /// Whether row 0 of `instances` is a sparse row (an object with an `indices` array).
