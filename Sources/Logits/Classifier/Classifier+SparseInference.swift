@@ -43,6 +43,7 @@ extension Classifier {
         while start < n {
             let end = min(n, start + rowsPerBatch)
             features.gatherRows(start..<end, into: &batch)
+            if let termWeighting { try termWeighting.apply(to: &batch) }  // keeps the zeros
             if keepSparse {
                 if let standardizer { try standardizer.apply(to: &batch) }
                 try network.logits(.sparse(batch), into: &batchOut, workspace: &workspace)

@@ -284,7 +284,8 @@ public struct SparseMatrix: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Scales every row to unit Euclidean norm in place (all-zero rows stay zero).
+    /// Scales every row to unit Euclidean norm in place (all-zero rows stay zero): the sum of
+    /// squares and the division in `Double`, as scikit-learn's `normalize(norm="l2")`.
     public mutating func normalizeRows() {
         let offsets = rowOffsets
         values.withUnsafeMutableBufferPointer { v in
@@ -292,8 +293,19 @@ public struct SparseMatrix: Sendable, Equatable, CustomStringConvertible {
                 var sum: Double = 0
                 for k in offsets[r]..<offsets[r + 1] { sum += Double(v[k]) * Double(v[k]) }
                 guard sum > 0 else { continue }
-                let inverse = Float(1 / sum.squareRoot())
-                for k in offsets[r]..<offsets[r + 1] { v[k] *= inverse }
+                let norm = sum.squareRoot()
+                for k in offsets[r]..<offsets[r + 1] { v[k] = Float(Double(v[k]) / norm) }
+            }
+        }
+    }
+
+    /// Replaces every stored value `v` at (`row`, `column`) by `body(row, column, v)` in place
+    /// (the pattern is unchanged; a result of 0 stays stored).
+    public mutating func transformValues(_ body: (_ row: Int, _ column: Int, _ value: Float) throws -> Float) rethrows {
+        let offsets = rowOffsets, columns = columnIndices, n = rows
+        try values.withUnsafeMutableBufferPointer { v in
+            for r in 0..<n {
+                for k in offsets[r]..<offsets[r + 1] { v[k] = try body(r, Int(columns[k]), v[k]) }
             }
         }
     }
