@@ -13,6 +13,8 @@ import Logits
 struct EurlexBench {
     var threads: Int
     var epochs: Int?
+    /// Profile the one-epoch run (`TrainingProfile`) and print where its time went.
+    var profile = false
 
     func run(root: String) throws {
         let dir = try Self.ensureData()
@@ -29,8 +31,20 @@ struct EurlexBench {
         var one = TrainingOptions()
         one.epochs = 1
         let t0 = Date()
+        if profile {
+            TrainingProfile.reset()
+            TrainingProfile.isEnabled = true
+        }
         _ = try TrainingRecipe(options: one).train(train, hasTestSet: true)
+        TrainingProfile.isEnabled = false
         let epochSeconds = Date().timeIntervalSince(t0)
+        if profile {
+            let snap = TrainingProfile.snapshot(), total = max(1e-9, snap[.total] ?? 0)
+            let phases: [TrainingProfile.Phase] = [.data, .gemmForward, .forwardOther, .loss, .gemmBackward, .backwardOther, .optimizer, .other]
+            Self.say("eurlex-synthetic: one-epoch profile: " + phases.map {
+                "\($0.label) \(String(format: "%.1f s (%.0f %%)", snap[$0] ?? 0, 100 * (snap[$0] ?? 0) / total))"
+            }.joined(separator: ", "))
+        }
         Self.say("eurlex-synthetic: one epoch (default settings) \(String(format: "%.1f", epochSeconds)) s, \(Int(Double(train.count) / epochSeconds)) samples/s; peak RSS \(Int(LoadBench.peakRSSMegabytes())) MB")
 
         var full = TrainingOptions()

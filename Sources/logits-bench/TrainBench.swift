@@ -98,7 +98,7 @@ struct TrainBench: ParsableCommand {
                 throw ValidationError("unknown config '\(name)'; expected yeast, fashion-mnist, mnist, delicious, bibtex")
             }
             if name == "eurlex-synthetic" {
-                try EurlexBench(threads: threads, epochs: epochs).run(root: root)
+                try EurlexBench(threads: threads, epochs: epochs, profile: profile).run(root: root)
                 continue
             }
             if quality {
