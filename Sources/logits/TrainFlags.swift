@@ -72,6 +72,9 @@ struct TrainFlags: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Standardize features with the training mean and standard deviation.")
     var standardize = true
 
+    @Option(help: "Scaling of {0,1} feature columns: auto, centred-only (x - mean), centred ((x - mean) / std), max-abs (kept as 0/1) or std (x / std). Default (auto): centred-only up to 10 000 training rows, else centred.")
+    var binaryScaling: String = "auto"
+
     func validate() throws {
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be > 0 (got \(epochs))") }
         if let batch, batch <= 0 { throw ValidationError("--batch must be > 0 (got \(batch))") }
@@ -93,6 +96,9 @@ struct TrainFlags: ParsableArguments {
         if loss.lowercased() != "auto" { do { _ = try LossKind.parse(loss) } catch { throw ValidationError("--loss: \(error)") } }
         do { _ = try PosWeightSetting(parsing: posWeight) } catch { throw ValidationError("--pos-weight: \(error)") }
         if let hidden { _ = try parseHidden(hidden) }
+        guard binaryScaling == "auto" || Self.binaryScalingChoice(binaryScaling) != nil else {
+            throw ValidationError("--binary-scaling must be auto, centred-only, centred, max-abs or std (got '\(binaryScaling)')")
+        }
         if refit == true && validation == 0 { throw ValidationError("--refit needs a validation split (--validation > 0)") }
     }
 
@@ -126,7 +132,13 @@ struct TrainFlags: ParsableArguments {
         o.seed = seed
         o.tuneThresholds = tuneThresholds
         o.standardize = standardize
+        o.binaryScaling = Self.binaryScalingChoice(binaryScaling)
         return o
+    }
+
+    /// `--binary-scaling` as the library's choice (`nil`: auto or not a known name).
+    static func binaryScalingChoice(_ name: String) -> FeatureScaling.UncenteredScale? {
+        FeatureScaling.UncenteredScale(name: name)
     }
 
     /// `--loss` for `task` (`nil`: the task's own).

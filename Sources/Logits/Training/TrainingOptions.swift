@@ -44,6 +44,10 @@ public struct TrainingOptions: Sendable {
     public var tuneThresholds: Bool?
     /// Standardize features with the training statistics.
     public var standardize = true
+    /// How {0,1} feature columns are scaled (`standardize` on): `.centredOnly` (`x - mean`),
+    /// `.centredStandardDeviation` (`(x - mean) / std`), `.maxAbs` (kept as they are) or
+    /// `.standardDeviation` (`x / std`). Default: `TrainingDefaults.binaryScaling(rows:sparse:)`.
+    public var binaryScaling: FeatureScaling.UncenteredScale?
     /// Choose weight decay and dropout on the validation split. Default: on for small data when
     /// neither weight decay nor dropout is fixed.
     public var selectHyperparameters: Bool?

@@ -8,7 +8,8 @@ import Foundation
 /// 1. **Settings.** `plan(rows:task:hasTestSet:)` fills every unset option from
 ///    `TrainingDefaults.recommended(rows:)`; nothing the user set is overridden.
 /// 2. **Features.** Scaled as `FeatureScaling` decides from all training rows (binary columns:
-///    `TrainingDefaults.binaryScaling(rows:)`), stored in the model.
+///    `TrainingOptions.binaryScaling`, else `TrainingDefaults.binaryScaling(rows:sparse:)`;
+///    recorded in the plan), stored in the model.
 /// 3. **Validation split.** One seeded, stratified split (`Dataset.splitIndices`) of
 ///    `validationFraction` of the rows, used for early stopping, model selection, thresholds and
 ///    the constant baseline.
@@ -73,7 +74,7 @@ public struct TrainingRecipe: Sendable {
             patience: validation > 0 && patience > 0 ? patience : nil,
             monitor: o.monitorMetric ? (hooks.metricMonitor?(task).name ?? "metric") : Monitor.validationLoss.name,
             validationFraction: validation, refit: refit, tuneThresholds: tune, standardize: o.standardize,
-            seed: o.seed,
+            binaryScaling: o.binaryScaling ?? TrainingDefaults.binaryScaling(rows: rows), seed: o.seed,
             candidates: select ? TrainingDefaults.selectionGrid(rows: rows, dropout: o.dropout, weightDecay: o.weightDecay) : [])
     }
 
@@ -93,7 +94,7 @@ public struct TrainingRecipe: Sendable {
         let monitor: Monitor = options.monitorMetric ? hooks.metricMonitor!(task) : .validationLoss  // trap-ok: checked just above
 
         // Features, scaled as decided from all training rows (`FeatureScaling`).
-        let policy = FeatureScaling.Policy(binary: TrainingDefaults.binaryScaling(rows: data.count))
+        let policy = FeatureScaling.Policy(binary: plan.binaryScaling ?? TrainingDefaults.binaryScaling(rows: data.count))
         let scaling = plan.standardize ? try FeatureScaling(fitting: data.features, policy: policy) : nil
         let standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: data.features) }
         let x = try standardizer.map { try $0.transform(data.features) } ?? data.features
