@@ -46,7 +46,8 @@ struct Train: ParsableCommand {
         var options = try flags.trainingOptions(task: input.train.task)
         options.stopRequested = { stop.isSet }
         let recipe = TrainingRecipe(options: options, hooks: .standard)
-        let plan = try recipe.plan(rows: input.train.count, task: input.train.task, hasTestSet: input.test != nil)
+        let plan = try recipe.plan(rows: input.train.count, task: input.train.task, hasTestSet: input.test != nil,
+                                   sparse: input.train.isSparse)
         let header = TrainSummary.header(input: input, plan: plan, lossDescription: try flags.lossDescription(task: input.train.task))
         let diagnostics = input.train.diagnostics
         if !json { try StandardOutput.write((header + diagnostics.lines().map { "Data check: " + $0 }).joined(separator: "\n") + "\n") }

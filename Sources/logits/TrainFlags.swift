@@ -75,7 +75,14 @@ struct TrainFlags: ParsableArguments {
     @Option(help: "Scaling of {0,1} feature columns: auto, centred-only (x - mean), centred ((x - mean) / std), max-abs (kept as 0/1) or std (x / std). Default (auto): centred-only up to 10 000 training rows, else centred.")
     var binaryScaling: String = "auto"
 
+    @Flag(help: "Term counts: weight by TF-IDF (smooth idf from the training rows) and scale rows to unit L2 norm, as scikit-learn's TfidfTransformer; replaces standardization. Stored in the model.")
+    var tfidf = false
+
+    @Flag(help: "With --tfidf: term frequency 1 + ln(tf) instead of tf (scikit-learn's sublinear_tf).")
+    var sublinearTf = false
+
     func validate() throws {
+        if sublinearTf && !tfidf { throw ValidationError("--sublinear-tf needs --tfidf") }
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be > 0 (got \(epochs))") }
         if let batch, batch <= 0 { throw ValidationError("--batch must be > 0 (got \(batch))") }
         guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be > 0 (got \(lr))") }
@@ -133,6 +140,8 @@ struct TrainFlags: ParsableArguments {
         o.tuneThresholds = tuneThresholds
         o.standardize = standardize
         o.binaryScaling = Self.binaryScalingChoice(binaryScaling)
+        o.tfidf = tfidf
+        o.sublinearTF = sublinearTf
         return o
     }
 

@@ -77,6 +77,24 @@ struct TrainingRecipeTests {
         o.standardize = false
         #expect(try TrainingRecipe(options: o, hooks: .standard).plan(rows: rows, task: data.task, hasTestSet: false)
             .entries.contains { $0 == ("binary_scaling", "none") })
+
+        // Sparse (CSR) features are never centred: max-abs by default, an uncentred choice as given,
+        // a centring one refused.
+        o.standardize = true
+        o.binaryScaling = nil
+        let csr = try Dataset(sparseFeatures: try SparseMatrix(dense: x), targets: .matrix(y),
+                              featureNames: ["bin", "count", "real"], labelNames: ["p", "q"])
+        let sparse = try TrainingRecipe(options: o, hooks: .standard).train(csr)
+        #expect(sparse.plan.binaryScaling == .maxAbs)
+        let ss = try #require(sparse.classifier.standardizer)
+        #expect(ss.mean == [0, 0, 0] && ss.scale[0] == 1)
+        o.binaryScaling = .standardDeviation
+        #expect(try TrainingRecipe(options: o, hooks: .standard).plan(rows: rows, task: data.task, hasTestSet: false, sparse: true)
+            .binaryScaling == .standardDeviation)
+        for centring in [FeatureScaling.UncenteredScale.centredOnly, .centredStandardDeviation] {
+            o.binaryScaling = centring
+            #expect(throws: LogitsError.self) { try TrainingRecipe(options: o, hooks: .standard).train(csr) }
+        }
     }
 
     @Test("The constant baseline predicts the training base rates")
