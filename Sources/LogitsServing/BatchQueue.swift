@@ -9,8 +9,11 @@ import Logits
 /// queued request arrived, whichever comes first. Requests are taken in arrival order while the
 /// batch stays within `maxBatchRows` rows (a single request larger than that runs alone), and
 /// only while they were submitted against the same `Classifier` (after a reload, requests that
-/// arrived before it still run on the old model). Each caller gets back exactly its own rows of
-/// the `N x C` logits.
+/// arrived before it still run on the old model) and hold their rows the same way: dense requests
+/// are copied into one `B x D` matrix (one GEMM per layer), sparse (CSR) requests are
+/// concatenated into one CSR batch for `Classifier.logits(_:into:workspace:)` on `SparseMatrix`,
+/// so sparse rows never become `B x D` for a model that keeps them sparse (an uncentred
+/// standardizer). Each caller gets back exactly its own rows of the `N x C` logits.
 ///
 /// The forward passes run on one dedicated thread per queue, never on Swift's cooperative pool,
 /// so a long GEMM cannot stall the HTTP event loops or other tasks.
@@ -30,7 +33,7 @@ public final class BatchQueue: @unchecked Sendable {
 
     private struct Item {
         var classifier: Classifier
-        var features: Matrix
+        var features: FeatureMatrix
         var enqueuedNanos: UInt64
         var continuation: CheckedContinuation<Matrix, any Error>
     }
@@ -61,10 +64,17 @@ public final class BatchQueue: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues `features` (`N x D`, already in the classifier's column order) and returns their
-    /// `N x C` logits once the batch holding them has run.
+    /// Queues dense `features` (`N x D`, already in the classifier's column order) and returns
+    /// their `N x C` logits once the batch holding them has run.
     /// - Throws: the classifier's error for this batch, or `ServingError` 503 after `shutdown()`.
     public func logits(of features: Matrix, with classifier: Classifier) async throws -> Matrix {
+        try await logits(of: .dense(features), with: classifier)
+    }
+
+    /// Queues dense or sparse `features` (`N x D`, in the classifier's column order) and returns
+    /// their `N x C` logits once the batch holding them has run.
+    /// - Throws: the classifier's error for this batch, or `ServingError` 503 after `shutdown()`.
+    public func logits(of features: FeatureMatrix, with classifier: Classifier) async throws -> Matrix {
         try await withCheckedThrowingContinuation { continuation in
             condition.lock()
             if stopping {
@@ -94,6 +104,7 @@ public final class BatchQueue: @unchecked Sendable {
     private func work() {
         var workspace = ModelWorkspace()
         var merged = Matrix(rows: 0, cols: 0)
+        var mergedSparse = SparseMatrix(cols: 0)
         var out = Matrix(rows: 0, cols: 0)
         condition.lock()
         while true {
@@ -111,12 +122,13 @@ public final class BatchQueue: @unchecked Sendable {
                 if now >= deadline { break }
                 _ = condition.wait(until: Date(timeIntervalSinceNow: Double(deadline - now) / 1e9))
             }
-            // Take requests in order, same classifier, within the row limit.
+            // Take requests in order, same classifier, same storage, within the row limit.
             let classifier = items[head].classifier
+            let sparse = items[head].features.isSparse
             var batch: [Item] = [items[head]]
             var rows = items[head].features.rows
             head += 1
-            while head < items.count, items[head].classifier === classifier,
+            while head < items.count, items[head].classifier === classifier, items[head].features.isSparse == sparse,
                   rows + items[head].features.rows <= maxBatchRows {
                 rows += items[head].features.rows
                 batch.append(items[head])
@@ -132,24 +144,29 @@ public final class BatchQueue: @unchecked Sendable {
 
             observer.queueDepth(depth)
             observer.batch(rows)
-            run(batch, rows: rows, classifier: classifier, merged: &merged, out: &out, workspace: &workspace)
+            run(batch, rows: rows, classifier: classifier, merged: &merged, mergedSparse: &mergedSparse,
+                out: &out, workspace: &workspace)
             condition.lock()
         }
     }
 
     /// One forward pass over the concatenated rows; each request gets its own slice.
-    private func run(_ batch: [Item], rows: Int, classifier: Classifier,
-                     merged: inout Matrix, out: inout Matrix, workspace: inout ModelWorkspace) {
+    private func run(_ batch: [Item], rows: Int, classifier: Classifier, merged: inout Matrix,
+                     mergedSparse: inout SparseMatrix, out: inout Matrix, workspace: inout ModelWorkspace) {
         let d = classifier.inputCount
         do {
-            if batch.count == 1 {
-                try classifier.logits(batch[0].features, into: &out, workspace: &workspace)
-            } else {
+            switch batch[0].features {
+            case .dense(let only) where batch.count == 1:
+                try classifier.logits(only, into: &out, workspace: &workspace)
+            case .sparse(let only) where batch.count == 1:
+                try classifier.logits(only, into: &out, workspace: &workspace)
+            case .dense:
                 merged.resize(rows: rows, cols: d)
                 merged.withUnsafeMutableBufferPointer { dst in
                     var offset = 0
                     for item in batch {
-                        item.features.withUnsafeBufferPointer { src in
+                        guard case .dense(let features) = item.features else { continue }
+                        features.withUnsafeBufferPointer { src in
                             guard let s = src.baseAddress, let t = dst.baseAddress else { return }
                             (t + offset).update(from: s, count: src.count)
                             offset += src.count
@@ -157,6 +174,13 @@ public final class BatchQueue: @unchecked Sendable {
                     }
                 }
                 try classifier.logits(merged, into: &out, workspace: &workspace)
+            case .sparse:
+                mergedSparse.removeAllRows(cols: d)
+                for item in batch {
+                    guard case .sparse(let features) = item.features else { continue }
+                    try mergedSparse.appendRows(of: features)
+                }
+                try classifier.logits(mergedSparse, into: &out, workspace: &workspace)
             }
         } catch {
             for item in batch { item.continuation.resume(throwing: error) }

@@ -1,7 +1,8 @@
 import Logits
 
-/// Turns the `inputs` / `instances` of a request into an `N x D` feature matrix in the
-/// classifier's column order (names matched with `Classifier.columnPermutation`).
+/// Turns the `inputs` / `instances` of a request into `N x D` features in the classifier's column
+/// order (names matched with `Classifier.columnPermutation`): dense rows as a `Matrix`, sparse
+/// rows (`SparseFeatureDecoder.swift`) as CSR.
 struct FeatureDecoder {
     let classifier: Classifier
     var d: Int { classifier.inputCount }
@@ -11,14 +12,18 @@ struct FeatureDecoder {
 
     // MARK: inputs
 
-    func inputs(_ value: JSONValue, binary: inout BinaryReader) throws -> Matrix {
+    func inputs(_ value: JSONValue, binary: inout BinaryReader) throws -> FeatureMatrix {
         guard case .array(let inputs) = value, !inputs.isEmpty else {
             throw ServingError.badRequest("'inputs' must be a non-empty array of tensors")
         }
-        if inputs.count == 1, let shape = try? Self.shape(of: inputs[0], index: 0), shape.count == 2 {
-            return try tensor(inputs[0], shape: shape, binary: &binary)
+        if isCSR(inputs) {
+            return .sparse(try csrInputs(inputs, binary: &binary))
         }
-        return try columns(inputs, binary: &binary)
+        try checkIncompleteCSR(inputs)
+        if inputs.count == 1, let shape = try? Self.shape(of: inputs[0], index: 0), shape.count == 2 {
+            return .dense(try tensor(inputs[0], shape: shape, binary: &binary))
+        }
+        return .dense(try columns(inputs, binary: &binary))
     }
 
     /// One `[N, D]` tensor.
@@ -71,11 +76,18 @@ struct FeatureDecoder {
 
     // MARK: instances
 
-    /// `[{"name": value, ...}, ...]` or `[[v, ...], ...]`.
-    func instances(_ value: JSONValue) throws -> Matrix {
+    /// `[{"name": value, ...}, ...]`, `[[v, ...], ...]` or sparse `[{"indices": [...], "values": [...]}, ...]`.
+    func instances(_ value: JSONValue) throws -> FeatureMatrix {
         guard case .array(let rows) = value, !rows.isEmpty else {
             throw ServingError.badRequest("'instances' must be a non-empty array of rows (objects keyed by feature name)")
         }
+        if Self.isSparseRow(rows[0]) {
+            return .sparse(try sparseInstances(rows))
+        }
+        return .dense(try denseInstances(rows))
+    }
+
+    private func denseInstances(_ rows: [JSONValue]) throws -> Matrix {
         guard rows.count <= Self.maximumValues / max(d, 1) else { throw ServingError.badRequest("'instances': too many rows") }
         var m = Matrix(rows: rows.count, cols: d)
         var lastKeys: [String] = []
@@ -85,6 +97,9 @@ struct FeatureDecoder {
             case .object(let members):
                 let keys = members.map(\.0)
                 if keys != lastKeys {
+                    if Self.isSparseRow(row) {
+                        throw ServingError.badRequest("instances[\(r)] is a sparse row ({\"indices\", \"values\"}) but instances[0] is dense; send every row in one form")
+                    }
                     permutation = try self.permutation(of: keys, what: "instances[\(r)]")
                     lastKeys = keys
                 }
@@ -143,8 +158,11 @@ struct FeatureDecoder {
             throw ServingError.badRequest("inputs[\(index)] has no 'shape' array")
         }
         return try dims.map { dim in
-            guard case .number(let v) = dim, v >= 0, v <= Double(Self.maximumValues), v == v.rounded() else {
+            guard case .number(let v) = dim, v >= 0, v == v.rounded() else {
                 throw ServingError.badRequest("inputs[\(index)] 'shape' must hold non-negative integers")
+            }
+            guard v <= Double(Self.maximumValues) else {
+                throw ServingError.badRequest("inputs[\(index)] 'shape' has the dimension \(Self.describe(dim)), at most \(Self.maximumValues) per request")
             }
             return Int(v)
         }

@@ -11,15 +11,19 @@ public enum InferenceOutput: String, Sendable, CaseIterable {
     case labels
 }
 
-/// A decoded `POST /v2/models/{name}/infer` body: the features as an `N x D` matrix in the
-/// model's column order, and the outputs asked for.
+/// A decoded `POST /v2/models/{name}/infer` body: the features as `N x D` rows in the model's
+/// column order (dense, or CSR when the request sent sparse rows), and the outputs asked for.
 ///
 /// Accepted forms of the features (all `FP32`, every value finite):
 /// - one input tensor of shape `[N, D]` (any name), `data` flat (row-major) or nested;
 /// - one input per feature, named by the model's feature names, each of shape `[N]` or `[N, 1]`
 ///   (named columns, in any order);
 /// - `"instances": [{"feature": value, ...}, ...]`, one JSON object per row keyed by feature name
-///   (or one array of `D` numbers per row).
+///   (or one array of `D` numbers per row);
+/// - sparse, kept as CSR (never `N x D`): three inputs `indptr` `[N + 1]`, `indices` `[nnz]`
+///   (`INT32`/`INT64`) and `data` `[nnz]` (the `scipy.sparse.csr_matrix` arrays), or
+///   `"instances": [{"indices": [...], "values": [...]}, ...]`; indices are 0-based columns of
+///   the model's feature order and a column not listed is 0.
 ///
 /// With the binary tensor extension (`Inference-Header-Content-Length`), an input whose
 /// `parameters.binary_data_size` is set takes its values as little-endian FP32 bytes from the
@@ -27,8 +31,9 @@ public enum InferenceOutput: String, Sendable, CaseIterable {
 public struct InferenceRequest: Sendable {
     /// The request's `id`, echoed in the response.
     public var id: String?
-    /// `N x D` raw (unstandardized) features, in the classifier's feature order.
-    public var features: Matrix
+    /// `N x D` raw (unstandardized) features, in the classifier's feature order: `.dense` for the
+    /// dense forms, `.sparse` (CSR) for the sparse ones.
+    public var features: FeatureMatrix
     /// The outputs to return, in the order asked (all three when the request names none).
     public var outputs: [InferenceOutput]
 
@@ -68,7 +73,8 @@ public struct InferenceRequest: Sendable {
         } else {
             throw ServingError.badRequest("the request has no 'inputs' (expected [{\"name\": ..., \"shape\": [N, \(classifier.inputCount)], \"datatype\": \"FP32\", \"data\": [...]}])")
         }
-        try Self.checkFinite(features, classifier: classifier)
+        // Sparse values were checked entry by entry while decoding, naming row and column.
+        if case .dense(let matrix) = features { try Self.checkFinite(matrix, classifier: classifier) }
     }
 
     private static func outputs(_ value: JSONValue?) throws -> [InferenceOutput] {

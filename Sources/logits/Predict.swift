@@ -25,6 +25,7 @@ struct Predict: ParsableCommand {
     var labels: String?
 
     @OptionGroup var csv: CSVInputOptions
+    @OptionGroup var storage: StorageOptions
     @OptionGroup var resources: ResourceOptions
 
     @Option(help: "Output format: csv or jsonl.")
@@ -49,7 +50,7 @@ struct Predict: ParsableCommand {
         try resources.apply()
         let classifier = try ModelInput.classifier(model)
         let (features, _) = try ModelInput.features(for: classifier, data: data, format: inputFormat, labels: labels,
-                                                    csv: try csv.csvOptions())
+                                                    csv: try csv.csvOptions(), storage: storage.arguments)
         let logits = try classifier.logits(features)
         let probabilities = classifier.probabilities(logits: logits)
         let names = classifier.labelNames

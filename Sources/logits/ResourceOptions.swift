@@ -48,3 +48,20 @@ struct CSVInputOptions: ParsableArguments {
         return o
     }
 }
+
+/// `--sparse` / `--dense` for the commands that run a model on a data file (`predict`,
+/// `evaluate`, `curves`): how the loaded features are held (docs/data.md, "Sparse data").
+struct StorageOptions: ParsableArguments {
+    @Flag(help: "Hold the input features as CSR (sparse) whatever their density.")
+    var sparse = false
+
+    @Flag(help: "Hold the input features dense even when the file is sparse (default: CSR when at most 10 % of the values are non-zero).")
+    var dense = false
+
+    func validate() throws {
+        if sparse && dense { throw ValidationError("--sparse and --dense exclude each other") }
+    }
+
+    /// The flags to pass on to `DataOptions`.
+    var arguments: [String] { sparse ? ["--sparse"] : dense ? ["--dense"] : [] }
+}

@@ -3,8 +3,9 @@
 /// Sparse rows keep their sparsity when the classifier's standardizer does not centre (every
 /// mean 0, as for a model trained on sparse data): the batch's values are divided by the scales
 /// and the first layer runs the sparse kernels. A model whose standardizer centres (trained on
-/// dense data) gets each batch of at most `inferenceBatchRows` rows densified first, so memory
-/// stays bounded by the batch, never `N x D`.
+/// dense data) gets each batch densified first, at most `inferenceBatchRows` rows and at most
+/// `densifiedBatchValues` floats (wide models: fewer rows per batch), so memory stays bounded by
+/// the batch, never `N x D`.
 extension Classifier {
     /// Logits `N x C` of raw features, dense or sparse.
     /// - Throws: `LogitsError.shapeMismatch` when the feature count is not `D`.
@@ -20,8 +21,13 @@ extension Classifier {
         }
     }
 
+    /// Most floats of one densified batch (16 MiB): a centring model with `D` features densifies
+    /// `min(inferenceBatchRows, max(1, densifiedBatchValues / D))` sparse rows at a time.
+    public static let densifiedBatchValues = 1 << 22
+
     /// Logits of sparse raw features into `out` (resized to `N x C`), in batches of
-    /// `inferenceBatchRows` rows, with the caller's workspace.
+    /// `inferenceBatchRows` rows (fewer when densified, see `densifiedBatchValues`), with the
+    /// caller's workspace.
     public func logits(_ features: SparseMatrix, into out: inout Matrix, workspace: inout ModelWorkspace) throws {
         let d = inputCount, c = outputCount, n = features.rows
         guard features.cols == d else {
@@ -31,9 +37,11 @@ extension Classifier {
         let keepSparse = standardizer?.isUncentred ?? true
         var batch = SparseMatrix(cols: d)
         var batchOut = Matrix(rows: 0, cols: c)
+        let rowsPerBatch = keepSparse ? Self.inferenceBatchRows
+            : min(Self.inferenceBatchRows, max(1, Self.densifiedBatchValues / max(d, 1)))
         var start = 0
         while start < n {
-            let end = min(n, start + Self.inferenceBatchRows)
+            let end = min(n, start + rowsPerBatch)
             features.gatherRows(start..<end, into: &batch)
             if let termWeighting { try termWeighting.apply(to: &batch) }  // keeps the zeros
             if keepSparse {

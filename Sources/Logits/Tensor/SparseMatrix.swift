@@ -176,6 +176,32 @@ public struct SparseMatrix: Sendable, Equatable, CustomStringConvertible {
         values.reserveCapacity(nonZeros)
     }
 
+    /// Empties the matrix to `0 x cols`, keeping the buffers' capacity (batch loops that
+    /// concatenate with `appendRows(of:)`).
+    public mutating func removeAllRows(cols: Int) {
+        precondition(cols >= 0 && cols <= Int(Int32.max), "SparseMatrix: columns must lie in 0...Int32.max")  // trap-ok: shapes come from code
+        rows = 0
+        self.cols = cols
+        rowOffsets.removeAll(keepingCapacity: true)
+        rowOffsets.append(0)
+        columnIndices.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends the rows of `other` below this matrix's rows (`rows += other.rows`); allocates
+    /// nothing once the buffers have the capacity.
+    /// - Throws: `LogitsError.shapeMismatch` unless `other.cols == cols`.
+    public mutating func appendRows(of other: SparseMatrix) throws {
+        guard other.cols == cols else {
+            throw LogitsError.shapeMismatch("appending rows of \(other.cols) columns to a sparse matrix of \(cols)")
+        }
+        let base = nnz
+        for r in 0..<other.rows { rowOffsets.append(base + other.rowOffsets[r + 1]) }
+        columnIndices.append(contentsOf: other.columnIndices)
+        values.append(contentsOf: other.values)
+        rows += other.rows
+    }
+
     /// The most entries any `count` rows hold together (an upper bound for a batch's buffer).
     public func largestNonZeros(rowsTogether count: Int) -> Int {
         guard count > 0, rows > 0 else { return 0 }

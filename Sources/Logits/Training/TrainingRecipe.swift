@@ -99,6 +99,7 @@ public struct TrainingRecipe: Sendable {
             throw LogitsError.unavailable("early stopping on a metric needs EvaluationHooks.metricMonitor (LogitsEvaluation's .standard)")
         }
         let monitor: Monitor = options.monitorMetric ? hooks.metricMonitor!(task) : .validationLoss  // trap-ok: checked just above
+        try checkMemory(plan, inputs: data.featureCount, outputs: task.outputCount)
 
         // Term counts weighted by TF-IDF when asked (fitted on all training rows; zeros stay zeros).
         var raw = data.featureMatrix
@@ -268,6 +269,14 @@ public struct TrainingRecipe: Sendable {
         }
         for c in scaling.dropped where features.rows > 0 { shift[c] = features[0, c] }
         return try Standardizer(mean: shift, scale: scale)
+    }
+
+    /// Checks that the network of `plan` (`inputs` features, `outputs` outputs) and its training
+    /// state fit the memory budget, before anything is allocated for it; `train` does it before
+    /// the per-column preprocessing statistics (a tiny file with a huge feature index stops here).
+    /// - Throws: `MemoryBudgetError` naming the layer sizes and the bytes needed.
+    public func checkMemory(_ plan: TrainingPlan, inputs: Int, outputs: Int) throws {
+        try spec(plan, inputs: inputs, outputs: outputs, dropout: plan.dropout).checkMemory(batch: plan.batchSize)
     }
 
     private func spec(_ plan: TrainingPlan, inputs: Int, outputs: Int, dropout: Float) -> MLPSpec {
