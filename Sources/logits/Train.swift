@@ -46,7 +46,8 @@ struct Train: ParsableCommand {
         var options = try flags.trainingOptions(task: input.train.task)
         options.stopRequested = { stop.isSet }
         let recipe = TrainingRecipe(options: options, hooks: .standard)
-        let plan = try recipe.plan(rows: input.train.count, task: input.train.task, hasTestSet: input.test != nil)
+        let plan = try recipe.plan(rows: input.train.count, task: input.train.task, hasTestSet: input.test != nil,
+                                   sparse: input.train.isSparse)
         try recipe.checkMemory(plan, inputs: input.train.featureCount, outputs: input.train.task.outputCount)  // before the data check
         let header = TrainSummary.header(input: input, plan: plan, lossDescription: try flags.lossDescription(task: input.train.task))
         let diagnostics = input.train.diagnostics

@@ -72,6 +72,9 @@ struct TrainFlags: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Standardize features with the training mean and standard deviation.")
     var standardize = true
 
+    @Option(help: "Scaling of {0,1} feature columns: auto, centred-only (x - mean), centred ((x - mean) / std), max-abs (kept as 0/1) or std (x / std). Default (auto): centred-only up to 10 000 training rows, else centred.")
+    var binaryScaling: String = "auto"
+
     @Flag(help: "Term counts: weight by TF-IDF (smooth idf from the training rows) and scale rows to unit L2 norm, as scikit-learn's TfidfTransformer; replaces standardization. Stored in the model.")
     var tfidf = false
 
@@ -100,6 +103,9 @@ struct TrainFlags: ParsableArguments {
         if loss.lowercased() != "auto" { do { _ = try LossKind.parse(loss) } catch { throw ValidationError("--loss: \(error)") } }
         do { _ = try PosWeightSetting(parsing: posWeight) } catch { throw ValidationError("--pos-weight: \(error)") }
         if let hidden { _ = try parseHidden(hidden) }
+        guard binaryScaling == "auto" || Self.binaryScalingChoice(binaryScaling) != nil else {
+            throw ValidationError("--binary-scaling must be auto, centred-only, centred, max-abs or std (got '\(binaryScaling)')")
+        }
         if refit == true && validation == 0 { throw ValidationError("--refit needs a validation split (--validation > 0)") }
     }
 
@@ -133,9 +139,15 @@ struct TrainFlags: ParsableArguments {
         o.seed = seed
         o.tuneThresholds = tuneThresholds
         o.standardize = standardize
+        o.binaryScaling = Self.binaryScalingChoice(binaryScaling)
         o.tfidf = tfidf
         o.sublinearTF = sublinearTf
         return o
+    }
+
+    /// `--binary-scaling` as the library's choice (`nil`: auto or not a known name).
+    static func binaryScalingChoice(_ name: String) -> FeatureScaling.UncenteredScale? {
+        FeatureScaling.UncenteredScale(name: name)
     }
 
     /// `--loss` for `task` (`nil`: the task's own).

@@ -48,6 +48,55 @@ struct TrainingRecipeTests {
         #expect(a.result.refitHistory?.count == a.result.bestEpoch)
     }
 
+    @Test("{0,1} columns are x - p by default; a binary scaling the user sets is used as given; both are in the plan")
+    func binaryScaling() throws {
+        // Features: a binary column (mean 0.25), a count column and a continuous one.
+        let rows = 40
+        let x = try Matrix((0..<rows).map { r in [r % 4 == 0 ? 1 : 0, Float(r % 5), Float(r) * 0.37 - 3] })
+        let y = try Matrix((0..<rows).map { r in [r % 4 == 0 ? 1 : 0, r % 3 == 0 ? 1 : 0] })
+        let data = try Dataset(features: x, targets: .matrix(y), featureNames: ["bin", "count", "real"], labelNames: ["p", "q"])
+        var o = TrainingOptions()
+        o.hidden = [4]
+        o.epochs = 2
+        o.selectHyperparameters = false
+        o.validationFraction = 0
+        let byDefault = try TrainingRecipe(options: o, hooks: .standard).train(data)
+        #expect(byDefault.plan.binaryScaling == .centredOnly)
+        #expect(byDefault.plan.entries.contains { $0 == ("binary_scaling", "centred-only") })
+        let s = try #require(byDefault.classifier.standardizer)
+        #expect(abs(s.mean[0] - 0.25) < 1e-7 && s.scale[0] == 1)  // x - p
+        #expect(s.mean[1] == 0)  // counts: not centred
+        o.binaryScaling = .maxAbs
+        let given = try TrainingRecipe(options: o, hooks: .standard).train(data)
+        #expect(given.plan.binaryScaling == .maxAbs)
+        let g = try #require(given.classifier.standardizer)
+        #expect(g.mean[0] == 0 && g.scale[0] == 1 && g.mean[2] == s.mean[2] && g.scale[2] == s.scale[2])
+        o.binaryScaling = .centredStandardDeviation
+        let standardized = try #require(try TrainingRecipe(options: o, hooks: .standard).train(data).classifier.standardizer)
+        #expect(abs(standardized.scale[0] - Float((0.25 * 0.75).squareRoot())) < 1e-6)  // sqrt(p (1 - p))
+        o.standardize = false
+        #expect(try TrainingRecipe(options: o, hooks: .standard).plan(rows: rows, task: data.task, hasTestSet: false)
+            .entries.contains { $0 == ("binary_scaling", "none") })
+
+        // Sparse (CSR) features are never centred: max-abs by default, an uncentred choice as given,
+        // a centring one refused.
+        o.standardize = true
+        o.binaryScaling = nil
+        let csr = try Dataset(sparseFeatures: try SparseMatrix(dense: x), targets: .matrix(y),
+                              featureNames: ["bin", "count", "real"], labelNames: ["p", "q"])
+        let sparse = try TrainingRecipe(options: o, hooks: .standard).train(csr)
+        #expect(sparse.plan.binaryScaling == .maxAbs)
+        let ss = try #require(sparse.classifier.standardizer)
+        #expect(ss.mean == [0, 0, 0] && ss.scale[0] == 1)
+        o.binaryScaling = .standardDeviation
+        #expect(try TrainingRecipe(options: o, hooks: .standard).plan(rows: rows, task: data.task, hasTestSet: false, sparse: true)
+            .binaryScaling == .standardDeviation)
+        for centring in [FeatureScaling.UncenteredScale.centredOnly, .centredStandardDeviation] {
+            o.binaryScaling = centring
+            #expect(throws: LogitsError.self) { try TrainingRecipe(options: o, hooks: .standard).train(csr) }
+        }
+    }
+
     @Test("The constant baseline predicts the training base rates")
     func baseline() throws {
         let z = ConstantBaseline.logits(of: .matrix(try Matrix([[1, 0], [1, 0], [0, 0], [1, 1]])), outputs: 2)

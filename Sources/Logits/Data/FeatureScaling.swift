@@ -1,6 +1,6 @@
 /// The feature preprocessing decided from the training data: constant columns are dropped,
-/// binary and count columns are scaled without centring (zeros stay zeros, sparsity is kept),
-/// and the remaining continuous columns are standardized.
+/// binary and count columns are scaled as `Policy` says (by default without centring: zeros stay
+/// zeros, sparsity is kept), and the remaining continuous columns are standardized.
 ///
 /// The fitted transform maps an `M x D` matrix to `M x K` (`K = kept.count`), column by column:
 ///
@@ -11,27 +11,53 @@
 /// the `N` training rows in `Double`:
 /// - `constant`: dropped (listed in `dropped`); it cannot inform a model fitted on this data.
 /// - `binary` ({0, 1}): `shift = 0`, `scale = 1` by default (`Policy.binary = .maxAbs`: the
-///   largest |x| is 1, so the column is kept as is). Standardizing a rare binary feature would
-///   blow its ones up to `1 / sqrt(p (1 - p))` (about 18 for one positive in 333 rows) and turn
-///   its zeros into non-zeros.
+///   largest |x| is 1, so the column is kept as is); `.centredOnly` gives `x - p` (the training
+///   recipe's default for dense data). Standardizing a rare binary feature
+///   (`.centredStandardDeviation`) blows its ones up to `1 / sqrt(p (1 - p))` (about 18 for one
+///   positive in 333 rows) and turns its zeros into non-zeros.
 /// - `count` (non-negative integers): `shift = 0`, `scale = std` by default
 ///   (`Policy.counts = .standardDeviation`), i.e. scikit-learn's `StandardScaler(with_mean=False)`:
 ///   `std = sqrt(sum_i (x_i - mean)^2 / N)` (population std around the mean, not the root mean
 ///   square), which brings counts of any range to unit variance while zeros stay zeros.
 /// - `continuous`: `shift = mean`, `scale = std` (population std, ddof 0), exactly scikit-learn's
 ///   `StandardScaler()`.
-/// `Policy` can switch binary and count columns to either uncentred divisor.
+/// `Policy` can switch binary and count columns to any `UncenteredScale`.
 public struct FeatureScaling: Codable, Sendable, Equatable {
-    /// How a binary or count column is scaled (never centred).
+    /// How a binary or count column is scaled (not centred, except the two centred choices).
     public enum UncenteredScale: String, Codable, Sendable, CaseIterable {
         /// Divide by the largest absolute training value (scikit-learn's `MaxAbsScaler`).
         case maxAbs
         /// Divide by the population std (scikit-learn's `StandardScaler(with_mean=False)`).
         case standardDeviation
         /// Centre and divide by the population std, `(x - mean) / std` (scikit-learn's
-        /// `StandardScaler()`): the exception to "never centred", for small data (see
-        /// `TrainingDefaults.binaryScaling(rows:)`).
+        /// `StandardScaler()`, the PyTorch peer's scaling).
         case centredStandardDeviation
+        /// Centre only, `(x - mean) / maxAbs`: a {0,1} column becomes `x - p` (`p` its training
+        /// mean), within [-1, 1], as scikit-learn's `StandardScaler(with_std=False)` gives; the
+        /// default for dense data (`TrainingDefaults.binaryScaling(rows:sparse:)`).
+        case centredOnly
+
+        /// The name used by `logits train --binary-scaling`, summaries and `--json`:
+        /// `max-abs`, `std` or `centred`.
+        public var name: String {
+            switch self {
+            case .maxAbs: return "max-abs"
+            case .standardDeviation: return "std"
+            case .centredStandardDeviation: return "centred"
+            case .centredOnly: return "centred-only"
+            }
+        }
+
+        /// The scaling called `name` (`centered` is accepted too), or `nil`.
+        public init?(name: String) {
+            switch name {
+            case "max-abs": self = .maxAbs
+            case "std": self = .standardDeviation
+            case "centred", "centered": self = .centredStandardDeviation
+            case "centred-only", "centered-only": self = .centredOnly
+            default: return nil
+            }
+        }
     }
 
     /// The choices per feature kind.
@@ -199,6 +225,7 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
         case .maxAbs: return (0, maxAbs)
         case .standardDeviation: return (0, std)
         case .centredStandardDeviation: return (mean, std)
+        case .centredOnly: return (mean, maxAbs)
         }
     }
 
@@ -214,6 +241,7 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
             case .maxAbs: return "divided by their largest |value|, not centred"
             case .standardDeviation: return "divided by their std, not centred"
             case .centredStandardDeviation: return "standardized (x - mean) / std"
+            case .centredOnly: return "centred, x - mean (divided by their largest |value|)"
             }
         }
         if let n = counts[.binary] {

@@ -44,6 +44,10 @@ public struct TrainingOptions: Sendable {
     public var tuneThresholds: Bool?
     /// Standardize features with the training statistics (not applied on top of `tfidf`).
     public var standardize = true
+    /// How {0,1} feature columns are scaled (`standardize` on): `.centredOnly` (`x - mean`),
+    /// `.centredStandardDeviation` (`(x - mean) / std`), `.maxAbs` (kept as they are) or
+    /// `.standardDeviation` (`x / std`). Default: `TrainingDefaults.binaryScaling(rows:sparse:)`.
+    public var binaryScaling: FeatureScaling.UncenteredScale?
     /// Weight term-count features by TF-IDF with L2-normalized rows (`TermWeighting`, fitted on
     /// the training rows and stored in the model) instead of standardizing them.
     public var tfidf = false

@@ -24,6 +24,9 @@ public struct TrainingPlan: Sendable, Equatable, Codable {
     /// TF-IDF weighting of the features before anything else: `"tfidf"`, `"tfidf-sublinear"`
     /// (`1 + ln tf`), or nil for none.
     public var termWeighting: String? = nil
+    /// How {0,1} feature columns are scaled when `standardize` is on: `TrainingOptions.binaryScaling`
+    /// or `TrainingDefaults.binaryScaling(rows:sparse:)`. `nil` in plans saved before it existed.
+    public var binaryScaling: FeatureScaling.UncenteredScale?
     public var seed: UInt64
     /// Hyper-parameter candidates tried by model selection (empty: none).
     public var candidates: [Candidate]
@@ -47,6 +50,7 @@ public struct TrainingPlan: Sendable, Equatable, Codable {
          ("schedule", cosineSchedule ? "cosine" : "constant"), ("patience", patience.map(String.init) ?? "none"),
          ("monitor", monitor), ("validation_fraction", "\(validationFraction)"), ("refit", "\(refit)"),
          ("tune_thresholds", "\(tuneThresholds)"), ("standardize", "\(standardize)"),
-         ("term_weighting", termWeighting ?? "none"), ("seed", "\(seed)")]
+         ("term_weighting", termWeighting ?? "none"),
+         ("binary_scaling", standardize ? binaryScaling?.name ?? "n/a" : "none"), ("seed", "\(seed)")]
     }
 }

@@ -10,8 +10,9 @@ import Foundation
 /// 2. **Features.** With `tfidf`, term counts are TF-IDF weighted and L2-normalized
 ///    (`TermWeighting`, stored in the model) and not standardized. Otherwise scaled as
 ///    `FeatureScaling` decides from all training rows (binary columns:
-///    `TrainingDefaults.binaryScaling(rows:)`), stored in the model. Sparse (CSR) data is scaled
-///    without centring and stays sparse.
+///    `TrainingOptions.binaryScaling`, else `TrainingDefaults.binaryScaling(rows:sparse:)`;
+///    recorded in the plan), stored in the model. Sparse (CSR) data is scaled without centring
+///    and stays sparse.
 /// 3. **Validation split.** One seeded, stratified split (`Dataset.splitIndices`) of
 ///    `validationFraction` of the rows, used for early stopping, model selection, thresholds and
 ///    the constant baseline.
@@ -44,7 +45,9 @@ public struct TrainingRecipe: Sendable {
 
     /// The settings a run on `rows` rows of `task` will use.
     /// - Throws: `LogitsError.invalidValue` for contradictory options (e.g. a refit without a split).
-    public func plan(rows: Int, task: ClassificationTask, hasTestSet: Bool) throws -> TrainingPlan {
+    /// - Parameter sparse: whether the features are held as CSR (their {0,1} columns are never centred).
+    /// - Throws: also for a centring `binaryScaling` with `sparse` features.
+    public func plan(rows: Int, task: ClassificationTask, hasTestSet: Bool, sparse: Bool = false) throws -> TrainingPlan {
         let o = options
         let d = TrainingDefaults.recommended(rows: rows)
         let validation = o.validationFraction ?? d.validationFraction
@@ -76,7 +79,9 @@ public struct TrainingRecipe: Sendable {
             patience: validation > 0 && patience > 0 ? patience : nil,
             monitor: o.monitorMetric ? (hooks.metricMonitor?(task).name ?? "metric") : Monitor.validationLoss.name,
             validationFraction: validation, refit: refit, tuneThresholds: tune, standardize: o.standardize && !o.tfidf,
-            termWeighting: o.tfidf ? (o.sublinearTF ? "tfidf-sublinear" : "tfidf") : nil, seed: o.seed,
+            termWeighting: o.tfidf ? (o.sublinearTF ? "tfidf-sublinear" : "tfidf") : nil,
+            binaryScaling: sparse ? try Self.sparseBinaryScaling(o.binaryScaling, rows: rows)
+                : o.binaryScaling ?? TrainingDefaults.binaryScaling(rows: rows), seed: o.seed,
             candidates: select ? TrainingDefaults.selectionGrid(rows: rows, dropout: o.dropout, weightDecay: o.weightDecay) : [])
     }
 
@@ -89,7 +94,7 @@ public struct TrainingRecipe: Sendable {
     public func train(_ data: Dataset, hasTestSet: Bool = false,
                       onEvent: ((Event) -> Void)? = nil) throws -> TrainedClassifier {
         let task = data.task
-        var plan = try self.plan(rows: data.count, task: task, hasTestSet: hasTestSet)
+        var plan = try self.plan(rows: data.count, task: task, hasTestSet: hasTestSet, sparse: data.isSparse)
         if options.monitorMetric && hooks.metricMonitor == nil {
             throw LogitsError.unavailable("early stopping on a metric needs EvaluationHooks.metricMonitor (LogitsEvaluation's .standard)")
         }
@@ -119,12 +124,14 @@ public struct TrainingRecipe: Sendable {
         let x: FeatureMatrix
         switch raw {
         case .dense(let features):
-            let policy = FeatureScaling.Policy(binary: TrainingDefaults.binaryScaling(rows: data.count))
+            let policy = FeatureScaling.Policy(binary: plan.binaryScaling ?? TrainingDefaults.binaryScaling(rows: data.count))
             scaling = plan.standardize ? try FeatureScaling(fitting: features, policy: policy) : nil
             standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: features) }
             x = .dense(try standardizer.map { try $0.transform(features) } ?? features)
         case .sparse(var features):
-            scaling = plan.standardize ? try FeatureScaling(fitting: features) : nil
+            // Never centred: the user's uncentred choice, else the sparse default (`.maxAbs`).
+            let policy = FeatureScaling.Policy(binary: plan.binaryScaling ?? TrainingDefaults.binaryScaling(rows: data.count, sparse: true))
+            scaling = plan.standardize ? try FeatureScaling(fitting: features, policy: policy) : nil
             standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: Matrix(rows: 0, cols: features.cols)) }
             if let standardizer { try standardizer.apply(to: &features) }
             x = .sparse(features)
@@ -234,6 +241,18 @@ public struct TrainingRecipe: Sendable {
                                  preprocessing: tfidfLine + ((data.isSparse ? scaling?.sparseSummaryLines(featureNames: data.featureNames)
                                                  : scaling?.summaryLines(featureNames: data.featureNames))
                                      ?? (termWeighting == nil ? ["features used as given (no scaling)"] : [])))
+    }
+
+    /// The scaling of {0,1} columns of sparse (CSR) features: `requested` (the user's) when it
+    /// does not centre, else the sparse default `TrainingDefaults.binaryScaling(rows:sparse: true)`.
+    /// - Throws: `LogitsError.invalidValue` for a centring choice (it would make the data dense).
+    static func sparseBinaryScaling(_ requested: FeatureScaling.UncenteredScale?, rows: Int) throws -> FeatureScaling.UncenteredScale {
+        switch requested {
+        case .centredOnly?, .centredStandardDeviation?:
+            throw LogitsError.invalidValue("binary scaling '\(requested?.name ?? "")' centres the features, but they are held sparse (CSR), which is never centred; hold them dense (--dense) or choose max-abs or std")
+        case let choice?: return choice
+        case nil: return TrainingDefaults.binaryScaling(rows: rows, sparse: true)
+        }
     }
 
     /// The scaling as a `Standardizer` over all `D` input columns: a kept column gets its shift

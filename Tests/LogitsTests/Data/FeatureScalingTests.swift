@@ -49,6 +49,18 @@ import Testing
         #expect(t[0, 0] == 1 && abs(t[0, 1] - 3.7904902) < 1e-5 && abs(t[0, 2] - 0.21339878) < 1e-6)
     }
 
+    @Test("Binary scaling names round-trip; the defaults: x - p for dense data, kept as is for sparse")
+    func binaryScalingChoices() throws {
+        for s in FeatureScaling.UncenteredScale.allCases { #expect(FeatureScaling.UncenteredScale(name: s.name) == s) }
+        #expect(FeatureScaling.UncenteredScale(name: "centered") == .centredStandardDeviation)
+        #expect(FeatureScaling.UncenteredScale(name: "minmax") == nil)
+        #expect(TrainingDefaults.binaryScaling(rows: 350) == .centredOnly)
+        #expect(TrainingDefaults.binaryScaling(rows: 4880) == .centredOnly)
+        #expect(TrainingDefaults.binaryScaling(rows: 12_920) == .centredStandardDeviation)
+        #expect(TrainingDefaults.binaryScaling(rows: 350, sparse: true) == .maxAbs)
+        #expect(TrainingDefaults.binaryScaling(rows: 12_920, sparse: true) == .maxAbs)
+    }
+
     @Test func policiesAndStoredParts() throws {
         let x = try Matrix(Self.fixture)
         let maxAbs = try FeatureScaling(fitting: x, policy: .init(binary: .standardDeviation, counts: .maxAbs, dropConstant: false))
@@ -63,8 +75,14 @@ import Testing
         let c = try centred.apply(to: x)
         #expect((0..<5).allSatisfy { abs(c[$0, 0] - (x[$0, 0] == 1 ? 1.2247449 : -0.8164966)) < 1e-6 })
         #expect(centred.summaryLines().contains("binary {0,1}: 1 feature standardized (x - mean) / std"))
-        #expect(TrainingDefaults.binaryScaling(rows: 350) == .centredStandardDeviation)
-        #expect(TrainingDefaults.binaryScaling(rows: 12_920) == .centredStandardDeviation)
+        // Centred only (sklearn StandardScaler(with_std=False).fit(X[:, [0]]): mean_ 0.4, transform
+        // -0.4 / 0.6); the count column keeps StandardScaler(with_mean=False)'s scale_ 2.63818119.
+        let centredOnly = try FeatureScaling(fitting: x, policy: .init(binary: .centredOnly))
+        #expect(abs(centredOnly.shift[0] - 0.4) < 1e-7 && centredOnly.scale[0] == 1)
+        let co = try centredOnly.apply(to: x)
+        #expect((0..<5).allSatisfy { abs(co[$0, 0] - (x[$0, 0] == 1 ? 0.6 : -0.4)) < 1e-7 })
+        #expect(centredOnly.shift[1] == 0 && abs(centredOnly.scale[1] - 2.63818119) < 1e-6)
+        #expect(centredOnly.summaryLines().contains("binary {0,1}: 1 feature centred, x - mean (divided by their largest |value|)"))
         // A kept constant maps to 0.
         let y = try maxAbs.apply(to: x)
         #expect((0..<5).allSatisfy { y[$0, 2] == 0 && y[$0, 4] == 0 })
