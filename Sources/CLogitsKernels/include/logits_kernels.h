@@ -74,6 +74,11 @@ typedef void (*logits_pool_task)(void *context, long part);
 /// Returns the number of threads that took part (1 when it ran on the caller alone).
 long logits_pool_run(long parts, logits_pool_task task, void *context);
 
+/// As logits_pool_run with at most `threads` threads (the caller and threads - 1 workers) taking
+/// part, whatever the number of parts: with parts > threads, a thread that runs ahead claims more
+/// parts, so one the scheduler holds back delays the call by at most the part it is running.
+long logits_pool_run_threads(long parts, long threads, logits_pool_task task, void *context);
+
 /// Microseconds a worker keeps polling for the next job before parking (default 100).
 void logits_pool_set_spin(long microseconds);
 

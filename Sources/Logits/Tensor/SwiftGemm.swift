@@ -15,7 +15,7 @@ import Foundation
 ///   by row blocks (or column blocks when `op(A)` has fewer rows than `op(B)` has columns) on the
 ///   persistent `WorkerPool`; each worker packs into its own reused scratch buffers, except that a
 ///   split over columns packs all of `op(A)` once, shared out among the workers, before computing
-///   (`PackedALayout`);
+///   (`PackedALayout`), and hands out its columns in a few chunks per thread, claimed one at a time;
 /// - an optional epilogue (`GemmEpilogue`: bias row, then activation) is applied to each finished
 ///   `mc x nc` block of C while it is still in cache, by the thread that computed it.
 ///
@@ -104,6 +104,10 @@ public struct SwiftGemm: GemmBackend {
     static let mc = 96
     /// Columns of a packed B block (`kc x nc`: 2 MiB, L2/L3).
     static let nc = 2048
+    /// Column chunks per thread of a column split (claimed dynamically).
+    static let chunksPerThread = 4
+    /// Micro-tiles (`nr` columns each) of the narrowest column chunk.
+    static let minChunkTiles = 2
     /// Multiply-adds (`m * n * k`) below which a call stays on the calling thread:
     /// thread fan-out costs tens of microseconds, more than it saves on small products.
     public static let defaultParallelThreshold = 1 << 21
@@ -166,15 +170,19 @@ public struct SwiftGemm: GemmBackend {
             Self.withScratch { shared in
                 shared.reserve(aCount: layout.count, bCount: 0)
                 let packed = shared.a
+                // Parts are claimed one at a time, a few per thread (column chunks at least
+                // `minChunkTiles` micro-tiles wide): a thread the scheduler holds back delays the
+                // call by one part, not by its whole share.
                 let panels = layout.panels
-                let packParts = min(parts, panels)
-                WorkerPool.run(parts: packParts) { part in
+                let packParts = min(panels, parts * Self.chunksPerThread)
+                WorkerPool.run(parts: packParts, threads: parts) { part in
                     Self.packShared(problem, kernel: kernel, layout: layout,
                                     panels: (panels * part / packParts)..<(panels * (part + 1) / packParts), into: packed)
                 }
-                WorkerPool.run(parts: parts) { part in
-                    let lo = min(extent, (units * part / parts) * unit)
-                    let hi = min(extent, (units * (part + 1) / parts) * unit)
+                let chunks = max(parts, min(parts * Self.chunksPerThread, units / Self.minChunkTiles))
+                WorkerPool.run(parts: chunks, threads: parts) { part in
+                    let lo = min(extent, (units * part / chunks) * unit)
+                    let hi = min(extent, (units * (part + 1) / chunks) * unit)
                     guard lo < hi else { return }
                     Self.withScratch { scratch in
                         Self.run(problem, kernel: kernel, rows: 0..<m, cols: lo..<hi, scratch: scratch,
