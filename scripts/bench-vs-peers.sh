@@ -8,7 +8,8 @@
 # GEMM_RUNS (gemm_peak.py --runs, default 1), OUT (default .build/bench-vs-peers), PEERS (default ../shared/peers),
 # EPOCHS (both sides; default: each preset's), QUIET_WAIT (seconds to wait for other processes to leave the
 # CPUs idle before each timed step, via the peers' quiet.py; default 60, 0 to skip),
-# SKIP_GEMM=1 / SKIP_TRAIN=1 to run one half. Any LOGITS_* variable (LOGITS_BACKEND, LOGITS_CPU) passes through.
+# SPARSE_DATASETS (sparse first layer: logits-bench train --input sparse vs scripts/torch_sparse_peer.py;
+# default bibtex, empty to skip), SKIP_GEMM=1 / SKIP_TRAIN=1 to run one half. Any LOGITS_* variable (LOGITS_BACKEND, LOGITS_CPU) passes through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PEERS=${PEERS:-../shared/peers}
@@ -47,9 +48,21 @@ if [ "${SKIP_TRAIN:-0}" != 1 ]; then
   done
 fi
 
-python3 - "$OUT" "$THREADS" "$DATASETS" <<'PY'
+SPARSE_DATASETS=${SPARSE_DATASETS-bibtex}
+if [ "${SKIP_TRAIN:-0}" != 1 ] && [ -n "$SPARSE_DATASETS" ]; then
+  for d in ${SPARSE_DATASETS//,/ }; do
+    quiet
+    "$BENCH" train --config "$d" --input sparse --threads "$THREADS" "${EPOCH_ARGS[@]}" --json > "$OUT/logits-sparse-$d.json"
+    quiet
+    OMP_NUM_THREADS=$THREADS PEERS="$PEERS" python3 scripts/torch_sparse_peer.py --data "$d" --threads "$THREADS" --bench \
+      "${EPOCH_ARGS[@]}" --out "$OUT/torch-sparse-$d.json" > /dev/null
+  done
+fi
+
+python3 - "$OUT" "$THREADS" "$DATASETS" "$SPARSE_DATASETS" <<'PY'
 import json, os, sys
 out, threads, datasets = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+sparse_sets = [s for s in sys.argv[4].split(",") if s]
 def load(name):
     path = os.path.join(out, name)
     return json.load(open(path)) if os.path.exists(path) else None
@@ -81,4 +94,12 @@ if rows:
     for d, m, t in rows:
         print(f"| {d} | {m['epochs']} | {m['samples_per_s']:.0f} | {t['samples_per_s']:.0f} | {m['samples_per_s'] / t['samples_per_s']:.2f}x | "
               f"{m['backend']} | {t.get('foreign_load_during_training', float('nan')):.2f} |")
+sparse_rows = [(d, load(f"logits-sparse-{d}.json"), load(f"torch-sparse-{d}.json")) for d in sparse_sets]
+sparse_rows = [(d, m[0], t) for d, m, t in sparse_rows if m and t]
+if sparse_rows:
+    print(f"\nSparse first layer, samples/s, {threads} threads (logits-bench train --input sparse vs scripts/torch_sparse_peer.py, same run)")
+    print("| data set | epochs | Logits (CSR) | PyTorch (torch.sparse) | ratio |")
+    print("| --- | --- | --- | --- | --- |")
+    for d, m, t in sparse_rows:
+        print(f"| {d} | {m['epochs']} | {m['samples_per_s']:.0f} | {t['samples_per_s']:.0f} | {m['samples_per_s'] / t['samples_per_s']:.2f}x |")
 PY

@@ -27,7 +27,7 @@ public struct EvaluationReport: Sendable {
     public init(classifier: Classifier, data: Dataset, source: String, k: Int = 3, logitThresholds: [Double]? = nil,
                 propensity: LabelPropensity? = nil) throws {
         let aligned = try classifier.align(data, source: source)
-        try self.init(task: classifier.task, logits: try classifier.logits(aligned.features), targets: aligned.targets,
+        try self.init(task: classifier.task, logits: try classifier.logits(aligned.featureMatrix), targets: aligned.targets,
                       labelNames: classifier.labelNames, logitThresholds: logitThresholds ?? classifier.logitThresholds, k: k,
                       mask: aligned.labelMask, propensity: propensity)
     }

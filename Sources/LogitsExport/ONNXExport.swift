@@ -10,6 +10,7 @@ import SwiftProtobuf
 /// | step | ONNX | shape |
 /// | --- | --- | --- |
 /// | input `features` | FP32 | `[N, F]` |
+/// | TF-IDF (if stored; `ONNXTermWeighting`) | `Mul(tf, idf)`, `Div(_, ReduceL2(_, axes=[1]))`, sublinear tf via `Log`/`Where` | `[N, F]` |
 /// | standardization (if stored) | `Sub(x, mean)`, `Div(_, scale)` | `[N, F]` |
 /// | each `Linear` (`<i>.weight [out, in]`, `<i>.bias [out]`) | `Gemm(x, W, b, transB=1)` | `[N, out]` |
 /// | each `LayerNorm` | `LayerNormalization(axis=-1, epsilon=1e-5)` | same |
@@ -76,7 +77,8 @@ public enum ONNXExport {
         let mlp = try file.makeMLP()
         let source = Source(
             stages: mlp.stages, inputs: mlp.inputCount, task: file.task, labelNames: file.labelNames,
-            featureNames: file.featureNames, standardization: file.standardization, thresholds: file.thresholds,
+            featureNames: file.featureNames, termWeighting: file.termWeighting,
+            standardization: file.standardization, thresholds: file.thresholds,
             sourceVersion: file.logitsVersion, sourceChecksum: sourceChecksum)
         return try model(of: source)
     }
@@ -88,6 +90,7 @@ public enum ONNXExport {
         var task: TaskDescription
         var labelNames: [String]
         var featureNames: [String]
+        var termWeighting: TermWeighting? = nil
         var standardization: Standardizer?
         var thresholds: [Double]?
         var sourceVersion: String
@@ -109,6 +112,9 @@ public enum ONNXExport {
         }
         var g = ONNXGraphBuilder()
         var x = Name.features
+        if let w = source.termWeighting {
+            x = try ONNXTermWeighting.append(w, input: x, features: source.inputs, to: &g)
+        }
         if let s = source.standardization {
             guard s.mean.count == source.inputs, s.scale.count == source.inputs else {
                 throw ONNXExportError.inconsistentModel("standardization has \(s.mean.count) means and \(s.scale.count) scales for \(source.inputs) features")
@@ -153,7 +159,7 @@ public enum ONNXExport {
         graph.node = g.nodes
         graph.initializer = g.initializers
         graph.input = [ONNX.valueInfo(Name.features, .float, [nil, source.inputs],
-                                      doc: "raw (unstandardized) features; the graph applies the model's standardization")]
+                                      doc: "raw (unstandardized) features, dense (sparse data is densified at this boundary); the graph applies the model's TF-IDF weighting and standardization")]
         graph.output = [
             ONNX.valueInfo(logits, .float, [nil, outputs], doc: "raw scores (pre-softmax / pre-sigmoid)"),
             ONNX.valueInfo(Name.probabilities, .float, [nil, outputs],

@@ -96,6 +96,14 @@ enum ONNX {
         return a
     }
 
+    static func attribute(_ name: String, ints values: [Int64]) -> Onnx_AttributeProto {
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .ints
+        a.ints = values
+        return a
+    }
+
     static func attribute(_ name: String, float value: Float) -> Onnx_AttributeProto {
         var a = Onnx_AttributeProto()
         a.name = name

@@ -81,7 +81,8 @@ struct LoadBench: ParsableCommand {
         let peak = Self.peakRSSMegabytes()
         let labelColumns: Int
         if case .matrix(let m) = ds.targets { labelColumns = m.cols } else { labelColumns = 0 }
-        let matrices = Double((ds.features.count + ds.count * labelColumns) * MemoryLayout<Float>.size) / 1_048_576
+        let featureBytes = ds.sparseFeatures?.byteCount ?? ds.features.count * MemoryLayout<Float>.size
+        let matrices = Double(featureBytes + ds.count * labelColumns * MemoryLayout<Float>.size) / 1_048_576
         for _ in 1..<max(1, `repeat`) {
             start = Date()
             cpuStart = Self.cpuSeconds()

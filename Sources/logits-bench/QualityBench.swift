@@ -81,7 +81,7 @@ extension TrainBench {
         ]
         let aligned = try classifier.align(test, source: "test")
         let truth = try BinaryMatrix(targets: aligned.targets, outputs: classifier.outputCount)
-        let scores = try ScoreMatrix(logits: try classifier.logits(aligned.features))
+        let scores = try ScoreMatrix(logits: try classifier.logits(aligned.featureMatrix))
         for k in [1, 3, 5] { out["p@\(k)"] = try RankingMetrics(truth: truth, scores: scores, k: k).precisionAtK }
         return out
     }

@@ -37,6 +37,9 @@ struct TrainBench: ParsableCommand {
     @Option(help: "Data root (default: ../shared/data from the package root, or $LOGITS_DATA_DIR).")
     var dataDir: String?
 
+    @Option(help: "Features for the speed run: dense (the peer's standardized matrix), sparse (CSR, uncentred scaling) or both (the same uncentred data as CSR and dense, epoch times compared).")
+    var input: InputChoice = .dense
+
     @Flag(help: "Quality mode: train with the default settings and report test metrics per seed and their mean.")
     var quality = false
 
@@ -94,8 +97,24 @@ struct TrainBench: ParsableCommand {
             guard let preset = Preset.named(name) else {
                 throw ValidationError("unknown config '\(name)'; expected yeast, fashion-mnist, mnist, delicious, bibtex")
             }
+            if name == "eurlex-synthetic" {
+                try EurlexBench(threads: threads, epochs: epochs).run(root: root)
+                continue
+            }
             if quality {
                 for row in try runQuality(preset, root: root) { qualityRows.append(row) }
+            } else if input != .dense {
+                let data = try SparseBenchData.load(preset, root: root)
+                var times: [String: Double] = [:]
+                for kind in input == .both ? [InputChoice.sparse, .dense] : [input] {
+                    let row = try runSpeed(preset, data.benchData(kind == .sparse ? data.sparse : .dense(try data.sparse.denseCopy())),
+                                           label: "\(preset.name) (\(kind.rawValue) input, uncentred, density \(String(format: "%.4f", data.density)))")
+                    times[kind.rawValue] = row.seconds / Double(row.epochs)
+                    speedRows.append(row)
+                }
+                if let s = times["sparse"], let d = times["dense"], !json {
+                    print("\(preset.name): epoch \(String(format: "%.3f", s)) s sparse vs \(String(format: "%.3f", d)) s dense: sparse \(String(format: "%.2f", d / s))x faster")
+                }
             } else {
                 speedRows.append(try runSpeed(preset, try BenchData.load(preset, root: root)))
             }
@@ -120,7 +139,7 @@ struct TrainBench: ParsableCommand {
 
     // MARK: - Speed
 
-    func runSpeed(_ p: Preset, _ d: BenchData) throws -> SpeedRow {
+    func runSpeed(_ p: Preset, _ d: BenchData, label: String? = nil) throws -> SpeedRow {
         let ep = epochs ?? p.epochs
         let reps = repeats ?? (p.name == "yeast" ? 5 : 1)
         var runs: [Double] = []
@@ -129,11 +148,11 @@ struct TrainBench: ParsableCommand {
             TrainingProfile.isEnabled = true
         }
         for _ in 0..<reps {
-            let model = try MLP(spec: MLPSpec(inputs: d.train.cols, hidden: p.hidden, outputs: d.outputs), seed: 0)
+            let model = try MLP(spec: MLPSpec(inputs: d.input?.cols ?? d.train.cols, hidden: p.hidden, outputs: d.outputs), seed: 0)
             let cfg = TrainerConfig(epochs: ep, batchSize: p.batch, learningRate: 1e-3, optimizer: .adam(),
                                     loss: d.loss, seed: 0, reportBatches: false)
             let start = DispatchTime.now().uptimeNanoseconds
-            try Trainer(config: cfg).fit(model, features: d.train, targets: d.trainTargets)
+            try Trainer(config: cfg).fit(model, features: d.input ?? .dense(d.train), targets: d.trainTargets)
             runs.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         var phases: [String: Double]?
@@ -143,13 +162,14 @@ struct TrainBench: ParsableCommand {
         }
         let sorted = runs.sorted()
         let median = sorted[sorted.count / 2]
-        let sps = Double(d.train.rows * ep) / median
+        let rows = d.input?.rows ?? d.train.rows
+        let sps = Double(rows * ep) / median
         if !json {
-            print("\(p.name): \(Int(sps)) samples/s, \(String(format: "%.3f", median)) s for \(ep) epochs "
+            print("\(label ?? p.name): \(Int(sps)) samples/s, \(String(format: "%.3f", median)) s for \(ep) epochs "
                   + "(median of \(reps); backend \(Self.backendLabel), \(threads) threads)")
         }
         return SpeedRow(config: p.name, samples_per_s: sps, seconds: median, epochs: ep, backend: Self.backendLabel,
-                        threads: threads, runs: runs.map { Double(d.train.rows * ep) / $0 },
+                        threads: threads, runs: runs.map { Double(rows * ep) / $0 },
                         cpu: Gemm.effectiveSelection.cpu, selection: Gemm.effectiveSelection.reason,
                         profile_s_per_epoch: phases)
     }
@@ -186,6 +206,7 @@ struct Preset {
         case "yeast": return Preset(name: n, hidden: [256], epochs: 30, batch: 64)
         case "fashion-mnist", "mnist": return Preset(name: n, hidden: [512, 256], epochs: 10, batch: 128)
         case "delicious", "bibtex": return Preset(name: n, hidden: [512, 256], epochs: 10, batch: 128)
+        case "eurlex-synthetic": return Preset(name: n, hidden: [512, 256], epochs: 1, batch: 128)
         default: return nil
         }
     }
@@ -201,6 +222,8 @@ struct BenchData {
     var outputs: Int
     var task: ClassificationTask
     var loss: any TrainingLoss
+    /// Training features to use instead of `train` (the sparse / dense comparison).
+    var input: FeatureMatrix? = nil
 
     static func load(_ p: Preset, root: String) throws -> BenchData {
         let dir = root + "/" + p.name
@@ -211,11 +234,54 @@ struct BenchData {
             return BenchData(train: tr.features, trainTargets: tr.targets, test: te.features, testTargets: te.targets,
                              outputs: 10, task: .multiClass(classes: 10), loss: SoftmaxCrossEntropy())
         }
-        let tr = try Dataset.load(from: dir + "/\(p.name)-train.arff")
-        let te = try Dataset.load(from: dir + "/\(p.name)-test.arff")
+        var dense = LoadOptions()
+        dense.storage = .dense  // the peer's dense, standardized matrices
+        let tr = try Dataset.load(from: dir + "/\(p.name)-train.arff", options: dense)
+        let te = try Dataset.load(from: dir + "/\(p.name)-test.arff", options: dense)
         let std = try Standardizer(fitting: tr.features)
         return BenchData(train: try std.transform(tr.features), trainTargets: tr.targets,
                          test: try std.transform(te.features), testTargets: te.targets,
                          outputs: tr.task.outputCount, task: tr.task, loss: SigmoidBinaryCrossEntropy())
+    }
+}
+
+/// `--input`: the feature storage of a speed run.
+enum InputChoice: String, ExpressibleByArgument, CaseIterable {
+    case dense, sparse, both
+}
+
+/// A preset's training set as CSR, scaled without centring (`FeatureScaling(fitting: SparseMatrix)`),
+/// so that the sparse and the dense run see the very same values.
+struct SparseBenchData {
+    var sparse: FeatureMatrix
+    var targets: Targets
+    var task: ClassificationTask
+    var density: Double
+
+    static func load(_ p: Preset, root: String) throws -> SparseBenchData {
+        var options = LoadOptions()
+        options.storage = .sparse
+        let tr = try Dataset.load(from: root + "/\(p.name)/\(p.name)-train.arff", options: options)
+        guard var x = tr.sparseFeatures else { throw ValidationError("\(p.name): not loaded as CSR") }
+        let scaling = try FeatureScaling(fitting: x)
+        var divisors = [Float](repeating: .greatestFiniteMagnitude, count: x.cols)
+        for (k, c) in scaling.kept.enumerated() { divisors[c] = scaling.scale[k] }
+        try x.divideColumns(by: divisors)
+        return SparseBenchData(sparse: .sparse(x), targets: tr.targets, task: tr.task, density: x.density)
+    }
+
+    func benchData(_ input: FeatureMatrix) -> BenchData {
+        BenchData(train: Matrix(rows: 0, cols: input.cols), trainTargets: targets, test: Matrix(rows: 0, cols: input.cols),
+                  testTargets: targets, outputs: task.outputCount, task: task, loss: SigmoidBinaryCrossEntropy(), input: input)
+    }
+}
+
+extension FeatureMatrix {
+    /// The dense copy (bench data only).
+    func denseCopy() throws -> Matrix {
+        switch self {
+        case .dense(let m): return m
+        case .sparse(let s): return try s.toDense()
+        }
     }
 }

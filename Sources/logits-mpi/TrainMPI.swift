@@ -178,6 +178,7 @@ struct TrainMPI: ParsableCommand {
 
     private func loadOptions() throws -> LoadOptions {
         var options = LoadOptions()
+        options.storage = .dense  // data-parallel training runs on dense features
         if let labels {
             let t = labels.trimmingCharacters(in: .whitespaces)
             if let n = Int(t) {

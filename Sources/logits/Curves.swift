@@ -37,7 +37,7 @@ struct Curves: ParsableCommand {
         try resources.apply()
         let classifier = try ModelInput.classifier(model)
         let set = try classifier.align(try dataOptions.load(data), source: data)
-        let logits = try classifier.logits(set.features)
+        let logits = try classifier.logits(set.featureMatrix)
         let outputs = logits.cols
         let truth = try BinaryMatrix(targets: set.targets, outputs: outputs)
         // Multi-class: one-vs-rest log-odds (monotone in the softmax probability), as `evaluate`.

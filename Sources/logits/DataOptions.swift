@@ -43,6 +43,12 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Task: auto (multi-class for one class attribute, multi-label for 0/1 label columns), multiclass or multilabel.")
     var task: TaskChoice = .auto
 
+    @Flag(help: "Hold the features as CSR (sparse) whatever their density; LIBSVM and sparse ARFF files then never build an N x D array.")
+    var sparse = false
+
+    @Flag(help: "Hold the features dense even when the file is sparse (default: CSR when at most 10 % of the values are non-zero).")
+    var dense = false
+
     @Option(help: "ARFF: nominal feature attributes with 2 to N values are one-hot encoded as NAME=VALUE columns ({0,1} stays one column); those with more are dropped with a warning. Use the same value for train and predict.")
     var oneHotLimit: Int = NominalEncoding.defaultLimit
 
@@ -64,6 +70,9 @@ struct DataOptions: ParsableArguments {
                 options.labels = .names(names)
             }
         }
+        if sparse && dense { throw ValidationError("--sparse and --dense exclude each other") }
+        if sparse { options.storage = .sparse }
+        if dense { options.storage = .dense }
         guard oneHotLimit >= 2 else { throw ValidationError("--one-hot-limit must be at least 2, got \(oneHotLimit)") }
         options.oneHotLimit = oneHotLimit
         options.requiredNominal = Set((keepNominal ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })

@@ -13,13 +13,13 @@ enum ModelInput {
     /// its columns): a data file through the loaders, or CSV rows from a file or stdin.
     /// - Returns: the features and a display name of the source.
     static func features(for classifier: Classifier, data: String?, format: FormatChoice, labels: String?,
-                         csv: CSVOptions = CSVOptions()) throws -> (Matrix, String) {
+                         csv: CSVOptions = CSVOptions(), storage: [String] = []) throws -> (FeatureMatrix, String) {
         let path = data == "-" ? nil : data
         guard let path else {
             let bytes = FileHandle.standardInput.readDataToEndOfFile()
             let table = try FeatureTable.read(bytes, source: "stdin", featureCount: classifier.inputCount,
                                               featureNames: classifier.featureNames, options: csv)
-            return (table.features, "stdin")
+            return (.dense(table.features), "stdin")
         }
         try DataOptions.checkReadable(path, what: "input file")
         let isCSV = format == .csv || (format == .auto && DataFormat.detect(fileName: (path as NSString).lastPathComponent) == .csv)
@@ -28,11 +28,11 @@ enum ModelInput {
             do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
                 throw UserError("cannot read input file '\(path)': \(error.localizedDescription)")
             }
-            return (try FeatureTable.read(bytes, source: path, featureCount: classifier.inputCount,
-                                          featureNames: classifier.featureNames, options: csv).features, path)
+            return (.dense(try FeatureTable.read(bytes, source: path, featureCount: classifier.inputCount,
+                                                 featureNames: classifier.featureNames, options: csv).features), path)
         }
-        let options = try DataOptions.parse(["--format", format.rawValue] + (labels.map { ["--labels", $0] } ?? []))
+        let options = try DataOptions.parse(["--format", format.rawValue] + (labels.map { ["--labels", $0] } ?? []) + storage)
         let set = try options.load(path)
-        return (try classifier.alignFeatures(set.features, names: set.featureNames, source: path), path)
+        return (try classifier.alignFeatures(of: set, source: path), path)
     }
 }

@@ -72,7 +72,14 @@ struct TrainFlags: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Standardize features with the training mean and standard deviation.")
     var standardize = true
 
+    @Flag(help: "Term counts: weight by TF-IDF (smooth idf from the training rows) and scale rows to unit L2 norm, as scikit-learn's TfidfTransformer; replaces standardization. Stored in the model.")
+    var tfidf = false
+
+    @Flag(help: "With --tfidf: term frequency 1 + ln(tf) instead of tf (scikit-learn's sublinear_tf).")
+    var sublinearTf = false
+
     func validate() throws {
+        if sublinearTf && !tfidf { throw ValidationError("--sublinear-tf needs --tfidf") }
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be > 0 (got \(epochs))") }
         if let batch, batch <= 0 { throw ValidationError("--batch must be > 0 (got \(batch))") }
         guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be > 0 (got \(lr))") }
@@ -126,6 +133,8 @@ struct TrainFlags: ParsableArguments {
         o.seed = seed
         o.tuneThresholds = tuneThresholds
         o.standardize = standardize
+        o.tfidf = tfidf
+        o.sublinearTF = sublinearTf
         return o
     }
 

@@ -36,15 +36,25 @@ enum DataWarnings {
             out.append("the training data have only one class; every prediction will be that class")
         }
         if let test {
-            let trainRows = Set((0..<train.count).map { train.features.row($0) })
             var same = 0
             if test.featureCount == train.featureCount {
-                for r in 0..<test.count where trainRows.contains(test.features.row(r)) { same += 1 }
+                let trainRows = Set((0..<train.count).map { rowKey(train, $0) })
+                for r in 0..<test.count where trainRows.contains(rowKey(test, r)) { same += 1 }
             }
             if same > 0 {
                 out.append("\(same) of \(test.count) rows of the test file '\(testName ?? "")' also appear in the training data; test metrics will be optimistic")
             }
         }
         return out
+    }
+
+    /// Row `r` of `data` as a hashable key: the dense values, or the stored columns and values of a sparse row.
+    private static func rowKey(_ data: Dataset, _ r: Int) -> [UInt32] {
+        if let s = data.sparseFeatures {
+            let (columns, values) = s.row(r)
+            return zip(columns, values).filter { $0.1 != 0 }.flatMap { [UInt32(bitPattern: $0.0), $0.1.bitPattern] }
+        }
+        return data.features.row(r).enumerated().filter { $0.element != 0 }
+            .flatMap { [UInt32($0.offset), $0.element.bitPattern] }
     }
 }

@@ -75,6 +75,31 @@ import Testing
         try Self.check(cases, in: dir)
     }
 
+    /// A model trained with `--tfidf` (plain and sublinear tf) on the sparse bibtex fixture: the
+    /// graph's TF-IDF nodes (Mul, ReduceL2, Where, Log) give what `logits predict` gives.
+    @Test func tfidfModelsMatchPredict() throws {
+        try ExportTestSupport.requirePython("numpy, onnx, onnxruntime")
+        let dir = try ExportTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = ExportTestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/sparse/bibtex-256.arff").path
+        var options = LoadOptions(labels: .trailing(159))
+        options.storage = .dense
+        let set = try Dataset.load(from: data, options: options)
+        let features = dir.appendingPathComponent("bibtex-256.f32")
+        try ExportTestSupport.writeFloat32(set.features, to: features)
+        var cases: [Case] = []
+        for (name, flags) in [("bibtex-tfidf", ["--tfidf"]), ("bibtex-tfidf-sublinear", ["--tfidf", "--sublinear-tf"])] {
+            let model = dir.appendingPathComponent("\(name).safetensors")
+            let train = try ExportTestSupport.logits(["train", "--data", data, "--labels", "159", "--out", model.path,
+                                                      "--hidden", "32", "--epochs", "3"] + flags)
+            try #require(train.status == 0, "\(name) train: \(train.stderr)")
+            #expect(try ModelFile.read(from: model).termWeighting != nil)
+            cases.append(try Self.exportAndPredict(name: name, model: model, data: data, labels: ["--labels", "159"], features: features,
+                                                   rows: set.count, cols: set.featureCount, task: "multilabel", batch1Rows: 64, in: dir))
+        }
+        try Self.check(cases, in: dir)
+    }
+
     @Test(.enabled(if: ExportTestSupport.fashionMNIST != nil, "needs ../shared/data/fashion-mnist next to the package"))
     func fashionMNISTModelsMatchPredict() throws {
         try ExportTestSupport.requirePython("numpy, onnx, onnxruntime")

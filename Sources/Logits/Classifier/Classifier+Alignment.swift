@@ -13,7 +13,7 @@ extension Classifier {
     /// - Throws: `LogitsError.shapeMismatch` / `.invalidValue` with a message naming `source`.
     public func align(_ data: Dataset, source: String) throws -> Dataset {
         var out = data
-        out.features = try alignFeatures(data.features, names: data.featureNames, source: source)
+        out.featureMatrix = try alignFeatures(of: data, source: source)
         out.featureNames = featureNames
         out.targets = try Self.alignTargets(of: data, to: labelNames, task: task, source: source, against: "the model")
         if let mask = data.labelMask, data.labelNames != labelNames {

@@ -17,7 +17,8 @@ extension Classifier {
             let standardizer = try file.standardization.map { try Standardizer(mean: $0.mean, scale: $0.scale) }
             try self.init(network: network, task: file.task.classificationTask, labelNames: file.labelNames,
                           featureNames: file.featureNames.isEmpty ? nil : file.featureNames,
-                          standardizer: standardizer, logitThresholds: file.thresholds)
+                          standardizer: standardizer, logitThresholds: file.thresholds,
+                          termWeighting: try file.termWeighting.map { try TermWeighting(idf: $0.idf, sublinearTF: $0.sublinearTF) })
         } catch let error as ModelFileError {
             throw error
         } catch {
@@ -29,7 +30,7 @@ extension Classifier {
     public func modelFile() throws -> ModelFile {
         try ModelFile(model: network, task: task, labelNames: labelNames, featureNames: featureNames,
                       standardization: standardizer,
-                      thresholds: hasDefaultThresholds ? nil : logitThresholds)
+                      thresholds: hasDefaultThresholds ? nil : logitThresholds, termWeighting: termWeighting)
     }
 
     /// Writes the model file atomically (a temporary file renamed into place).

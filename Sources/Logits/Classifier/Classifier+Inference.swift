@@ -1,6 +1,7 @@
 import Foundation
 
-/// Batched inference: raw features → standardized → logits → probabilities → decisions.
+/// Batched inference: raw features → TF-IDF weighted (if fitted) → standardized → logits →
+/// probabilities → decisions.
 extension Classifier {
     /// Rows per forward pass in the batched calls (bounds the workspace memory).
     public static let inferenceBatchRows = 1024
@@ -35,6 +36,7 @@ extension Classifier {
                     t.update(from: s + start * d, count: (end - start) * d)
                 }
             }
+            if let termWeighting { try termWeighting.apply(to: &batch) }
             if let standardizer { try standardizer.apply(to: &batch) }
             try network.logits(batch, into: &batchOut, workspace: &workspace)
             out.withUnsafeMutableBufferPointer { dst in

@@ -10,6 +10,7 @@ import Foundation
 /// | `task` | `.multiClass(classes: C)` (softmax, argmax) or `.multiLabel(labels: C)` / `.binary` (sigmoid, thresholds) |
 /// | `featureNames` | `D` names; input columns are matched to them by name (`align`) |
 /// | `labelNames` | `C` class or label names, in output order |
+/// | `termWeighting` | TF-IDF of term counts (`TermWeighting`), applied first, or `nil` |
 /// | `standardizer` | `x' = (x − mean) / scale`, fitted on the training rows, or `nil` |
 /// | `logitThresholds` | per-label decision thresholds `t_j` on the logit (multi-label/binary; empty for multi-class) |
 ///
@@ -29,7 +30,9 @@ public final class Classifier: @unchecked Sendable {
     public let labelNames: [String]
     /// `D` feature names, in input order.
     public let featureNames: [String]
-    /// Standardization of the raw features, applied before the network.
+    /// TF-IDF weighting of the raw term counts, applied first (before `standardizer`), or `nil`.
+    public let termWeighting: TermWeighting?
+    /// Standardization of the raw (or TF-IDF weighted) features, applied before the network.
     public let standardizer: Standardizer?
     /// `C` logit thresholds (multi-label / binary); empty for multi-class.
     public let logitThresholds: [Double]
@@ -51,12 +54,14 @@ public final class Classifier: @unchecked Sendable {
     ///   - labelNames: `C` class or label names.
     ///   - featureNames: `D` feature names (`nil`: `f0, f1, ...`).
     ///   - standardizer: the feature standardization fitted at training, or `nil`.
+    ///   - termWeighting: TF-IDF weights fitted at training (applied before the standardizer), or `nil`.
     ///   - logitThresholds: one threshold for every label, `C` thresholds, or `nil`/empty for the
     ///     default 0 (probability 0.5). Ignored (stored empty) for multi-class.
     /// - Throws: `LogitsError.shapeMismatch` when names, standardizer or thresholds do not fit the
     ///   network; `LogitsError.invalidValue` for a non-finite threshold.
     public init(network: MLP, task: ClassificationTask, labelNames: [String], featureNames: [String]? = nil,
-                standardizer: Standardizer? = nil, logitThresholds: [Double]? = nil) throws {
+                standardizer: Standardizer? = nil, logitThresholds: [Double]? = nil,
+                termWeighting: TermWeighting? = nil) throws {
         let c = network.outputCount, d = network.inputCount
         guard task.outputCount == c else {
             throw LogitsError.shapeMismatch("task has \(task.outputCount) outputs, the network \(c)")
@@ -71,11 +76,15 @@ public final class Classifier: @unchecked Sendable {
         if let standardizer, standardizer.featureCount != d {
             throw LogitsError.shapeMismatch("standardizer has \(standardizer.featureCount) features, the network \(d) inputs")
         }
+        if let termWeighting, termWeighting.featureCount != d {
+            throw LogitsError.shapeMismatch("TF-IDF weights for \(termWeighting.featureCount) features, the network has \(d) inputs")
+        }
         self.network = network
         self.task = task
         self.labelNames = labelNames
         self.featureNames = features
         self.standardizer = standardizer
+        self.termWeighting = termWeighting
         if case .multiClass = task {
             self.logitThresholds = []
         } else {
@@ -86,7 +95,7 @@ public final class Classifier: @unchecked Sendable {
     /// A copy with other decision thresholds (`nil`/empty: 0, i.e. probability 0.5).
     public func with(logitThresholds: [Double]?) throws -> Classifier {
         try Classifier(network: network, task: task, labelNames: labelNames, featureNames: featureNames,
-                       standardizer: standardizer, logitThresholds: logitThresholds)
+                       standardizer: standardizer, logitThresholds: logitThresholds, termWeighting: termWeighting)
     }
 
     /// Whether the thresholds are the default (every `t_j == 0`, probability 0.5).

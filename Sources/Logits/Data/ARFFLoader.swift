@@ -79,47 +79,72 @@ enum ARFFLoader {
             guard rowCount > 0 else {
                 throw DataFileError(file: file, line: header.dataLine, message: "no data rows after @data; expected at least one instance")
             }
-            let (elements, overflow) = rowCount.multipliedReportingOverflow(by: d + l)
-            guard !overflow, elements <= options.maxDenseElements else {
-                throw DataFileError(file: file, message: "\(rowCount) rows x \(d + l) columns exceed the dense size limit of \(options.maxDenseElements) elements")
+            // Sparse rows (`{i v, ...}`) are read straight into CSR unless dense storage is forced;
+            // `.sparse` reads dense rows into CSR too. Nothing N x D is allocated on that path.
+            var firstRow = ByteLines(bytes, from: header.dataOffset, lineNumber: header.dataLine)
+            var sparseRows = false
+            while let (start, end, _) = firstRow.next() {
+                if start == end || bytes[start] == UInt8(ascii: "%") { continue }
+                sparseRows = bytes[start] == UInt8(ascii: "{")
+                break
             }
-            try MemoryBudget.checkLoad(bytes: MemoryBudget.datasetBytes(rows: rowCount, features: d, targets: multiClass ? 2 : l, names: 0),
-                                       what: "\(rowCount) rows x \(d) features and \(multiClass ? 1 : l) target column(s)", file: file)
+            let sink: SparseRowSink? = options.storage == .sparse || (options.storage == .automatic && sparseRows) ? SparseRowSink(rows: rowCount) : nil
+            let denseWidth = sink == nil ? d : 0
+            let (elements, overflow) = rowCount.multipliedReportingOverflow(by: denseWidth + l)
+            guard !overflow, elements <= options.maxDenseElements else {
+                throw DataFileError(file: file, message: "\(rowCount) rows x \(denseWidth + l) columns exceed the dense size limit of \(options.maxDenseElements) elements")
+            }
+            try MemoryBudget.checkLoad(bytes: MemoryBudget.datasetBytes(rows: rowCount, features: denseWidth, targets: multiClass ? 2 : l, names: 0),
+                                       what: "\(rowCount) rows x \(denseWidth) dense features and \(multiClass ? 1 : l) target column(s)", file: file)
 
-            var x = [Float](repeating: 0, count: rowCount * d)
+            var x = [Float](repeating: 0, count: rowCount * denseWidth)
             var y = [Float](repeating: 0, count: rowCount * l)
             var classes = [Int](repeating: 0, count: multiClass ? rowCount : 0)
             try x.withUnsafeMutableBufferPointer { xb in
                 try y.withUnsafeMutableBufferPointer { yb in
                     var parser = RowParser(bytes: bytes, file: file, attributes: attributes, roles: roles,
-                                           d: d, l: l, allowNonFinite: options.allowNonFinite, x: xb, y: yb)
+                                           d: d, l: l, allowNonFinite: options.allowNonFinite, x: xb, y: yb, sparse: sink)
                     var lines = ByteLines(bytes, from: header.dataOffset, lineNumber: header.dataLine)
                     var row = 0
                     while let (start, end, number) = lines.next() {
                         if start == end || bytes[start] == UInt8(ascii: "%") { continue }
                         let cls = try parser.parseRow(row: row, start: start, end: end, line: number)
+                        sink?.endRow()
                         if multiClass { classes[row] = cls }
                         row += 1
                     }
                 }
             }
-            let features = Dataset.matrix(rows: rowCount, cols: d, x)
+            var sparseFeatures = sink.map { SparseMatrix(unchecked: rowCount, cols: d, rowOffsets: $0.offsets, columnIndices: $0.columns, values: $0.values) }
+            if let csr = sparseFeatures, options.storage == .automatic, !options.prefersSparse(rows: rowCount, cols: d, nonZeros: csr.nnz) {
+                let (cells, overflow) = rowCount.multipliedReportingOverflow(by: d + l)
+                guard !overflow, cells <= options.maxDenseElements else {
+                    throw DataFileError(file: file, message: "\(rowCount) rows x \(d + l) columns exceed the dense size limit of \(options.maxDenseElements) elements")
+                }
+                try MemoryBudget.checkLoad(bytes: MemoryBudget.datasetBytes(rows: rowCount, features: d, targets: multiClass ? 2 : l, names: 0),
+                                           what: "\(rowCount) rows x \(d) features and \(multiClass ? 1 : l) target column(s)", file: file)
+                x = try csr.toDense().storage
+                sparseFeatures = nil
+            }
+            func finish(_ data: Dataset) -> Dataset {
+                var out = data
+                out.sparseFeatures = sparseFeatures
+                out.nominalFeatures = nominal
+                return out
+            }
+            let features = sparseFeatures == nil ? Dataset.matrix(rows: rowCount, cols: d, x) : Matrix(rows: 0, cols: d)
             if multiClass {
                 let names = options.classNames ?? labelNames
                 guard names.count == labelNames.count else {
                     throw DataFileError(file: file, message: "\(names.count) class names given for \(labelNames.count) classes")
                 }
-                var data = Dataset(unchecked: features, targets: .classIndices(classes), featureNames: featureNames,
-                                   labelNames: names, task: .multiClass(classes: names.count))
-                data.nominalFeatures = nominal
-                return data
+                return finish(Dataset(unchecked: features, targets: .classIndices(classes), featureNames: featureNames,
+                                      labelNames: names, task: .multiClass(classes: names.count)))
             }
             let task: ClassificationTask = options.task == .binary ? .binary : .multiLabel(labels: l)
             let (labels, mask) = Dataset.labelsAndMask(rows: rowCount, cols: l, y)  // `?` labels are NaN here
-            var data = Dataset(unchecked: features, targets: .matrix(labels),
-                               featureNames: featureNames, labelNames: labelNames, task: task, labelMask: mask)
-            data.nominalFeatures = nominal
-            return data
+            return finish(Dataset(unchecked: features, targets: .matrix(labels),
+                                  featureNames: featureNames, labelNames: labelNames, task: task, labelMask: mask))
         }
     }
 
@@ -194,11 +219,15 @@ private struct RowParser {
     let allowNonFinite: Bool
     let x: UnsafeMutableBufferPointer<Float>
     let y: UnsafeMutableBufferPointer<Float>
+    /// Where feature values go when the features are read into CSR (`x` is then empty).
+    let sparse: SparseRowSink?
     /// Per attribute: 0 numeric, 1 nominal `{0,1}`, 2 other nominal.
     let kinds: [UInt8]
 
     init(bytes: UnsafeRawBufferPointer, file: String, attributes: [ARFFAttribute], roles: [ARFFRole],
-         d: Int, l: Int, allowNonFinite: Bool, x: UnsafeMutableBufferPointer<Float>, y: UnsafeMutableBufferPointer<Float>) {
+         d: Int, l: Int, allowNonFinite: Bool, x: UnsafeMutableBufferPointer<Float>, y: UnsafeMutableBufferPointer<Float>,
+         sparse: SparseRowSink? = nil) {
+        self.sparse = sparse
         self.bytes = bytes
         self.file = file
         self.attributes = attributes
@@ -347,7 +376,11 @@ private struct RowParser {
         }
         switch roles[index] {
         case .feature(let column):
-            x[row * d + column] = value
+            if let sparse {
+                if value != 0 { sparse.append(column: column, value: value) }
+            } else {
+                x[row * d + column] = value
+            }
         case .label(let column):
             guard value == 0 || value == 1 || value.isNaN else {
                 throw DataFileError(file: file, line: line, column: field, attribute: attributes[index].name,
@@ -380,4 +413,25 @@ private struct RowParser {
         throw DataFileError(file: file, line: line, column: field, attribute: attribute.name,
                             message: "value \(ByteText.quote(bytes, start, end)) is not a declared nominal value; expected one of \(declared)")
     }
+}
+
+/// The CSR arrays the ARFF parser appends to when features are read sparse (a class, so that
+/// the parser's non-mutating `store` can append). Columns arrive ascending within a row: features
+/// keep the attributes' header order, and sparse rows list ascending attribute indices.
+final class SparseRowSink {
+    var offsets: [Int]
+    var columns: [Int32] = []
+    var values: [Float] = []
+
+    init(rows: Int) {
+        offsets = [0]
+        offsets.reserveCapacity(rows + 1)
+    }
+
+    func append(column: Int, value: Float) {
+        columns.append(Int32(truncatingIfNeeded: column))
+        values.append(value)
+    }
+
+    func endRow() { offsets.append(columns.count) }
 }

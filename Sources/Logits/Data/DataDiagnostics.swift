@@ -77,9 +77,10 @@ public struct DataDiagnostics: Codable, Sendable, Equatable {
         func label(_ i: Int) -> Label { Label(index: i, name: dataset.labelNames[i], positives: positives[i]) }
         labelsWithoutPositives = positives.indices.filter { positives[$0] == 0 }.map(label)
         rareLabels = positives.indices.filter { positives[$0] > 0 && positives[$0] < Self.rarePositiveLimit }.map(label)
-        let kinds = FeatureKind.classify(dataset.features)
-        constantFeatures = kinds.indices.filter { kinds[$0] == .constant }.map {
-            Feature(index: $0, name: dataset.featureNames[$0], value: n > 0 ? dataset.features[0, $0] : 0)
+        let kinds = dataset.sparseFeatures.map { FeatureKind.classify($0) } ?? FeatureKind.classify(dataset.features)
+        constantFeatures = kinds.indices.filter { kinds[$0] == .constant }.map { c in
+            let first = dataset.sparseFeatures.map { s in n > 0 ? s[0, c] : 0 } ?? (n > 0 ? dataset.features[0, c] : 0)
+            return Feature(index: c, name: dataset.featureNames[c], value: first)
         }
         let total = positives.reduce(0, +)
         labelCardinality = n == 0 ? 0 : Double(total) / Double(n)

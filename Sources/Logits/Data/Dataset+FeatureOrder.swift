@@ -7,6 +7,12 @@ extension Dataset {
     public func reorderingFeatures(to names: [String], source: String, ignoring: Set<String> = []) throws -> Dataset {
         let order = try CSVColumns.order(header: featureNames, expected: names, source: source, ignoring: ignoring)
         if order == Array(0..<featureCount) { return self }
+        if let sparse = sparseFeatures {
+            var out = self
+            out.featureMatrix = .sparse(try sparse.gatherColumns(order))
+            out.featureNames = names
+            return out
+        }
         let d = featureCount
         let n = count
         try MemoryBudget.checkLoad(bytes: MemoryBudget.product(n, order.count, 4),
@@ -18,6 +24,6 @@ extension Dataset {
             }
         }
         return Dataset(unchecked: Dataset.matrix(rows: n, cols: order.count, x), targets: targets,
-                       featureNames: names, labelNames: labelNames, task: task)
+                       featureNames: names, labelNames: labelNames, task: task, labelMask: labelMask)
     }
 }

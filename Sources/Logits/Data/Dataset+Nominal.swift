@@ -31,6 +31,7 @@ extension Dataset {
     /// - Parameters:
     ///   - limit: the largest number of values that is expanded.
     ///   - required: attribute names that must be used: dropping one of them throws.
+    /// CSR features with an attribute to expand are densified first (within the memory budget).
     /// - Throws: `LogitsError.invalidValue` for a required attribute over the limit, a code that
     ///   is not a declared position; `.outOfMemory`-like `invalidValue` when the expanded matrix
     ///   exceeds `maxElements`.
@@ -47,6 +48,13 @@ extension Dataset {
             plans[f.column] = (plan, f.values.count)
         }
         if plans.isEmpty { return out }
+        // CSR features (a sparse ARFF file): the codes are expanded from a dense copy; `stored(as:)`
+        // turns the result back into CSR when it is still sparse enough.
+        if isSparse {
+            var dense = try densified()
+            dense.nominalFeatures = nominalFeatures
+            return try dense.encodingNominalFeatures(limit: limit, required: required, maxElements: maxElements)
+        }
         var names: [String] = []
         for c in 0..<featureCount {
             if let p = plans[c] { names += p.plan.columnNames } else { names.append(featureNames[c]) }

@@ -11,10 +11,19 @@
 ///   every label is observed (always for class indices). Pass it to the losses
 ///   (`LossFunction.evaluate(input:targets:mask:...)`) and metrics that skip missing labels.
 ///
+/// - `sparseFeatures`: for a sparse data set (see docs/data.md: LIBSVM and sparse ARFF files
+///   below the density threshold, or `LoadOptions.storage = .sparse`), the `N x D` features in
+///   CSR form; `features` is then an empty `0 x D` placeholder and never an `N x D` array. Code
+///   that handles both uses `featureMatrix`; code that needs dense rows calls `denseFeatures()`,
+///   which checks the memory budget first.
+///
 /// Every loader returns a fully validated `Dataset` or throws `DataFileError`.
 public struct Dataset: Sendable, Equatable {
-    /// `N x D` features, row `i` = sample `i`.
+    /// `N x D` features, row `i` = sample `i`; for a sparse data set an empty `0 x D` placeholder
+    /// (the rows are in `sparseFeatures`).
     public var features: Matrix
+    /// The `N x D` features in CSR form when the data set is sparse, else `nil`.
+    public var sparseFeatures: SparseMatrix?
     /// `N` class indices, or an `N x L` 0/1 label matrix.
     public var targets: Targets
     /// `D` feature names (attribute / column names, `r{row}c{col}` for images).
@@ -34,9 +43,60 @@ public struct Dataset: Sendable, Equatable {
     public var warnings: [String] = []
 
     /// Number of samples `N`.
-    public var count: Int { features.rows }
+    public var count: Int { sparseFeatures?.rows ?? features.rows }
     /// Number of features `D`.
-    public var featureCount: Int { features.cols }
+    public var featureCount: Int { sparseFeatures?.cols ?? features.cols }
+    /// Whether the features are held in CSR form (`sparseFeatures`).
+    public var isSparse: Bool { sparseFeatures != nil }
+
+    /// The features, dense or sparse, as one value (what `Trainer` and `Classifier` take).
+    /// Setting it replaces `features` / `sparseFeatures` accordingly.
+    public var featureMatrix: FeatureMatrix {
+        get { sparseFeatures.map { .sparse($0) } ?? .dense(features) }
+        set {
+            switch newValue {
+            case .dense(let m):
+                features = m
+                sparseFeatures = nil
+            case .sparse(let s):
+                features = Matrix(rows: 0, cols: s.cols)
+                sparseFeatures = s
+            }
+        }
+    }
+
+    /// The `N x D` dense features: `features` itself, or a dense copy of `sparseFeatures`.
+    /// - Throws: `MemoryBudgetError` when the dense copy would not fit the memory budget.
+    public func denseFeatures() throws -> Matrix {
+        guard let sparseFeatures else { return features }
+        return try sparseFeatures.toDense()
+    }
+
+    /// This data set with dense features (unchanged when it is dense).
+    /// - Throws: `MemoryBudgetError` when the dense copy would not fit the memory budget.
+    public func densified() throws -> Dataset {
+        guard isSparse else { return self }
+        var out = self
+        out.featureMatrix = .dense(try denseFeatures())
+        return out
+    }
+
+    /// This data set with CSR features (unchanged when it is sparse).
+    public func sparsified() throws -> Dataset {
+        guard !isSparse else { return self }
+        var out = self
+        out.featureMatrix = .sparse(try SparseMatrix(dense: features))
+        return out
+    }
+
+    /// A data set over CSR features: as `init(features:...)`, with the rows in `sparseFeatures`.
+    /// - Throws: as `init(features:...)`.
+    public init(sparseFeatures: SparseMatrix, targets: Targets, featureNames: [String]? = nil,
+                labelNames: [String]? = nil, task: ClassificationTask? = nil, labelMask: Matrix? = nil) throws {
+        try self.init(features: Matrix(rows: 0, cols: sparseFeatures.cols), rows: sparseFeatures.rows, targets: targets,
+                      featureNames: featureNames, labelNames: labelNames, task: task, labelMask: labelMask)
+        self.sparseFeatures = sparseFeatures
+    }
 
     /// Builds a data set, checking that the parts agree.
     /// - Throws: `LogitsError.shapeMismatch` when row counts, name counts, the task's output
@@ -44,6 +104,13 @@ public struct Dataset: Sendable, Equatable {
     ///   `0..<C`, a multi-label target or mask entry that is not 0 or 1, or a mask with class indices.
     public init(features: Matrix, targets: Targets, featureNames: [String]? = nil,
                 labelNames: [String]? = nil, task: ClassificationTask? = nil, labelMask: Matrix? = nil) throws {
+        try self.init(features: features, rows: features.rows, targets: targets, featureNames: featureNames,
+                      labelNames: labelNames, task: task, labelMask: labelMask)
+    }
+
+    /// The checks of the public initializers, for `rows` samples (`features` may be a placeholder).
+    private init(features: Matrix, rows: Int, targets: Targets, featureNames: [String]?,
+                 labelNames: [String]?, task: ClassificationTask?, labelMask: Matrix?) throws {
         if let labelMask {
             guard case .matrix(let m) = targets else {
                 throw LogitsError.invalidValue("a label mask needs a label matrix, not class indices")
@@ -55,8 +122,8 @@ public struct Dataset: Sendable, Equatable {
                 throw LogitsError.invalidValue("label mask entry \(labelMask.storage[bad]) at row \(bad / max(m.cols, 1)) is not 0 or 1")
             }
         }
-        guard targets.count == features.rows else {
-            throw LogitsError.shapeMismatch("features have \(features.rows) rows but targets have \(targets.count)")
+        guard targets.count == rows else {
+            throw LogitsError.shapeMismatch("features have \(rows) rows but targets have \(targets.count)")
         }
         let outputs: Int
         switch targets {
@@ -101,6 +168,7 @@ public struct Dataset: Sendable, Equatable {
     init(unchecked features: Matrix, targets: Targets, featureNames: [String], labelNames: [String], task: ClassificationTask,
          labelMask: Matrix? = nil) {
         self.features = features
+        self.sparseFeatures = nil
         self.targets = targets
         self.featureNames = featureNames
         self.labelNames = labelNames
@@ -123,9 +191,11 @@ public struct Dataset: Sendable, Equatable {
     /// The samples at `rows` (in that order; repeats allowed), with the same names and task.
     /// `rows` must lie in `0..<count` (indices come from code, e.g. a split).
     public func subset(rows indices: [Int]) -> Dataset {
-        Dataset(unchecked: features.gatherRows(indices), targets: targets.gatherRows(indices),
-                featureNames: featureNames, labelNames: labelNames, task: task,
-                labelMask: labelMask.map { $0.gatherRows(indices) })
+        var out = Dataset(unchecked: isSparse ? features : features.gatherRows(indices), targets: targets.gatherRows(indices),
+                          featureNames: featureNames, labelNames: labelNames, task: task,
+                          labelMask: labelMask.map { $0.gatherRows(indices) })
+        out.sparseFeatures = sparseFeatures?.gatherRows(indices)
+        return out
     }
 
     /// Builds a matrix whose storage size is correct by construction.

@@ -32,7 +32,20 @@ extension Dataset {
                 throw DataFileError(file: path, message: m)
             }
         }
-        return try encoded.converted(to: options.task, file: path)
+        return try encoded.converted(to: options.task, file: path).stored(as: options)
+    }
+
+    /// Applies `options.storage` to a loaded data set: the LIBSVM and ARFF loaders already chose
+    /// (a sparse file is read straight into CSR); a dense one is converted when CSR is preferred.
+    func stored(as options: LoadOptions) throws -> Dataset {
+        if isSparse {
+            guard options.storage == .dense else { return self }
+            return try densified()
+        }
+        guard options.storage != .dense else { return self }
+        let nonZeros = features.storage.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+        guard options.prefersSparse(rows: count, cols: featureCount, nonZeros: nonZeros) else { return self }
+        return try sparsified()
     }
 
     /// Applies a requested task kind (its counts are ignored) to a loaded data set:
@@ -42,6 +55,12 @@ extension Dataset {
     /// - `.binary` from a one-column label matrix, or from two classes (class 1 = positive).
     /// - Throws: `DataFileError` when the targets cannot take the requested form.
     func converted(to requested: ClassificationTask?, file: String) throws -> Dataset {
+        var out = try convertedTargets(to: requested, file: file)
+        out.sparseFeatures = sparseFeatures  // the conversions below rebuild the targets only
+        return out
+    }
+
+    private func convertedTargets(to requested: ClassificationTask?, file: String) throws -> Dataset {
         guard let requested else { return self }
         switch (requested, targets) {
         case (.multiLabel, .matrix):

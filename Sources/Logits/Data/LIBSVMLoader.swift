@@ -14,11 +14,13 @@ import Foundation
 ///   strictly ascending within a row; omitted features are 0.
 /// - `D` and `L` come from the options, else from an optional first header line `N D L`
 ///   (Extreme Classification Repository), else from the largest index seen.
-/// - `#` starts a comment. Sparse rows are densified into `N x D`, guarded by
-///   `LoadOptions.maxDenseElements` (clear error past it).
+/// - `#` starts a comment.
+/// - Features: CSR (`Dataset.sparseFeatures`, the entries as read) when
+///   `LoadOptions.prefersSparse` says so (sparse enough, or `storage: .sparse`); otherwise the
+///   rows are densified into `N x D`, guarded by `LoadOptions.maxDenseElements` (clear error past it).
 ///
-/// Memory: one pass collects the sparse entries (8 bytes per non-zero), then the dense
-/// matrices are filled; the sparse copy is released before returning.
+/// Memory: one pass collects the sparse entries (8 bytes per non-zero); they become the CSR
+/// features as they are, or fill the dense matrix and are released before returning.
 enum LIBSVMLoader {
     static func load(path: String, options: LoadOptions) throws -> Dataset {
         let data = try FileBytes.readText(path, limit: options.maxTextBytes)
@@ -144,11 +146,17 @@ enum LIBSVMLoader {
             throw DataFileError(file: file, message: "no feature index anywhere; expected index:value pairs or a given feature count")
         }
 
+        let sparse = options.prefersSparse(rows: n, cols: d, nonZeros: columns.count)
         // Every size below is checked against the memory budget before anything is allocated:
-        // the dense N x D features, the targets and one name per feature and label.
+        // the dense N x D features (none when sparse), the targets and one name per feature and label.
         func checkBudget(targetWidth: Int, targetName: String, labelNames: Int) throws {
             let source = (options.featureCount != nil || header != nil) ? "declared" : "largest index \(maxFeature + base)"
-            try MemoryBudget.checkLoad(bytes: MemoryBudget.datasetBytes(rows: n, features: d, targets: targetWidth, names: d + labelNames),
+            // Sparse: no N x D array, but every column still costs its name and the per-column
+            // statistics of the scaling (about 64 bytes in all).
+            let bytes = sparse
+                ? MemoryBudget.sum(MemoryBudget.datasetBytes(rows: n, features: 0, targets: targetWidth, names: labelNames), MemoryBudget.product(d, 64))
+                : MemoryBudget.datasetBytes(rows: n, features: d, targets: targetWidth, names: d + labelNames)
+            try MemoryBudget.checkLoad(bytes: bytes,
                                        what: "\(n) rows x \(d) features (\(source)) and \(labelNames) \(targetName)", file: file)
         }
         // Targets.
@@ -220,6 +228,16 @@ enum LIBSVMLoader {
             task = .multiLabel(labels: l)
         }
 
+        let featureNames = (0..<d).map { String($0 + base) }
+        if sparse {
+            guard d <= Int(Int32.max) else {
+                throw DataFileError(file: file, message: "\(d) features exceed the sparse limit of \(Int32.max)")
+            }
+            var out = Dataset(unchecked: Matrix(rows: 0, cols: d), targets: targets, featureNames: featureNames,
+                              labelNames: labelNames, task: task)
+            out.sparseFeatures = SparseMatrix(unchecked: n, cols: d, rowOffsets: rowStart, columnIndices: columns, values: values)
+            return out
+        }
         let (elements, overflow) = n.multipliedReportingOverflow(by: d)
         guard !overflow, elements <= options.maxDenseElements else {
             throw DataFileError(file: file, message: "\(n) rows x \(d) features exceed the dense size limit of \(options.maxDenseElements) elements")
@@ -233,7 +251,7 @@ enum LIBSVMLoader {
         columns = []
         values = []
         return Dataset(unchecked: Dataset.matrix(rows: n, cols: d, x), targets: targets,
-                       featureNames: (0..<d).map { String($0 + base) }, labelNames: labelNames, task: task)
+                       featureNames: featureNames, labelNames: labelNames, task: task)
     }
 
     /// `N D L`: three non-negative integers and nothing else.

@@ -19,6 +19,8 @@ public final class Dense: Layer {
     public let fusedActivation: Activation?
 
     public var parameters: [Parameter] { [weight, bias] }
+    /// Which weight-gradient columns the last sparse backward wrote (`Dense+Sparse.swift`).
+    let sparseState = DenseSparseState()
 
     /// A layer `inputs -> outputs` initialised by `initializer` from `rng`; parameters are named
     /// `<namePrefix>weight` / `<namePrefix>bias`.
@@ -48,9 +50,18 @@ public final class Dense: Layer {
         input x: Matrix, output y: Matrix, outputGradient dy: inout Matrix,
         inputGradient dx: inout Matrix, computeInputGradient: Bool
     ) throws {
+        activationAndBiasBackward(output: y, outputGradient: &dy)
+        sparseState.wholeGradientWritten = true  // the GEMM below rewrites all of dW
+        try Gemm.multiply(dy, .transpose, x, .none, into: &weight.gradient)
+        if computeInputGradient {
+            try Gemm.multiply(dy, .none, weight.value, .none, into: &dx)
+        }
+    }
+
+    /// One pass over dY: the activation backward (dY ⊙ f'(Y), in place) and the bias gradient
+    /// (column sums), row by row while the row is in L1.
+    func activationAndBiasBackward(output y: Matrix, outputGradient dy: inout Matrix) {
         let rows = dy.rows, cols = dy.cols
-        // One pass over dY: the activation backward (dY ⊙ f'(Y), in place) and the bias gradient
-        // (column sums), row by row while the row is in L1.
         let act = fusedActivation
         y.withUnsafeBufferPointer { yp in
             dy.withUnsafeMutableBufferPointer { gp in
@@ -66,10 +77,6 @@ public final class Dense: Layer {
                     }
                 }
             }
-        }
-        try Gemm.multiply(dy, .transpose, x, .none, into: &weight.gradient)
-        if computeInputGradient {
-            try Gemm.multiply(dy, .none, weight.value, .none, into: &dx)
         }
     }
 }

@@ -23,6 +23,26 @@ extension MLP {
         }
     }
 
+    /// Logits `B x outputs` of dense or sparse features, evaluation mode (allocating form).
+    public func logits(_ x: FeatureMatrix) throws -> Matrix {
+        var ws = ModelWorkspace()
+        var out = Matrix(rows: 0, cols: 0)
+        try logits(x, into: &out, workspace: &ws)
+        return out
+    }
+
+    /// Logits of dense or sparse features written into `out` (resized to `B x outputs`).
+    public func logits(_ x: FeatureMatrix, into out: inout Matrix, workspace: inout ModelWorkspace) throws {
+        try forward(x, workspace: &workspace, training: false)
+        let src = workspace.outputs[workspace.outputs.count - 1]
+        out.resize(rows: src.rows, cols: src.cols)
+        out.withUnsafeMutableBufferPointer { d in
+            src.withUnsafeBufferPointer { s in
+                if let da = d.baseAddress, let sa = s.baseAddress { da.update(from: sa, count: s.count) }
+            }
+        }
+    }
+
     /// Logits of one example (`inputs` features).
     /// - Throws: `LogitsError.shapeMismatch` for a wrong feature count.
     public func logits(example: [Float]) throws -> [Float] {

@@ -102,13 +102,42 @@ public final class MLP {
             throw LogitsError.shapeMismatch("model expects \(spec.inputs) input features, got \(x.cols)")
         }
         ws.prepare(for: self, batch: x.rows, withGradients: training)
-        for i in stages.indices {
-            if i == 0 {
-                try stages[0].forward(x, into: &ws.outputs[0], training: training)
-            } else {
-                let input = ws.outputs[i - 1]
-                try stages[i].forward(input, into: &ws.outputs[i], training: training)
-            }
+        try stages[0].forward(x, into: &ws.outputs[0], training: training)
+        try forwardStages(after: 0, workspace: &ws, training: training)
+    }
+
+    /// `forward` on a sparse batch (`B x inputs`, CSR): the first `Dense` layer runs the
+    /// sparse-dense product (`Dense.forward(sparse:into:)`), every later stage is unchanged.
+    /// The batch's column grouping stays in the workspace for `backward(input:)`.
+    /// - Throws: `LogitsError.shapeMismatch` if `x.cols != inputs`.
+    public func forward(_ x: SparseMatrix, workspace ws: inout ModelWorkspace, training: Bool) throws {
+        guard x.cols == spec.inputs else {
+            throw LogitsError.shapeMismatch("model expects \(spec.inputs) input features, got \(x.cols)")
+        }
+        guard let first = stages.first as? Dense else {
+            throw LogitsError.unavailable("sparse input needs a Linear first layer")  // every MLP starts with one
+        }
+        ws.prepare(for: self, batch: x.rows, withGradients: training)
+        let columns = ws.sparseColumns ?? SparseBatchColumns()
+        ws.sparseColumns = columns
+        columns.build(x)
+        try first.forward(sparse: columns, into: &ws.outputs[0])
+        try forwardStages(after: 0, workspace: &ws, training: training)
+    }
+
+    /// `forward` on dense or sparse features.
+    public func forward(_ x: FeatureMatrix, workspace ws: inout ModelWorkspace, training: Bool) throws {
+        switch x {
+        case .dense(let m): try forward(m, workspace: &ws, training: training)
+        case .sparse(let s): try forward(s, workspace: &ws, training: training)
+        }
+    }
+
+    /// Runs the stages after `first` on the outputs already in `ws`.
+    private func forwardStages(after first: Int, workspace ws: inout ModelWorkspace, training: Bool) throws {
+        for i in stages.indices where i > first {
+            let input = ws.outputs[i - 1]
+            try stages[i].forward(input, into: &ws.outputs[i], training: training)
         }
     }
 
@@ -117,28 +146,51 @@ public final class MLP {
         try forward(x, workspace: &workspace, training: true)
     }
 
+    /// Training forward pass of dense or sparse features into the model's own `workspace`.
+    public func forwardTraining(_ x: FeatureMatrix) throws {
+        try forward(x, workspace: &workspace, training: true)
+    }
+
+    /// `backward(input:)` after `forwardTraining(x)` of dense or sparse features; for a sparse
+    /// batch the first layer's weight gradient is the sparse `δᵀ X` (`Dense.backward(sparse:...)`).
+    public func backward(input x: FeatureMatrix) throws {
+        switch x {
+        case .dense(let m):
+            try backward(input: m)
+        case .sparse(let s):
+            guard let columns = workspace.sparseColumns, columns.rows == s.rows, columns.cols == s.cols,
+                  let first = stages.first as? Dense else {
+                throw LogitsError.invalidValue("backward on a sparse batch needs forwardTraining on that batch first")
+            }
+            try backwardStages(downTo: 1)
+            try first.backward(sparse: columns, output: workspace.outputs[0], outputGradient: &workspace.gradients[0])
+        }
+    }
+
+    /// Backward through stages `count - 1` down to `last` (each writes the input gradient of the one before).
+    private func backwardStages(downTo last: Int) throws {
+        var i = stages.count - 1
+        while i >= last {
+            let input = workspace.outputs[i - 1]
+            let output = workspace.outputs[i]
+            // Move the two gradient buffers out so they can be passed inout together (no copy).
+            var dy = workspace.gradients[i]
+            workspace.gradients[i] = Matrix(rows: 0, cols: 0)
+            try stages[i].backward(input: input, output: output, outputGradient: &dy,
+                                   inputGradient: &workspace.gradients[i - 1], computeInputGradient: true)
+            workspace.gradients[i] = dy
+            i -= 1
+        }
+    }
+
     /// Backward pass after `forwardTraining(x)`: `workspace.gradients.last` must hold
     /// `d loss / d logits` (`B x outputs`, as a `TrainingLoss` writes it). Fills every parameter's
     /// gradient; the input gradient is not computed.
     public func backward(input x: Matrix) throws {
-        var i = stages.count - 1
-        while i >= 0 {
-            let input = i == 0 ? x : workspace.outputs[i - 1]
-            let output = workspace.outputs[i]
-            if i == 0 {
-                var unused = Matrix(rows: 0, cols: 0)
-                try stages[0].backward(input: input, output: output, outputGradient: &workspace.gradients[0],
-                                       inputGradient: &unused, computeInputGradient: false)
-            } else {
-                // Move the two gradient buffers out so they can be passed inout together (no copy).
-                var dy = workspace.gradients[i]
-                workspace.gradients[i] = Matrix(rows: 0, cols: 0)
-                try stages[i].backward(input: input, output: output, outputGradient: &dy,
-                                       inputGradient: &workspace.gradients[i - 1], computeInputGradient: true)
-                workspace.gradients[i] = dy
-            }
-            i -= 1
-        }
+        try backwardStages(downTo: 1)
+        var unused = Matrix(rows: 0, cols: 0)
+        try stages[0].backward(input: x, output: workspace.outputs[0], outputGradient: &workspace.gradients[0],
+                               inputGradient: &unused, computeInputGradient: false)
     }
 
     /// A torchinfo-like table of the modules, their output shapes and parameter counts.

@@ -7,6 +7,8 @@
 public struct ModelWorkspace {
     public internal(set) var outputs: [Matrix]
     public internal(set) var gradients: [Matrix]
+    /// The last sparse batch regrouped by column (created on the first sparse forward pass).
+    var sparseColumns: SparseBatchColumns?
 
     /// An empty workspace; the model shapes it on first use.
     public init() {

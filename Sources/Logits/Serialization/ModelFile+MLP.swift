@@ -6,11 +6,12 @@ extension ModelFile {
     /// - Throws: `ModelFileError.invalidTensor` / `.invalidMetadata` when the pieces disagree
     ///   (e.g. label names vs outputs).
     public init(model: MLP, task: ClassificationTask, labelNames: [String], featureNames: [String] = [],
-                standardization: Standardizer? = nil, thresholds: [Double]? = nil) throws {
+                standardization: Standardizer? = nil, thresholds: [Double]? = nil,
+                termWeighting: TermWeighting? = nil) throws {
         let tensors = try model.stateDict().map { try SafeTensor(name: $0.name, shape: $0.shape, values: $0.values) }
         self.init(tensors: tensors, architecture: try Self.json(model.spec), task: TaskDescription(task),
                   labelNames: labelNames, featureNames: featureNames, standardization: standardization,
-                  thresholds: thresholds)
+                  thresholds: thresholds, termWeighting: termWeighting)
         guard model.spec.outputs == task.outputCount else {
             throw ModelFileError(.invalidMetadata(key: Key.task, message: "task has \(task.outputCount) outputs, the model \(model.spec.outputs)"))
         }

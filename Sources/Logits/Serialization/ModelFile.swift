@@ -17,6 +17,7 @@ import Foundation
 /// | `logits.feature_names` | JSON array of input feature names (may be empty) |
 /// | `logits.standardization` | JSON `{"mean": [...], "scale": [...]}`, absent if none |
 /// | `logits.thresholds` | JSON array of per-output decision thresholds on the logit scale, absent if none |
+/// | `logits.term_weighting` | JSON `{"idf": [...], "sublinear_tf": false}` (TF-IDF, applied before the standardization), absent if none |
 public struct ModelFile: Sendable, Equatable {
     /// The model-file format version this library writes and reads.
     public static let formatVersion = "1"
@@ -32,6 +33,7 @@ public struct ModelFile: Sendable, Equatable {
         public static let featureNames = "logits.feature_names"
         public static let standardization = "logits.standardization"
         public static let thresholds = "logits.thresholds"
+        public static let termWeighting = "logits.term_weighting"
     }
 
     /// The state dict, one tensor per parameter.
@@ -50,12 +52,16 @@ public struct ModelFile: Sendable, Equatable {
     /// output `j` is predicted when `z_j > thresholds[j]` (probability `p` corresponds to the logit
     /// `log(p / (1 - p))`; logits avoid the float32 saturation of probabilities).
     public var thresholds: [Double]?
+    /// TF-IDF weighting of the raw term counts fitted on the training data, applied before
+    /// `standardization`, if any.
+    public var termWeighting: TermWeighting?
     /// The Logits version that wrote the file.
     public var logitsVersion: String
 
     public init(tensors: [SafeTensor], architecture: String, task: TaskDescription, labelNames: [String],
                 featureNames: [String] = [], standardization: Standardizer? = nil,
-                thresholds: [Double]? = nil, logitsVersion: String = LogitsLibrary.version) {
+                thresholds: [Double]? = nil, termWeighting: TermWeighting? = nil,
+                logitsVersion: String = LogitsLibrary.version) {
         self.tensors = tensors
         self.architecture = architecture
         self.task = task
@@ -63,6 +69,7 @@ public struct ModelFile: Sendable, Equatable {
         self.featureNames = featureNames
         self.standardization = standardization
         self.thresholds = thresholds
+        self.termWeighting = termWeighting
         self.logitsVersion = logitsVersion
     }
 
@@ -79,6 +86,7 @@ public struct ModelFile: Sendable, Equatable {
         ]
         if let standardization { m[Key.standardization] = try Self.json(standardization) }
         if let thresholds { m[Key.thresholds] = try Self.json(thresholds) }
+        if let termWeighting { m[Key.termWeighting] = try Self.json(termWeighting) }
         return m
     }
 
@@ -136,6 +144,7 @@ public struct ModelFile: Sendable, Equatable {
             try decoded(Standardizer.self, Key.standardization, $0)
         }
         self.thresholds = try metadata[Key.thresholds].map { try decoded([Double].self, Key.thresholds, $0) }
+        self.termWeighting = try metadata[Key.termWeighting].map { try decoded(TermWeighting.self, Key.termWeighting, $0) }
         self.logitsVersion = metadata[Key.version] ?? "unknown"
         try validate(path: path)
     }
@@ -156,6 +165,9 @@ public struct ModelFile: Sendable, Equatable {
         }
         if let s = standardization, s.mean.count != s.scale.count {
             throw fail(Key.standardization, "\(s.mean.count) means but \(s.scale.count) scales")
+        }
+        if let w = termWeighting, let bad = w.idf.firstIndex(where: { !($0.isFinite && $0 >= 1) }) {
+            throw fail(Key.termWeighting, "weight \(bad) is \(w.idf[bad]); expected a finite value >= 1")
         }
     }
 

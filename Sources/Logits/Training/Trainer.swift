@@ -42,9 +42,24 @@ public struct Trainer: Sendable {
         _ model: MLP, features: Matrix, targets: Targets, mask: Matrix? = nil, validationMask: Matrix? = nil,
         onEvent: ((TrainingEvent) -> Void)? = nil
     ) throws -> TrainingResult {
+        try fit(model, features: .dense(features), targets: targets, mask: mask, validationMask: validationMask, onEvent: onEvent)
+    }
+
+    /// `fit` on dense or sparse (CSR) features. With sparse features every batch is gathered as
+    /// CSR and the first layer runs the sparse kernels (`Dense+Sparse.swift`); the losses, the
+    /// optimizer and the rest of the network are unchanged, and nothing `N x D` is built.
+    /// Data-parallel training (`config.distributed`) needs dense features.
+    @discardableResult
+    public func fit(
+        _ model: MLP, features: FeatureMatrix, targets: Targets, mask: Matrix? = nil, validationMask: Matrix? = nil,
+        onEvent: ((TrainingEvent) -> Void)? = nil
+    ) throws -> TrainingResult {
         try config.validate()
         try model.spec.checkMemory(batch: min(config.batchSize, features.rows))  // optimizer state + workspaces fit the budget
         let outputs = model.outputCount
+        if features.isSparse, config.distributed != nil {
+            throw LogitsError.unavailable("data-parallel training needs dense features; load the data with --dense")
+        }
         try TrainingDataCheck.checkFeatures(features, expectedColumns: model.inputCount)
         try TrainingDataCheck.checkTargets(targets, rows: features.rows, outputs: outputs)
         let maskedLoss = config.loss as? any LossFunction
@@ -60,7 +75,7 @@ public struct Trainer: Sendable {
 
         // Training / validation rows.
         var trainX = features, trainY = targets
-        var valX: Matrix?, valY: Targets?
+        var valX: FeatureMatrix?, valY: Targets?
         switch config.validation {
         case .none: break
         case .fraction(let f):
@@ -75,6 +90,11 @@ public struct Trainer: Sendable {
             valMask = mask?.gatherRows(valIdx)
             trainMask = mask?.gatherRows(trainIdx)
         case .given(let vx, let vy):
+            try TrainingDataCheck.checkFeatures(vx, expectedColumns: model.inputCount, what: "validation features")
+            try TrainingDataCheck.checkTargets(vy, rows: vx.rows, outputs: outputs, what: "validation targets")
+            valX = .dense(vx)
+            valY = vy
+        case .givenFeatures(let vx, let vy):
             try TrainingDataCheck.checkFeatures(vx, expectedColumns: model.inputCount, what: "validation features")
             try TrainingDataCheck.checkTargets(vy, rows: vx.rows, outputs: outputs, what: "validation targets")
             valX = vx
@@ -93,7 +113,11 @@ public struct Trainer: Sendable {
 
         // Preallocated batch buffers and workspaces (sized for the largest batch).
         var batchX = Matrix(rows: 0, cols: model.inputCount)
-        batchX.reserveCapacity(rows: batchSize, cols: model.inputCount)
+        var sparseBatchX = SparseMatrix(cols: model.inputCount)
+        switch trainX {
+        case .dense: batchX.reserveCapacity(rows: batchSize, cols: model.inputCount)
+        case .sparse(let s): sparseBatchX.reserveCapacity(rows: batchSize, nonZeros: s.largestNonZeros(rowsTogether: batchSize))
+        }
         var batchLabels: [Int] = []
         var batchTargetMatrix = Matrix(rows: 0, cols: outputs)
         var batchMask = Matrix(rows: 0, cols: outputs)
@@ -106,8 +130,10 @@ public struct Trainer: Sendable {
         var valWorkspace = ModelWorkspace()
         var valGradient = Matrix(rows: 0, cols: 0)
         // Data-parallel run (nil: this process alone); see `DistributedContext`.
+        let denseValidation: Matrix?
+        if case .dense(let m)? = valX { denseValidation = m } else { denseValidation = nil }
         let parallel = try config.distributed.map {
-            try DataParallelRun(context: $0, model: model, config: config, validation: valX)
+            try DataParallelRun(context: $0, model: model, config: config, validation: denseValidation)
         }
 
         // Weights to fall back on (the initial ones until an epoch improves); a deep copy, so the
@@ -143,7 +169,15 @@ public struct Trainer: Sendable {
                 var loss: Float = 0
                 clock.restart()
                 if !idx.isEmpty {  // only a data-parallel rank can get no rows of a batch
-                    trainX.gatherRows(idx, into: &batchX)
+                    let batchInput: FeatureMatrix
+                    switch trainX {
+                    case .dense(let x):
+                        x.gatherRows(idx, into: &batchX)
+                        batchInput = .dense(batchX)
+                    case .sparse(let x):
+                        x.gatherRows(idx, into: &sparseBatchX)
+                        batchInput = .sparse(sparseBatchX)
+                    }
                     let batchTargets: Targets
                     switch trainY {
                     case .classIndices(let y):
@@ -155,7 +189,7 @@ public struct Trainer: Sendable {
                         batchTargets = .matrix(batchTargetMatrix)
                     }
                     clock.mark(.data)
-                    try model.forwardTraining(batchX)
+                    try model.forwardTraining(batchInput)
                     clock.mark(gemm: .gemmForward, rest: .forwardOther)
                     let last = model.workspace.outputs.count - 1
                     let logits = model.workspace.outputs[last]
@@ -172,7 +206,7 @@ public struct Trainer: Sendable {
                         throw Trainer.nonFinite(loss, epoch: epoch, batch: b, of: batches, learningRate: lr, bestEpoch: bestEpoch)
                     }
                     clock.mark(.loss)
-                    try model.backward(input: batchX)
+                    try model.backward(input: batchInput)
                     clock.mark(gemm: .gemmBackward, rest: .backwardOther)
                 }
                 if let parallel {  // the global batch's gradient and mean loss, on every rank

@@ -6,6 +6,8 @@ public enum ValidationSource: Sendable {
     case fraction(Double)
     /// A given validation set (`features` rows aligned with `targets`).
     case given(features: Matrix, targets: Targets)
+    /// A given validation set whose features may be sparse (CSR).
+    case givenFeatures(FeatureMatrix, targets: Targets)
 }
 
 /// Whether a monitored quantity improves downwards (losses) or upwards (accuracy, LRAP).

@@ -3,6 +3,22 @@
 public enum TrainingDataCheck {
     /// - Throws: `LogitsError.invalidValue` for the first NaN/infinite feature (row, column, value),
     ///   `LogitsError.shapeMismatch` for a wrong feature count.
+    /// `checkFeatures` for dense or sparse features (a sparse matrix's stored values must be finite).
+    public static func checkFeatures(_ x: FeatureMatrix, expectedColumns: Int, what: String = "features") throws {
+        switch x {
+        case .dense(let m):
+            try checkFeatures(m, expectedColumns: expectedColumns, what: what)
+        case .sparse(let s):
+            guard s.cols == expectedColumns else {
+                throw LogitsError.shapeMismatch("\(what) have \(s.cols) columns, the model expects \(expectedColumns)")
+            }
+            if let k = s.values.firstIndex(where: { !$0.isFinite }) {
+                let row = s.rowOffsets.lastIndex { $0 <= k } ?? 0
+                throw LogitsError.invalidValue("\(what) row \(row), column \(s.columnIndices[k]) is \(s.values[k]); every feature must be finite")
+            }
+        }
+    }
+
     public static func checkFeatures(_ x: Matrix, expectedColumns: Int, what: String = "features") throws {
         guard x.cols == expectedColumns else {
             throw LogitsError.shapeMismatch("\(what) have \(x.cols) columns, the model expects \(expectedColumns)")

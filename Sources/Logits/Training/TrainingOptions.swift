@@ -42,8 +42,13 @@ public struct TrainingOptions: Sendable {
     /// Tune per-label decision thresholds on the validation rows (multi-label). Default: on for
     /// multi-label data with a validation split.
     public var tuneThresholds: Bool?
-    /// Standardize features with the training statistics.
+    /// Standardize features with the training statistics (not applied on top of `tfidf`).
     public var standardize = true
+    /// Weight term-count features by TF-IDF with L2-normalized rows (`TermWeighting`, fitted on
+    /// the training rows and stored in the model) instead of standardizing them.
+    public var tfidf = false
+    /// With `tfidf`: term frequency `1 + ln tf` instead of `tf` (scikit-learn's `sublinear_tf`).
+    public var sublinearTF = false
     /// Choose weight decay and dropout on the validation split. Default: on for small data when
     /// neither weight decay nor dropout is fixed.
     public var selectHyperparameters: Bool?

@@ -21,6 +21,9 @@ public struct TrainingPlan: Sendable, Equatable, Codable {
     public var refit: Bool
     public var tuneThresholds: Bool
     public var standardize: Bool
+    /// TF-IDF weighting of the features before anything else: `"tfidf"`, `"tfidf-sublinear"`
+    /// (`1 + ln tf`), or nil for none.
+    public var termWeighting: String? = nil
     public var seed: UInt64
     /// Hyper-parameter candidates tried by model selection (empty: none).
     public var candidates: [Candidate]
@@ -43,6 +46,7 @@ public struct TrainingPlan: Sendable, Equatable, Codable {
          ("momentum", momentum.map { "\($0)" } ?? "n/a"), ("epochs", "\(epochs)"), ("batch_size", "\(batchSize)"),
          ("schedule", cosineSchedule ? "cosine" : "constant"), ("patience", patience.map(String.init) ?? "none"),
          ("monitor", monitor), ("validation_fraction", "\(validationFraction)"), ("refit", "\(refit)"),
-         ("tune_thresholds", "\(tuneThresholds)"), ("standardize", "\(standardize)"), ("seed", "\(seed)")]
+         ("tune_thresholds", "\(tuneThresholds)"), ("standardize", "\(standardize)"),
+         ("term_weighting", termWeighting ?? "none"), ("seed", "\(seed)")]
     }
 }

@@ -7,8 +7,11 @@ import Foundation
 /// The policy, in order:
 /// 1. **Settings.** `plan(rows:task:hasTestSet:)` fills every unset option from
 ///    `TrainingDefaults.recommended(rows:)`; nothing the user set is overridden.
-/// 2. **Features.** Scaled as `FeatureScaling` decides from all training rows (binary columns:
-///    `TrainingDefaults.binaryScaling(rows:)`), stored in the model.
+/// 2. **Features.** With `tfidf`, term counts are TF-IDF weighted and L2-normalized
+///    (`TermWeighting`, stored in the model) and not standardized. Otherwise scaled as
+///    `FeatureScaling` decides from all training rows (binary columns:
+///    `TrainingDefaults.binaryScaling(rows:)`), stored in the model. Sparse (CSR) data is scaled
+///    without centring and stays sparse.
 /// 3. **Validation split.** One seeded, stratified split (`Dataset.splitIndices`) of
 ///    `validationFraction` of the rows, used for early stopping, model selection, thresholds and
 ///    the constant baseline.
@@ -72,8 +75,8 @@ public struct TrainingRecipe: Sendable {
             cosineSchedule: o.cosineSchedule ?? d.cosine,
             patience: validation > 0 && patience > 0 ? patience : nil,
             monitor: o.monitorMetric ? (hooks.metricMonitor?(task).name ?? "metric") : Monitor.validationLoss.name,
-            validationFraction: validation, refit: refit, tuneThresholds: tune, standardize: o.standardize,
-            seed: o.seed,
+            validationFraction: validation, refit: refit, tuneThresholds: tune, standardize: o.standardize && !o.tfidf,
+            termWeighting: o.tfidf ? (o.sublinearTF ? "tfidf-sublinear" : "tfidf") : nil, seed: o.seed,
             candidates: select ? TrainingDefaults.selectionGrid(rows: rows, dropout: o.dropout, weightDecay: o.weightDecay) : [])
     }
 
@@ -92,16 +95,44 @@ public struct TrainingRecipe: Sendable {
         }
         let monitor: Monitor = options.monitorMetric ? hooks.metricMonitor!(task) : .validationLoss  // trap-ok: checked just above
 
-        // Features, scaled as decided from all training rows (`FeatureScaling`).
-        let policy = FeatureScaling.Policy(binary: TrainingDefaults.binaryScaling(rows: data.count))
-        let scaling = plan.standardize ? try FeatureScaling(fitting: data.features, policy: policy) : nil
-        let standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: data.features) }
-        let x = try standardizer.map { try $0.transform(data.features) } ?? data.features
+        // Term counts weighted by TF-IDF when asked (fitted on all training rows; zeros stay zeros).
+        var raw = data.featureMatrix
+        var termWeighting: TermWeighting?
+        if plan.termWeighting != nil {
+            switch raw {
+            case .dense(var m):
+                let w = try TermWeighting(fitting: m, sublinearTF: options.sublinearTF)
+                try w.apply(to: &m)
+                (termWeighting, raw) = (w, .dense(m))
+            case .sparse(var s):
+                let w = try TermWeighting(fitting: s, sublinearTF: options.sublinearTF)
+                try w.apply(to: &s)
+                (termWeighting, raw) = (w, .sparse(s))
+            }
+        }
+
+        // Features, scaled as decided from all training rows (`FeatureScaling`); sparse data is
+        // never centred (`FeatureScaling(fitting: SparseMatrix)`), so it stays sparse.
+        let scaling: FeatureScaling?
+        let standardizer: Standardizer?
+        let x: FeatureMatrix
+        switch raw {
+        case .dense(let features):
+            let policy = FeatureScaling.Policy(binary: TrainingDefaults.binaryScaling(rows: data.count))
+            scaling = plan.standardize ? try FeatureScaling(fitting: features, policy: policy) : nil
+            standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: features) }
+            x = .dense(try standardizer.map { try $0.transform(features) } ?? features)
+        case .sparse(var features):
+            scaling = plan.standardize ? try FeatureScaling(fitting: features) : nil
+            standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: Matrix(rows: 0, cols: features.cols)) }
+            if let standardizer { try standardizer.apply(to: &features) }
+            x = .sparse(features)
+        }
 
         // The one validation split.
         var fitX = x, fitY = data.targets, fitMask = data.labelMask
         var validation: Dataset?
-        var valX: Matrix?, valY: Targets?, valMask: Matrix?
+        var valX: FeatureMatrix?, valY: Targets?, valMask: Matrix?
         if plan.validationFraction > 0 {
             let split = try Dataset.splitIndices(targets: data.targets, classCount: task.outputCount,
                                                  validationFraction: plan.validationFraction, seed: plan.seed)
@@ -133,7 +164,7 @@ public struct TrainingRecipe: Sendable {
             try candidateSpec.checkMemory(batch: plan.batchSize)  // before anything is allocated
             let model = try MLP(spec: candidateSpec, seed: plan.seed)
             var config = trainerConfig(plan, loss: loss, monitor: monitor, weightDecay: candidate.weightDecay)
-            if let valX, let valY { config.validation = .given(features: valX, targets: valY) }
+            if let valX, let valY { config.validation = .givenFeatures(valX, targets: valY) }
             let result = try Trainer(config: config).fit(model, features: fitX, targets: fitY, mask: fitMask,
                                                          validationMask: valMask) { onEvent?(.training($0)) }
             if candidates.count > 1 {
@@ -177,7 +208,7 @@ public struct TrainingRecipe: Sendable {
                 guard case .matrix(let trainingY) = fitY else {
                     throw LogitsError.invalidValue("threshold tuning needs a label matrix")  // unreachable: valY is one
                 }
-                thresholds = try tuner(try model.logits(valX), y, try model.logits(fitX), trainingY)
+                thresholds = try tuner(try model.logits(valX), y, try model.logits(fitX), trainingY)  // already scaled
             }
         }
 
@@ -193,10 +224,15 @@ public struct TrainingRecipe: Sendable {
             result.refitHistory = refit.history
         }
         let classifier = try Classifier(network: model, task: task, labelNames: data.labelNames, featureNames: data.featureNames,
-                                        standardizer: standardizer, logitThresholds: thresholds)
+                                        standardizer: standardizer, logitThresholds: thresholds, termWeighting: termWeighting)
+        let tfidfLine = termWeighting.map { w in
+            ["TF-IDF: \(w.sublinearTF ? "1 + ln tf" : "tf") x idf (smooth, fitted on \(data.count) rows), rows scaled to unit L2 norm; no standardization"]
+        } ?? []
         return TrainedClassifier(classifier: classifier, result: result, plan: plan, selection: scores,
                                  validation: validation, baseline: baseline,
-                                 preprocessing: scaling?.summaryLines(featureNames: data.featureNames) ?? ["features used as given (no scaling)"])
+                                 preprocessing: tfidfLine + ((data.isSparse ? scaling?.sparseSummaryLines(featureNames: data.featureNames)
+                                                 : scaling?.summaryLines(featureNames: data.featureNames))
+                                     ?? (termWeighting == nil ? ["features used as given (no scaling)"] : [])))
     }
 
     /// The scaling as a `Standardizer` over all `D` input columns: a kept column gets its shift

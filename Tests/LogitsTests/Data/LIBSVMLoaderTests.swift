@@ -81,8 +81,13 @@ import Testing
         #expect(empty.message.contains("empty file"))
         let onlyComments = try error("# nothing here\n")
         #expect(onlyComments.message.contains("empty file"))
-        let big = try error("1 1000000:1\n", options: LoadOptions(maxDenseElements: 1000))
+        var dense = LoadOptions(maxDenseElements: 1000)
+        dense.storage = .dense
+        let big = try error("1 1000000:1\n", options: dense)
         #expect(big.message.contains("dense size limit"))
+        // By default such a file is held as CSR: no N x D array, so the dense limit does not apply.
+        let csr = try load("1 1000000:1\n", options: LoadOptions(maxDenseElements: 1000))
+        #expect(csr.isSparse && csr.featureCount == 1_000_000 && csr.sparseFeatures?.nnz == 1)
     }
 }
 

@@ -103,7 +103,7 @@ import Testing
         let (ds, error, seconds) = try libsvm("1 1:0.5\n0 2000000:1\n")
         #expect(error == nil)
         let data = try #require(ds)
-        #expect(data.count == 2 && data.featureCount == 2_000_000 && data.features[1, 1_999_999] == 1)
+        #expect(data.count == 2 && data.featureCount == 2_000_000 && data.isSparse && data.sparseFeatures?[1, 1_999_999] == 1)
         #expect(seconds < 10)
         // A 256-wide hidden layer on 2M inputs: 512M parameters, refused under the budget before allocating.
         let spec = MLPSpec(inputs: data.featureCount, hidden: [256], outputs: data.labelNames.count)

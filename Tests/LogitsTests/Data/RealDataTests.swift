@@ -47,8 +47,11 @@ struct RealDataTests {
         #expect(abs(test.labelCardinality - 2.444) < 0.0005)
         let y = labelMatrix(train)
         #expect(emptyRows(y) == 0)
+        // Density 0.037: held as CSR by default (docs/data.md, "Sparse data").
+        let x = try #require(train.sparseFeatures)
+        #expect(test.isSparse && abs(x.density - 0.0373) < 0.0005)
         // First row: {0 1,5 1,...,1839 1,1859 1,1897 1,1899 1,1912 1}
-        #expect(train.features[0, 0] == 1 && train.features[0, 1] == 0 && train.features[0, 5] == 1)
+        #expect(x[0, 0] == 1 && x[0, 1] == 0 && x[0, 5] == 1)
         let positives = (0..<159).filter { y[0, $0] == 1 }
         #expect(positives == [3, 23, 61, 63, 76])
     }
@@ -66,7 +69,8 @@ struct RealDataTests {
         #expect(emptyRows(labelMatrix(train)) == 10)
         #expect(emptyRows(labelMatrix(test)) == 4)
         // First row: {60 1,248 1,279 1,316 1,490 1,577 1,591 1,...}
-        let features = (0..<500).filter { train.features[0, $0] == 1 }
+        let x = try #require(train.sparseFeatures)
+        let features = (0..<500).filter { x[0, $0] == 1 }
         #expect(features == [60, 248, 279, 316, 490])
         let y = labelMatrix(train)
         let labels = (0..<983).filter { y[0, $0] == 1 }

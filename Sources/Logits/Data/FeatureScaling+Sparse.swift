@@ -1,0 +1,127 @@
+import Foundation
+
+/// Feature scaling of sparse (CSR) data: the same kinds and divisors as the dense fit, but
+/// nothing is ever centred, so zeros stay zeros and the data stays sparse.
+///
+/// Per column, from the stored entries and the implicit zeros of the `N` rows (in `Double`):
+/// - `constant`: dropped (as in the dense fit); in the full-width `Standardizer` it gets shift 0 and
+///   the largest finite scale, so it contributes nothing.
+/// - `binary`, `count`: as the dense fit (`Policy`), never centred there either.
+/// - `continuous`: `shift = 0`, `scale = std` (population std around the mean), i.e.
+///   scikit-learn's `StandardScaler(with_mean=False)` — the dense fit would subtract the mean.
+///
+/// `std² = (Σ_stored (v - mean)² + (N - nnz_c) mean²) / N`: the two-pass formula of the dense fit
+/// with the implicit zeros counted, so binary and count columns get the very same divisors as
+/// on the dense copy of the data.
+extension FeatureScaling {
+    /// Fits on `N x D` CSR training features (`N >= 1`); see the extension's doc.
+    /// - Throws: `LogitsError.invalidValue` for no rows; `.nonFinite` for non-finite statistics.
+    public init(fitting features: SparseMatrix, policy: Policy = Policy()) throws {
+        let (n, d) = (features.rows, features.cols)
+        guard n > 0 else { throw LogitsError.invalidValue("cannot fit feature scaling on 0 rows") }
+        var stored = [Int](repeating: 0, count: d)
+        var sums = [Double](repeating: 0, count: d)
+        var maxAbs = [Double](repeating: 0, count: d)
+        var low = [Float](repeating: .infinity, count: d), high = [Float](repeating: -.infinity, count: d)
+        var nonFinite = [Bool](repeating: false, count: d)
+        var onlyZeroOne = [Bool](repeating: true, count: d)
+        var onlyCounts = [Bool](repeating: true, count: d)
+        features.withUnsafeBuffers { _, columns, values in
+            for k in 0..<values.count {
+                let c = Int(columns[k]), v = values[k]
+                stored[c] += 1
+                sums[c] += Double(v)
+                maxAbs[c] = max(maxAbs[c], abs(Double(v)))
+                if !v.isFinite { nonFinite[c] = true }
+                low[c] = min(low[c], v)
+                high[c] = max(high[c], v)
+                if v != 0 && v != 1 {
+                    onlyZeroOne[c] = false
+                    if !(v > 0 && v.isFinite && v.rounded(.towardZero) == v) { onlyCounts[c] = false }
+                }
+            }
+        }
+        for c in 0..<d where stored[c] < n {  // implicit zeros
+            low[c] = min(low[c], 0)
+            high[c] = max(high[c], 0)
+        }
+        for c in 0..<d { sums[c] /= Double(n) }  // now the means
+        var squares = [Double](repeating: 0, count: d)
+        features.withUnsafeBuffers { _, columns, values in
+            for k in 0..<values.count {
+                let c = Int(columns[k])
+                let delta = Double(values[k]) - sums[c]
+                squares[c] += delta * delta
+            }
+        }
+        var kinds = [FeatureKind](repeating: .continuous, count: d)
+        var kept: [Int] = [], shift: [Float] = [], scale: [Float] = []
+        for c in 0..<d {
+            squares[c] += Double(n - stored[c]) * sums[c] * sums[c]
+            if nonFinite[c] {
+                kinds[c] = .continuous
+            } else if low[c] == high[c] {
+                kinds[c] = .constant
+            } else if onlyZeroOne[c] {
+                kinds[c] = .binary
+            } else if onlyCounts[c] {
+                kinds[c] = .count
+            }
+            let std = (squares[c] / Double(n)).squareRoot()
+            let k: Double
+            switch kinds[c] {
+            case .constant:
+                if policy.dropConstant { continue }
+                k = 1
+            case .binary: k = policy.binary == .maxAbs ? maxAbs[c] : std
+            case .count: k = policy.counts == .maxAbs ? maxAbs[c] : std
+            case .continuous: k = std
+            }
+            let fk = Float(k)
+            guard fk.isFinite, fk != 0 else {
+                throw LogitsError.nonFinite("feature \(c): scale is not finite (NaN/inf in the features?)")
+            }
+            kept.append(c)
+            shift.append(0)
+            scale.append(fk)
+        }
+        try self.init(inputCount: d, kinds: kinds, kept: kept, shift: shift, scale: scale, policy: policy)
+    }
+
+    /// `summaryLines` for a fit on sparse data: continuous columns are divided by their std, not centred.
+    public func sparseSummaryLines(featureNames: [String]? = nil) -> [String] {
+        summaryLines(featureNames: featureNames).map { line in
+            line.hasPrefix("continuous:")
+                ? line.replacingOccurrences(of: "standardized (x - mean) / std", with: "divided by their std, not centred (sparse data)")
+                : line
+        } + ["sparse features (CSR): no centring, zeros stay zeros"]
+    }
+}
+
+extension FeatureKind {
+    /// The kind of each column of `N x D` CSR features, counting the implicit zeros (as
+    /// `classify(_: Matrix)` on the dense copy).
+    public static func classify(_ features: SparseMatrix) -> [FeatureKind] {
+        guard features.rows > 0 else { return [FeatureKind](repeating: .constant, count: features.cols) }
+        return (try? FeatureScaling(fitting: features, policy: .init(dropConstant: true)).kinds)
+            ?? [FeatureKind](repeating: .continuous, count: features.cols)
+    }
+}
+
+extension Standardizer {
+    /// Whether the transform is a pure per-column division (every mean 0): it then keeps sparse data sparse.
+    public var isUncentred: Bool { mean.allSatisfy { $0 == 0 } }
+
+    /// Divides the columns of sparse features by `scale` in place (valid only when `isUncentred`).
+    /// - Throws: `LogitsError.shapeMismatch` for a wrong width; `.invalidValue` when a mean is not 0
+    ///   (centring would make every zero non-zero).
+    public func apply(to features: inout SparseMatrix) throws {
+        guard features.cols == featureCount else {
+            throw LogitsError.shapeMismatch("standardizer fitted on \(featureCount) features, matrix has \(features.cols)")
+        }
+        guard isUncentred else {
+            throw LogitsError.invalidValue("this standardizer centres the features; sparse input would become dense (densify the batch first)")
+        }
+        try features.divideColumns(by: scale)
+    }
+}

@@ -1,0 +1,183 @@
+/// The first layer of a network on sparse input (`X` a CSR batch, regrouped by column in a
+/// `SparseBatchColumns`): the same products as `Dense.forward` / `backward`, touching only the
+/// stored entries of `X`, with `W` kept in PyTorch's `out x in` layout.
+///
+///     forward:  Y[b, o] = f(b_o + Σ_{c in batch} W[o, c] X[b, c])        (sparse-dense product)
+///     backward: dW[o, c] = Σ_b dY[b, o] X[b, c]  for the columns c present in the batch,
+///               dW[o, c] = 0 for every other column; db = column sums of dY ⊙ f'(Y)
+///
+/// Both kernels run over blocks of 8 output units (8 lanes of a SIMD vector), the blocks split
+/// across the worker pool; a block reads `W[o..o+7, c]` once per distinct batch column. Work is
+/// `O(out * (nnz + U))` per batch instead of the dense `O(out * B * D)`. The weight gradient is
+/// written only where it changes: the columns of the current batch, and zeros over the columns
+/// the previous backward wrote that this batch lacks, so no `out x in` pass is made per batch.
+/// No input gradient is computed (the first layer has no input to propagate to).
+extension Dense {
+    /// `y = f(X Wᵀ + b)` for the sparse batch in `x` (`x.rows x inputCount`); `y` is resized.
+    /// - Throws: `LogitsError.shapeMismatch` when `x.cols != inputCount`.
+    public func forward(sparse x: SparseBatchColumns, into y: inout Matrix) throws {
+        guard x.cols == inputCount else {
+            throw LogitsError.shapeMismatch("Dense expects \(inputCount) input features, got \(x.cols)")
+        }
+        let rows = x.rows, out = outputCount, inCount = inputCount
+        y.resize(rows: rows, cols: out)
+        guard rows > 0, out > 0 else { return }
+        let blocks = (out + 7) / 8
+        let parts = Swift.min(blocks, Threading.threadCount * 2)
+        x.reserveLanes(parts: parts)
+        let u = x.columns.count
+        weight.value.withUnsafeBufferPointer { wp in
+          y.withUnsafeMutableBufferPointer { yp in
+            x.columns.withUnsafeBufferPointer { cols in
+              x.offsets.withUnsafeBufferPointer { offs in
+                x.rowIndex.withUnsafeBufferPointer { ri in
+                  x.values.withUnsafeBufferPointer { vs in
+                    x.lanes.withUnsafeMutableBufferPointer { lanes in
+                      guard let w = wp.baseAddress, let yo = yp.baseAddress, let lanesBase = lanes.baseAddress else { return }
+                      let io = SparseKernelPointers(w: w, y: yo, lanes: lanesBase)
+                      WorkerPool.run(parts: parts) { part in
+                          let acc = io.lanes + part * rows
+                          var block = part
+                          while block < blocks {
+                              let o0 = block * 8, width = Swift.min(8, out - o0)
+                              acc.update(repeating: .zero, count: rows)
+                              for j in 0..<u {
+                                  let c = Int(cols[j])
+                                  var wv = SIMD8<Float>.zero
+                                  if width == 8 {
+                                      let p = io.w + o0 * inCount + c
+                                      wv = SIMD8(p[0], p[inCount], p[2 * inCount], p[3 * inCount],
+                                                 p[4 * inCount], p[5 * inCount], p[6 * inCount], p[7 * inCount])
+                                  } else {
+                                      for l in 0..<width { wv[l] = io.w[(o0 + l) * inCount + c] }
+                                  }
+                                  for k in offs[j]..<offs[j + 1] {
+                                      acc[Int(ri[k])] += vs[k] * wv
+                                  }
+                              }
+                              for b in 0..<rows {
+                                  let dst = io.y + b * out + o0
+                                  let a = acc[b]
+                                  for l in 0..<width { dst[l] = a[l] }
+                              }
+                              block += parts
+                          }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+        let act = fusedActivation
+        bias.value.withUnsafeBufferPointer { bp in
+            y.withUnsafeMutableBufferPointer { yp in
+                guard let b = bp.baseAddress, let yo = yp.baseAddress else { return }
+                if let act {
+                    act.forwardAddingBias(b, to: yo, rows: rows, cols: out)
+                } else {
+                    Elementwise.addRowVector(b, to: yo, rows: rows, cols: out)
+                }
+            }
+        }
+    }
+
+    /// Backward of `forward(sparse:into:)` on the same `x`: fills `weight.gradient` (see the
+    /// extension's doc) and `bias.gradient`; `dy` (`B x out`) is overwritten with `dY ⊙ f'(Y)`.
+    public func backward(sparse x: SparseBatchColumns, output y: Matrix, outputGradient dy: inout Matrix) throws {
+        guard x.cols == inputCount, dy.rows == x.rows, dy.cols == outputCount else {
+            throw LogitsError.shapeMismatch("Dense backward: batch \(x.rows) x \(x.cols), gradient \(dy.rows) x \(dy.cols); expected \(x.rows) x \(outputCount) for \(inputCount) inputs")
+        }
+        activationAndBiasBackward(output: y, outputGradient: &dy)
+        if sparseState.wholeGradientWritten {
+            weight.gradient.fill(0)
+            sparseState.wholeGradientWritten = false
+            sparseState.written.removeAll(keepingCapacity: true)
+        }
+        let rows = x.rows, out = outputCount, inCount = inputCount
+        // Columns written by the previous backward that this batch lacks: zeroed below.
+        var stale = sparseState.stale
+        sparseState.stale = []
+        stale.removeAll(keepingCapacity: true)
+        for c in sparseState.written where x.slot[Int(c)] < 0 { stale.append(c) }
+        let blocks = (out + 7) / 8
+        let parts = Swift.min(blocks, Threading.threadCount * 2)
+        x.reserveLanes(parts: parts)
+        let u = x.columns.count
+        weight.gradient.withUnsafeMutableBufferPointer { gp in
+          dy.withUnsafeBufferPointer { dyp in
+            x.columns.withUnsafeBufferPointer { cols in
+              x.offsets.withUnsafeBufferPointer { offs in
+                x.rowIndex.withUnsafeBufferPointer { ri in
+                  x.values.withUnsafeBufferPointer { vs in
+                    stale.withUnsafeBufferPointer { st in
+                      x.lanes.withUnsafeMutableBufferPointer { lanes in
+                        guard let g = gp.baseAddress, let d = dyp.baseAddress, let lanesBase = lanes.baseAddress else { return }
+                        let io = SparseGradientPointers(g: g, dy: d, lanes: lanesBase)
+                        WorkerPool.run(parts: parts) { part in
+                            let dyRows = io.lanes + part * rows
+                            var block = part
+                            while block < blocks {
+                                let o0 = block * 8, width = Swift.min(8, out - o0)
+                                for b in 0..<rows {
+                                    let src = io.dy + b * out + o0
+                                    if width == 8 {
+                                        dyRows[b] = Elementwise.load8(src)
+                                    } else {
+                                        var v = SIMD8<Float>.zero
+                                        for l in 0..<width { v[l] = src[l] }
+                                        dyRows[b] = v
+                                    }
+                                }
+                                for j in 0..<u {
+                                    var s = SIMD8<Float>.zero
+                                    for k in offs[j]..<offs[j + 1] { s += vs[k] * dyRows[Int(ri[k])] }
+                                    let p = io.g + o0 * inCount + Int(cols[j])
+                                    for l in 0..<width { p[l * inCount] = s[l] }
+                                }
+                                for c in st {
+                                    let p = io.g + o0 * inCount + Int(c)
+                                    for l in 0..<width { p[l * inCount] = 0 }
+                                }
+                                block += parts
+                            }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+        sparseState.stale = stale
+        sparseState.written.removeAll(keepingCapacity: true)
+        sparseState.written.append(contentsOf: x.columns)
+    }
+}
+
+/// Bookkeeping of the sparse weight gradient of a `Dense` layer: which columns of `dW` the last
+/// sparse backward wrote (the rest are zero).
+final class DenseSparseState {
+    var written: [Int32] = []
+    var stale: [Int32] = []
+    /// Whether a dense backward wrote all of `dW` since the last sparse one (the next sparse
+    /// backward then zeroes it once).
+    var wholeGradientWritten = false
+}
+
+/// Base pointers shared by the parts of a forward job (each part writes its own output columns
+/// and its own accumulators).
+private struct SparseKernelPointers: @unchecked Sendable {  // unchecked: parts write disjoint ranges
+    let w: UnsafePointer<Float>
+    let y: UnsafeMutablePointer<Float>
+    let lanes: UnsafeMutablePointer<SIMD8<Float>>
+}
+
+/// Base pointers of a weight-gradient job (each part writes its own rows of `dW`).
+private struct SparseGradientPointers: @unchecked Sendable {  // unchecked: parts write disjoint ranges
+    let g: UnsafeMutablePointer<Float>
+    let dy: UnsafePointer<Float>
+    let lanes: UnsafeMutablePointer<SIMD8<Float>>
+}
