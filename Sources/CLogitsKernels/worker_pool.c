@@ -116,12 +116,17 @@ static long ensure_workers(long wanted) {
 }
 
 long logits_pool_run(long parts, logits_pool_task task, void *context) {
-    if (parts <= 1 || pthread_mutex_trylock(&run_lock) != 0) {
+    return logits_pool_run_threads(parts, parts, task, context);
+}
+
+long logits_pool_run_threads(long parts, long threads, logits_pool_task task, void *context) {
+    if (threads > parts) threads = parts;
+    if (threads <= 1 || pthread_mutex_trylock(&run_lock) != 0) {
         for (long p = 0; p < parts; p++) task(context, p);
         return 1;
     }
-    const long helpers = ensure_workers(parts - 1);
-    const long posted = helpers < parts - 1 ? helpers : parts - 1;
+    const long helpers = ensure_workers(threads - 1);
+    const long posted = helpers < threads - 1 ? helpers : threads - 1;
     job_task = task;
     job_context = context;
     job_parts = parts;

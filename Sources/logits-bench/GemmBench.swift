@@ -6,15 +6,18 @@ import Logits
 /// `logits-bench gemm`: GFLOP/s of every available GEMM backend, plus OpenBLAS's `cblas_sgemm`
 /// called directly from C ("openblas-c-direct") as the baseline for the OpenBLAS backend, and
 /// "default": the backend `Gemm.shared` chose by measurement at first use (its reason is in each row).
-/// Random row-major operands of one shape (A: m x k, B: k x n, C: m x n), shared by the backends.
+/// Random row-major operands of one shape (A: m x k, or k x m with `transA`; B: k x n, or n x k
+/// with `transB`; C: m x n), shared by the backends.
 final class Operands {
     let m: Int, n: Int, k: Int
+    let transA: Transpose, transB: Transpose
     let a: UnsafeMutablePointer<Float>
     let b: UnsafeMutablePointer<Float>
     let c: UnsafeMutablePointer<Float>
 
-    init(m: Int, n: Int, k: Int) {
+    init(m: Int, n: Int, k: Int, transA: Transpose = .none, transB: Transpose = .none) {
         self.m = m; self.n = n; self.k = k
+        self.transA = transA; self.transB = transB
         a = .allocate(capacity: m * k)
         b = .allocate(capacity: k * n)
         c = .allocate(capacity: m * n)
@@ -31,10 +34,10 @@ final class Operands {
         a.deallocate(); b.deallocate(); c.deallocate()
     }
 
-    /// `C = A * B` once.
+    /// `C = op(A) * op(B)` once.
     func call(_ backend: any GemmBackend) {
-        backend.sgemm(transA: .none, transB: .none, m: m, n: n, k: k, alpha: 1,
-                      a: a, lda: k, b: b, ldb: n, beta: 0, c: c, ldc: n)
+        backend.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1,
+                      a: a, lda: transA == .none ? k : m, b: b, ldb: transB == .none ? n : k, beta: 0, c: c, ldc: n)
     }
 
     /// Seconds per call over `calls` consecutive calls, after one untimed call (as the C-direct
@@ -70,6 +73,9 @@ struct GemmBench: ParsableCommand {
     @Option(help: "Shapes as MxNxK, comma-separated (default: the issue's five).")
     var shapes: String?
 
+    @Option(help: "Operand layout: nn (C = A B), nt (A Bᵀ: a Dense forward), tn (Aᵀ B: a weight gradient) or tt; openblas-c-direct runs nn only.")
+    var trans = "nn"
+
     @Option(help: "m*n*k from which the Swift backends go parallel (default: SwiftGemm.defaultParallelThreshold).")
     var swiftParallelThreshold: Int = SwiftGemm.defaultParallelThreshold
 
@@ -95,6 +101,15 @@ struct GemmBench: ParsableCommand {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
         _ = try parsedThreads()
         _ = try parsedShapes()
+        _ = try parsedTrans()
+    }
+
+    func parsedTrans() throws -> (Transpose, Transpose) {
+        let text = trans.lowercased()
+        guard text.count == 2, text.allSatisfy({ $0 == "n" || $0 == "t" }) else {
+            throw ValidationError("--trans must be nn, nt, tn or tt, got '\(trans)'")
+        }
+        return (text.first == "t" ? .transpose : .none, text.last == "t" ? .transpose : .none)
     }
 
     func parsedThreads() throws -> [Int] {
@@ -119,6 +134,7 @@ struct GemmBench: ParsableCommand {
     func run() throws {
         let threadCounts = try parsedThreads()
         let shapeList = try parsedShapes()
+        let (transA, transB) = try parsedTrans()
         // "swift" is the pure-Swift portable micro-kernel (the issue's figure); "swift-avx2fma" the
         // same driver with the optional C AVX2/FMA micro-kernel, where the CPU has it.
         let selection = Gemm.effectiveSelection
@@ -138,7 +154,7 @@ struct GemmBench: ParsableCommand {
                 names.append(backend.name)
             }
         }
-        if available["openblas"] != nil { names.insert(Self.cDirect, at: 0) }
+        if available["openblas"] != nil && transA == .none && transB == .none { names.insert(Self.cDirect, at: 0) }
         if let backends {
             names = backends.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             for name in names where name != Self.cDirect && available[name] == nil {
@@ -147,6 +163,9 @@ struct GemmBench: ParsableCommand {
                 }
                 available[name] = try Gemm.backend(named: name)
             }
+            if names.contains(Self.cDirect) && (transA != .none || transB != .none) {
+                throw ValidationError("\(Self.cDirect) times C = A * B only; drop it or use --trans nn")
+            }
         }
         let explicitNaive = backends?.contains("naive") ?? false
         let smallest = shapeList.map { $0.0 * $0.1 * $0.2 }.min() ?? 0
@@ -154,7 +173,7 @@ struct GemmBench: ParsableCommand {
         defer { Threading.threadCount = savedThreads }
 
         if !json {
-            print("GEMM C = A * B (row-major, float32), GFLOP/s = 2*m*n*k / \(best ? "fastest" : "median") seconds over \(repeats) samples, backends sampled round-robin")
+            print("GEMM C = \(transA == .none ? "A" : "Aᵀ") * \(transB == .none ? "B" : "Bᵀ") (row-major, float32), GFLOP/s = 2*m*n*k / \(best ? "fastest" : "median") seconds over \(repeats) samples, backends sampled round-robin")
             print("CPU: \(selection.cpu)")
             print("default backend: \(selection.backend.name); \(selection.reason)")
             if let openblas = available["openblas"] as? CBLASGemm { print("openblas: \(openblas.summary)") }
@@ -162,7 +181,7 @@ struct GemmBench: ParsableCommand {
         var rows: [Row] = []
         var cDirectFailed = false
         for (m, n, k) in shapeList {
-            let operands = Operands(m: m, n: n, k: k)
+            let operands = Operands(m: m, n: n, k: k, transA: transA, transB: transB)
             for t in threadCounts {
                 Threading.threadCount = t
                 // One sampler per backend; samples are taken round-robin (backend 1, 2, ..., 1, 2, ...)

@@ -18,7 +18,7 @@ int logits_cpu_has_avx512f(void);
 /// The CPU brand string (cpuid 0x80000002-4), NUL-terminated, empty when unknown.
 void logits_cpu_brand(char *out, long capacity);
 
-// MARK: - GEMM micro-kernels (sgemm_avx2.c, sgemm_avx512.c)
+// MARK: - GEMM micro-kernels and packing (sgemm_avx2.c, sgemm_avx512.c, sgemm_pack_avx2.c)
 
 /// C[0..<rows, 0..<cols] = alpha * (Ap * Bp) + beta * C for one 6 x 16 tile (rows <= 6, cols <= 16),
 /// where Ap is a packed 6 x kc micro-panel (6 consecutive floats per step) and Bp a packed
@@ -32,6 +32,13 @@ void logits_sgemm_6x16_avx2_fma(long kc, const float *a, const float *b, float *
 /// logits_cpu_has_avx512f() returns 1.
 void logits_sgemm_6x32_avx512(long kc, const float *a, const float *b, float *c, long ldc,
                               long rows, long cols, float alpha, float beta);
+
+/// Packs one 6-row micro-panel of op(A), where op(A)[i, p] = src[i * rs + p * cs]:
+/// dst[6 * p + i] = op(A)[i, p] for i < 6, p < kc (the layout the 6 x 16 and 6 x 32 kernels read).
+/// Rows of op(A) contiguous (cs == 1): 6 x 8 register transposes; columns contiguous (rs == 1):
+/// 4 + 2 float copies; other strides: scalar. Writes dst[0 ..< 6 kc) only and reads op(A)[0..<6, 0..<kc]
+/// only. Only call when logits_cpu_has_avx2_fma() returns 1.
+void logits_pack_a_avx2(const float *src, long rs, long cs, long kc, float *dst);
 
 /// Packs a kc x nr panel of op(B) where B is stored transposed: dst[p * nr + j] = src[j * ld + p]
 /// for p < kc, j < nr (nr a multiple of 8), by 8 x 8 register transposes.
@@ -66,6 +73,11 @@ typedef void (*logits_pool_task)(void *context, long part);
 /// calls back in) runs all its parts on the calling thread, in order.
 /// Returns the number of threads that took part (1 when it ran on the caller alone).
 long logits_pool_run(long parts, logits_pool_task task, void *context);
+
+/// As logits_pool_run with at most `threads` threads (the caller and threads - 1 workers) taking
+/// part, whatever the number of parts: with parts > threads, a thread that runs ahead claims more
+/// parts, so one the scheduler holds back delays the call by at most the part it is running.
+long logits_pool_run_threads(long parts, long threads, logits_pool_task task, void *context);
 
 /// Microseconds a worker keeps polling for the next job before parking (default 100).
 void logits_pool_set_spin(long microseconds);

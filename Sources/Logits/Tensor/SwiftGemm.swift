@@ -13,7 +13,9 @@ import Foundation
 ///   and as fused `addingProduct` on arm64, where it is a native `fmla`;
 /// - work above `parallelThreshold` multiply-adds is split over `Threading.threadCount` threads
 ///   by row blocks (or column blocks when `op(A)` has fewer rows than `op(B)` has columns) on the
-///   persistent `WorkerPool`; each worker packs into its own reused scratch buffers;
+///   persistent `WorkerPool`; each worker packs into its own reused scratch buffers, except that a
+///   split over columns packs all of `op(A)` once, shared out among the workers, before computing
+///   (`PackedALayout`), and hands out its columns in a few chunks per thread, claimed one at a time;
 /// - an optional epilogue (`GemmEpilogue`: bias row, then activation) is applied to each finished
 ///   `mc x nc` block of C while it is still in cache, by the thread that computed it.
 ///
@@ -102,6 +104,10 @@ public struct SwiftGemm: GemmBackend {
     static let mc = 96
     /// Columns of a packed B block (`kc x nc`: 2 MiB, L2/L3).
     static let nc = 2048
+    /// Column chunks per thread of a column split (claimed dynamically).
+    static let chunksPerThread = 4
+    /// Micro-tiles (`nr` columns each) of the narrowest column chunk.
+    static let minChunkTiles = 2
     /// Multiply-adds (`m * n * k`) below which a call stays on the calling thread:
     /// thread fan-out costs tens of microseconds, more than it saves on small products.
     public static let defaultParallelThreshold = 1 << 21
@@ -157,6 +163,35 @@ public struct SwiftGemm: GemmBackend {
         }
         // Equal shares in whole micro-tiles.
         let units = (extent + unit - 1) / unit
+        let layout = PackedALayout(m: m, k: k, lanes: kernel.lanes)
+        if !splitRows && layout.count <= Self.sharedALimit {
+            // Every worker needs all of op(A): pack it once, the micro-panels shared out among the
+            // parts (one job), then compute (a second job; parts never wait on each other within a job).
+            Self.withScratch { shared in
+                shared.reserve(aCount: layout.count, bCount: 0)
+                let packed = shared.a
+                // Parts are claimed one at a time, a few per thread (column chunks at least
+                // `minChunkTiles` micro-tiles wide): a thread the scheduler holds back delays the
+                // call by one part, not by its whole share.
+                let panels = layout.panels
+                let packParts = min(panels, parts * Self.chunksPerThread)
+                WorkerPool.run(parts: packParts, threads: parts) { part in
+                    Self.packShared(problem, kernel: kernel, layout: layout,
+                                    panels: (panels * part / packParts)..<(panels * (part + 1) / packParts), into: packed)
+                }
+                let chunks = max(parts, min(parts * Self.chunksPerThread, units / Self.minChunkTiles))
+                WorkerPool.run(parts: chunks, threads: parts) { part in
+                    let lo = min(extent, (units * part / chunks) * unit)
+                    let hi = min(extent, (units * (part + 1) / chunks) * unit)
+                    guard lo < hi else { return }
+                    Self.withScratch { scratch in
+                        Self.run(problem, kernel: kernel, rows: 0..<m, cols: lo..<hi, scratch: scratch,
+                                 sharedA: (packed, layout))
+                    }
+                }
+            }
+            return
+        }
         WorkerPool.run(parts: parts) { part in
             let lo = min(extent, (units * part / parts) * unit)
             let hi = min(extent, (units * (part + 1) / parts) * unit)
@@ -173,18 +208,19 @@ public struct SwiftGemm: GemmBackend {
 
     // MARK: - Blocking
 
-    /// The block loops for the `rows x cols` part of C (one worker's share).
-    static func run(_ p: GemmProblem, kernel: Kernel, rows: Range<Int>, cols: Range<Int>, scratch: GemmScratch) {
+    /// The block loops for the `rows x cols` part of C (one worker's share). With `sharedA` (all of
+    /// `op(A)` already packed, `rows` being all rows), A blocks are read from there instead of packed.
+    static func run(
+        _ p: GemmProblem, kernel: Kernel, rows: Range<Int>, cols: Range<Int>, scratch: GemmScratch,
+        sharedA: (packed: UnsafeMutablePointer<Float>, layout: PackedALayout)? = nil
+    ) {
         let nr = kernel.nr
-        // Depth blocks of equal size (k = 784 as 4 x 196, not 3 x 256 + 16: a thin last block
-        // would cost a full pass over C for little work).
-        let kBlocks = (p.k + kc - 1) / kc
-        let kcStep = (p.k + kBlocks - 1) / kBlocks
+        let kcStep = depthBlocking(k: p.k).step
         let kcMax = min(kcStep, p.k)
         let ncMax = min(nc, roundUp(cols.count, nr))
         let mcMax = min(mc, roundUp(rows.count, mr))
-        scratch.reserve(aCount: mcMax * kcMax * kernel.lanes, bCount: kcMax * ncMax)
-        let packedA = scratch.a
+        scratch.reserve(aCount: sharedA == nil ? mcMax * kcMax * kernel.lanes : 0, bCount: kcMax * ncMax)
+        let ownA = scratch.a
         let packedB = scratch.b
 
         var jc = cols.lowerBound
@@ -198,12 +234,16 @@ public struct SwiftGemm: GemmBackend {
                 var ic = rows.lowerBound
                 while ic < rows.upperBound {
                     let mcb = min(mc, rows.upperBound - ic)
+                    var packedA = ownA
+                    if let sharedA {
+                        packedA = sharedA.packed + sharedA.layout.offset(ic: ic, pc: pc, kcb: kcb)
+                    }
                     switch kernel {
                     case .portable:
-                        packABroadcast(p, i0: ic, mc: mcb, k0: pc, kc: kcb, into: packedA)
+                        if sharedA == nil { packABroadcast(p, i0: ic, mc: mcb, k0: pc, kc: kcb, into: packedA) }
                         macroPortable(p, packedA: packedA, packedB: packedB, ic: ic, mc: mcb, jc: jc, nc: ncb, kc: kcb, beta: betaHere)
                     case .avx2fma, .avx512:
-                        packA(p, i0: ic, mc: mcb, k0: pc, kc: kcb, into: packedA)
+                        if sharedA == nil { packA(p, i0: ic, mc: mcb, k0: pc, kc: kcb, into: packedA, avx2: true) }
                         macroC(p, kernel: kernel, packedA: packedA, packedB: packedB, ic: ic, mc: mcb, jc: jc, nc: ncb, kc: kcb, beta: betaHere)
                     }
                     if pc + kcb == p.k, let epilogue = p.epilogue {
@@ -266,128 +306,6 @@ public struct SwiftGemm: GemmBackend {
 
     @inline(__always)
     static func roundUp(_ x: Int, _ unit: Int) -> Int { (x + unit - 1) / unit * unit }
-
-    // MARK: - Packing
-
-    /// Packs `op(A)[i0 ..< i0+mc, k0 ..< k0+kc]` as `mr`-row micro-panels of pre-broadcast values:
-    /// panel `q` holds, for each `p`, the `mr` values `op(A)[i0 + q*mr + i, k0 + p]`, each repeated
-    /// `lanes` (4) times (zero past the last row). The micro-kernel then loads a ready-made
-    /// `SIMD4` instead of broadcasting a scalar: SSE has no broadcast load, and the `shufps`
-    /// it would need competes with the multiplies and adds for the same execution ports.
-    static func packABroadcast(_ prob: GemmProblem, i0: Int, mc: Int, k0: Int, kc: Int, into dst: UnsafeMutablePointer<Float>) {
-        let rs = prob.aRowStride, cs = prob.aColStride
-        let out = UnsafeMutableRawPointer(dst).assumingMemoryBound(to: SIMD4<Float>.self)
-        var ir = 0
-        while ir < mc {
-            let rowsHere = min(mr, mc - ir)
-            let panel = out + ir * kc
-            let src = prob.a + (i0 + ir) * rs + k0 * cs
-            if rowsHere == mr && cs == 1 {
-                // op(A) rows are contiguous: read 6 rows side by side.
-                let r0 = src, r1 = src + rs, r2 = src + 2 * rs, r3 = src + 3 * rs, r4 = src + 4 * rs, r5 = src + 5 * rs
-                for p in 0..<kc {
-                    let d = panel + p * mr
-                    d[0] = SIMD4(repeating: r0[p]); d[1] = SIMD4(repeating: r1[p]); d[2] = SIMD4(repeating: r2[p])
-                    d[3] = SIMD4(repeating: r3[p]); d[4] = SIMD4(repeating: r4[p]); d[5] = SIMD4(repeating: r5[p])
-                }
-            } else if rowsHere == mr && rs == 1 {
-                // op(A) columns are contiguous (A stored transposed): 6 consecutive values per p.
-                for p in 0..<kc {
-                    let s = src + p * cs
-                    let d = panel + p * mr
-                    d[0] = SIMD4(repeating: s[0]); d[1] = SIMD4(repeating: s[1]); d[2] = SIMD4(repeating: s[2])
-                    d[3] = SIMD4(repeating: s[3]); d[4] = SIMD4(repeating: s[4]); d[5] = SIMD4(repeating: s[5])
-                }
-            } else {
-                for p in 0..<kc {
-                    let d = panel + p * mr
-                    for i in 0..<mr {
-                        d[i] = SIMD4(repeating: i < rowsHere ? src[i * rs + p * cs] : 0)
-                    }
-                }
-            }
-            ir += mr
-        }
-    }
-
-    /// Packs `op(A)[i0 ..< i0+mc, k0 ..< k0+kc]` as `mr`-row micro-panels of plain values: panel `q`
-    /// holds, for each `p`, the `mr` values `op(A)[i0 + q*mr + i, k0 + p]` (zero past the last row).
-    static func packA(_ prob: GemmProblem, i0: Int, mc: Int, k0: Int, kc: Int, into dst: UnsafeMutablePointer<Float>) {
-        let rs = prob.aRowStride, cs = prob.aColStride
-        var ir = 0
-        while ir < mc {
-            let rowsHere = min(mr, mc - ir)
-            let panel = dst + ir * kc
-            let src = prob.a + (i0 + ir) * rs + k0 * cs
-            if rowsHere == mr && cs == 1 {
-                let r0 = src, r1 = src + rs, r2 = src + 2 * rs, r3 = src + 3 * rs, r4 = src + 4 * rs, r5 = src + 5 * rs
-                for p in 0..<kc {
-                    let d = panel + p * mr
-                    d[0] = r0[p]; d[1] = r1[p]; d[2] = r2[p]; d[3] = r3[p]; d[4] = r4[p]; d[5] = r5[p]
-                }
-            } else if rowsHere == mr && rs == 1 {
-                for p in 0..<kc {
-                    let s = src + p * cs
-                    let d = panel + p * mr
-                    d[0] = s[0]; d[1] = s[1]; d[2] = s[2]; d[3] = s[3]; d[4] = s[4]; d[5] = s[5]
-                }
-            } else {
-                for p in 0..<kc {
-                    let d = panel + p * mr
-                    for i in 0..<mr {
-                        d[i] = i < rowsHere ? src[i * rs + p * cs] : 0
-                    }
-                }
-            }
-            ir += mr
-        }
-    }
-
-    /// Packs `op(B)[k0 ..< k0+kc, j0 ..< j0+nc]` as `nr`-column micro-panels (`nr` a multiple of 8):
-    /// panel `q` holds, for each `p`, the `nr` values `op(B)[k0 + p, j0 + q*nr + j]` contiguously
-    /// (zero past the last column).
-    /// With `avx2` (a C kernel is in use, so the CPU has AVX2), full panels of a transposed `B` are
-    /// packed by 8 x 8 register transposes (`logits_pack_b_transposed_avx2`).
-    static func packB(
-        _ prob: GemmProblem, nr: Int, k0: Int, kc: Int, j0: Int, nc: Int, into dst: UnsafeMutablePointer<Float>, avx2: Bool = false
-    ) {
-        let rs = prob.bRowStride, cs = prob.bColStride
-        var jr = 0
-        while jr < nc {
-            let colsHere = min(nr, nc - jr)
-            let panel = dst + jr * kc
-            let src = prob.b + k0 * rs + (j0 + jr) * cs
-            if colsHere == nr && cs == 1 {
-                // op(B) rows are contiguous: 8-wide copies.
-                for p in 0..<kc {
-                    let from = UnsafeRawPointer(src + p * rs)
-                    let to = UnsafeMutableRawPointer(panel + p * nr)
-                    var j = 0
-                    while j < nr {
-                        to.storeBytes(of: from.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self),
-                                      toByteOffset: 4 * j, as: SIMD8<Float>.self)
-                        j += 8
-                    }
-                }
-            } else if colsHere == nr && rs == 1 && avx2 {
-                logits_pack_b_transposed_avx2(src, cs, kc, nr, panel)
-            } else if colsHere == nr && rs == 1 {
-                // B stored transposed: each column of op(B) is a contiguous row of B.
-                for j in 0..<nr {
-                    let s = src + j * cs
-                    for p in 0..<kc { panel[p * nr + j] = s[p] }
-                }
-            } else {
-                for p in 0..<kc {
-                    let d = panel + p * nr
-                    for j in 0..<nr {
-                        d[j] = j < colsHere ? src[p * rs + j * cs] : 0
-                    }
-                }
-            }
-            jr += nr
-        }
-    }
 
     // MARK: - Micro-kernel
 

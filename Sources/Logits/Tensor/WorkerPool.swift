@@ -23,13 +23,24 @@ public enum WorkerPool {
     /// concurrently for different parts.
     @discardableResult
     public static func run(parts: Int, _ body: (Int) -> Void) -> Int {
+        run(parts: parts, threads: parts, body)
+    }
+
+    /// As `run(parts:_:)` with at most `threads` threads (the caller and `threads - 1` workers),
+    /// however many parts: parts are claimed one at a time, so with more parts than threads a
+    /// thread that runs ahead takes over the parts of one the scheduler holds back.
+    @discardableResult
+    public static func run(parts: Int, threads: Int, _ body: (Int) -> Void) -> Int {
         if parts <= 0 { return 0 }
-        if parts == 1 { body(0); return 1 }
+        if parts == 1 || threads <= 1 {
+            for part in 0..<parts { body(part) }
+            return 1
+        }
         _ = configured
         return withoutActuallyEscaping(body) { escapable in
             var job = PoolJob(body: escapable)
             return withUnsafeMutablePointer(to: &job) { pointer in
-                logits_pool_run(parts, poolTrampoline, UnsafeMutableRawPointer(pointer))
+                logits_pool_run_threads(parts, threads, poolTrampoline, UnsafeMutableRawPointer(pointer))
             }
         }
     }

@@ -85,3 +85,21 @@ import Testing
         #expect(WorkerPool.workerCount >= 1)
     }
 }
+
+/// `WorkerPool.run(parts:threads:)`: more parts than threads.
+@Suite struct WorkerPoolThreadsTests {
+    @Test("more parts than threads: every part runs exactly once, on at most `threads` threads")
+    func morePartsThanThreads() {
+        for (parts, threads) in [(8, 2), (5, 3), (3, 1), (1, 4), (4, 4), (6, 5)] {
+            for _ in 0..<100 {
+                let slots = WorkerPoolTests.Slots(parts)
+                let used = WorkerPool.run(parts: parts, threads: threads) { part in
+                    slots.values[part] = slots.values[part] == -1 ? part : -99
+                }
+                #expect(used >= 1 && used <= min(parts, threads), "\(parts) parts on \(threads) threads: \(used) took part")
+                #expect((0..<parts).allSatisfy { slots.values[$0] == $0 }, "\(parts) parts on \(threads) threads")
+            }
+        }
+        #expect(WorkerPool.run(parts: 0, threads: 2) { _ in Issue.record("no part expected") } == 0)
+    }
+}
