@@ -78,22 +78,22 @@ struct TrainingRecipeTests {
         #expect(try TrainingRecipe(options: o, hooks: .standard).plan(rows: rows, task: data.task, hasTestSet: false)
             .entries.contains { $0 == ("binary_scaling", "none") })
 
-        // Sparse (CSR) features are never centred: max-abs by default, an uncentred choice as given,
-        // a centring one refused.
+        // Sparse (CSR) features: the same rule (x - p for binary columns), applied in the first layer;
+        // the stored values are only divided, continuous columns never centred; the same model as dense.
         o.standardize = true
         o.binaryScaling = nil
         let csr = try Dataset(sparseFeatures: try SparseMatrix(dense: x), targets: .matrix(y),
                               featureNames: ["bin", "count", "real"], labelNames: ["p", "q"])
         let sparse = try TrainingRecipe(options: o, hooks: .standard).train(csr)
-        #expect(sparse.plan.binaryScaling == .maxAbs)
+        #expect(sparse.plan.binaryScaling == .centredOnly)
         let ss = try #require(sparse.classifier.standardizer)
-        #expect(ss.mean == [0, 0, 0] && ss.scale[0] == 1)
-        o.binaryScaling = .standardDeviation
-        #expect(try TrainingRecipe(options: o, hooks: .standard).plan(rows: rows, task: data.task, hasTestSet: false, sparse: true)
-            .binaryScaling == .standardDeviation)
-        for centring in [FeatureScaling.UncenteredScale.centredOnly, .centredStandardDeviation] {
+        #expect(abs(ss.mean[0] - 0.25) < 1e-7 && ss.scale[0] == 1 && ss.mean[1] == 0 && ss.mean[2] == 0)
+        #expect(ss.sparseInputShift?[0] == ss.mean[0])
+        #expect(sparse.preprocessing.contains { $0.contains("first layer") })
+        for centring in [FeatureScaling.UncenteredScale.centredOnly, .centredStandardDeviation, .maxAbs, .standardDeviation] {
             o.binaryScaling = centring
-            #expect(throws: LogitsError.self) { try TrainingRecipe(options: o, hooks: .standard).train(csr) }
+            let a = try TrainingRecipe(options: o, hooks: .standard).train(csr)
+            #expect(a.plan.binaryScaling == centring)
         }
     }
 

@@ -1,11 +1,11 @@
-/// Batched inference on sparse (CSR) or mixed input: raw features → scaled → logits.
+/// Batched inference on sparse (CSR) or mixed input: raw features → scaled → logits, never
+/// densified.
 ///
-/// Sparse rows keep their sparsity when the classifier's standardizer does not centre (every
-/// mean 0, as for a model trained on sparse data): the batch's values are divided by the scales
-/// and the first layer runs the sparse kernels. A model whose standardizer centres (trained on
-/// dense data) gets each batch densified first, at most `inferenceBatchRows` rows and at most
-/// `densifiedBatchValues` floats (wide models: fewer rows per batch), so memory stays bounded by
-/// the batch, never `N x D`.
+/// Each batch of at most `inferenceBatchRows` rows is TF-IDF weighted (if the model has it) and
+/// divided by the standardizer's scales; when the standardizer also centres (binary columns,
+/// or a model trained on dense data) the first layer subtracts `mean / scale` itself
+/// (`Standardizer.sparseInputShift`, `Dense.forward(sparse:inputShift:into:)`: bias `b − W s`,
+/// `out x D` multiply-adds per batch), which equals the dense `(x − mean) / scale` up to rounding.
 extension Classifier {
     /// Logits `N x C` of raw features, dense or sparse.
     /// - Throws: `LogitsError.shapeMismatch` when the feature count is not `D`.
@@ -21,37 +21,24 @@ extension Classifier {
         }
     }
 
-    /// Most floats of one densified batch (16 MiB): a centring model with `D` features densifies
-    /// `min(inferenceBatchRows, max(1, densifiedBatchValues / D))` sparse rows at a time.
-    public static let densifiedBatchValues = 1 << 22
-
     /// Logits of sparse raw features into `out` (resized to `N x C`), in batches of
-    /// `inferenceBatchRows` rows (fewer when densified, see `densifiedBatchValues`), with the
-    /// caller's workspace.
+    /// `inferenceBatchRows` rows, with the caller's workspace.
     public func logits(_ features: SparseMatrix, into out: inout Matrix, workspace: inout ModelWorkspace) throws {
         let d = inputCount, c = outputCount, n = features.rows
         guard features.cols == d else {
             throw LogitsError.shapeMismatch("\(features.cols) features per row, the model expects \(d)")
         }
         out.resize(rows: n, cols: c)
-        let keepSparse = standardizer?.isUncentred ?? true
+        let shift = standardizer?.sparseInputShift
         var batch = SparseMatrix(cols: d)
         var batchOut = Matrix(rows: 0, cols: c)
-        let rowsPerBatch = keepSparse ? Self.inferenceBatchRows
-            : min(Self.inferenceBatchRows, max(1, Self.densifiedBatchValues / max(d, 1)))
         var start = 0
         while start < n {
-            let end = min(n, start + rowsPerBatch)
+            let end = min(n, start + Self.inferenceBatchRows)
             features.gatherRows(start..<end, into: &batch)
             if let termWeighting { try termWeighting.apply(to: &batch) }  // keeps the zeros
-            if keepSparse {
-                if let standardizer { try standardizer.apply(to: &batch) }
-                try network.logits(.sparse(batch), into: &batchOut, workspace: &workspace)
-            } else {
-                var dense = try batch.toDense()
-                if let standardizer { try standardizer.apply(to: &dense) }
-                try network.logits(dense, into: &batchOut, workspace: &workspace)
-            }
+            if let standardizer { try standardizer.divide(&batch) }
+            try network.logits(.sparse(batch), inputShift: shift, into: &batchOut, workspace: &workspace)
             out.withUnsafeMutableBufferPointer { dst in
                 batchOut.withUnsafeBufferPointer { src in
                     guard let s = src.baseAddress, let t = dst.baseAddress else { return }

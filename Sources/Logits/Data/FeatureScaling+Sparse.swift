@@ -1,12 +1,15 @@
 import Foundation
 
 /// Feature scaling of sparse (CSR) data: the same kinds and divisors as the dense fit, but
-/// nothing is ever centred, so zeros stay zeros and the data stays sparse.
+/// continuous columns are never centred, and a centring of binary or count columns is never
+/// applied to the stored values: zeros stay zeros and the data stays sparse.
 ///
 /// Per column, from the stored entries and the implicit zeros of the `N` rows (in `Double`):
 /// - `constant`: dropped (as in the dense fit); in the full-width `Standardizer` it gets shift 0 and
 ///   the largest finite scale, so it contributes nothing.
-/// - `binary`, `count`: as the dense fit (`Policy`), never centred there either.
+/// - `binary`, `count`: as the dense fit (`Policy`); a centring choice (`.centredOnly`,
+///   `.centredStandardDeviation`) gives a non-zero shift, which training and inference apply
+///   inside the first layer (`Dense.forward(sparse:inputShift:into:)`), so the data stays sparse.
 /// - `continuous`: `shift = 0`, `scale = std` (population std around the mean), i.e.
 ///   scikit-learn's `StandardScaler(with_mean=False)` — the dense fit would subtract the mean.
 ///
@@ -68,21 +71,21 @@ extension FeatureScaling {
                 kinds[c] = .count
             }
             let std = (squares[c] / Double(n)).squareRoot()
-            let k: Double
+            let (m, k): (Double, Double)
             switch kinds[c] {
             case .constant:
                 if policy.dropConstant { continue }
-                k = 1
-            case .binary: k = policy.binary == .maxAbs ? maxAbs[c] : std
-            case .count: k = policy.counts == .maxAbs ? maxAbs[c] : std
-            case .continuous: k = std
+                (m, k) = (0, 1)
+            case .binary: (m, k) = Self.scaling(policy.binary, mean: sums[c], std: std, maxAbs: maxAbs[c])
+            case .count: (m, k) = Self.scaling(policy.counts, mean: sums[c], std: std, maxAbs: maxAbs[c])
+            case .continuous: (m, k) = (0, std)
             }
             let fk = Float(k)
             guard fk.isFinite, fk != 0 else {
                 throw LogitsError.nonFinite("feature \(c): scale is not finite (NaN/inf in the features?)")
             }
             kept.append(c)
-            shift.append(0)
+            shift.append(Float(m))
             scale.append(fk)
         }
         try self.init(inputCount: d, kinds: kinds, kept: kept, shift: shift, scale: scale, policy: policy)
@@ -94,7 +97,9 @@ extension FeatureScaling {
             line.hasPrefix("continuous:")
                 ? line.replacingOccurrences(of: "standardized (x - mean) / std", with: "divided by their std, not centred (sparse data)")
                 : line
-        } + ["sparse features (CSR): no centring, zeros stay zeros"]
+        } + [shift.contains { $0 != 0 }
+             ? "sparse features (CSR): zeros stay zeros; the centring is applied in the first layer (bias b - W mean/scale)"
+             : "sparse features (CSR): no centring, zeros stay zeros"]
     }
 }
 
@@ -111,6 +116,24 @@ extension FeatureKind {
 extension Standardizer {
     /// Whether the transform is a pure per-column division (every mean 0): it then keeps sparse data sparse.
     public var isUncentred: Bool { mean.allSatisfy { $0 == 0 } }
+
+    /// `mean / scale` (`D` values) when some mean is not 0, else nil: `(x − mean) / scale =
+    /// x / scale − mean / scale`, so sparse input is divided by `scale` (`divide(_:)`) and the
+    /// network subtracts this shift in its first layer (`MLP.forward(_:inputShift:...)`).
+    public var sparseInputShift: [Float]? {
+        guard !isUncentred else { return nil }
+        return zip(mean, scale).map { $0 / $1 }
+    }
+
+    /// Divides the columns of sparse features by `scale` in place, whatever the means (the
+    /// centring part is `sparseInputShift`).
+    /// - Throws: `LogitsError.shapeMismatch` for a wrong width.
+    public func divide(_ features: inout SparseMatrix) throws {
+        guard features.cols == featureCount else {
+            throw LogitsError.shapeMismatch("standardizer fitted on \(featureCount) features, matrix has \(features.cols)")
+        }
+        try features.divideColumns(by: scale)
+    }
 
     /// Divides the columns of sparse features by `scale` in place (valid only when `isUncentred`).
     /// - Throws: `LogitsError.shapeMismatch` for a wrong width; `.invalidValue` when a mean is not 0

@@ -220,7 +220,7 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
     }
 
     /// `(shift, scale)` of a binary or count column under `choice`.
-    private static func scaling(_ choice: UncenteredScale, mean: Double, std: Double, maxAbs: Double) -> (Double, Double) {
+    static func scaling(_ choice: UncenteredScale, mean: Double, std: Double, maxAbs: Double) -> (Double, Double) {
         switch choice {
         case .maxAbs: return (0, maxAbs)
         case .standardDeviation: return (0, std)

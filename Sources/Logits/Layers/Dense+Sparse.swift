@@ -12,12 +12,21 @@
 /// written only where it changes: the columns of the current batch, and zeros over the columns
 /// the previous backward wrote that this batch lacks, so no `out x in` pass is made per batch.
 /// No input gradient is computed (the first layer has no input to propagate to).
+///
+/// **Centred input without densifying.** With `inputShift = s` (`D` values, e.g. `mean / scale`
+/// of a standardization that centres binary columns) the layer computes exactly what it computes
+/// on the dense, centred input `X − 1sᵀ`, keeping `X` sparse:
+///
+///     forward:  Y = f(X Wᵀ + (b − W s))
+///     backward: dW = δᵀ X − (δᵀ1) sᵀ   (a rank-1 term over the columns with s_c ≠ 0: the weight
+///               gradient is then written in full each step), db = δᵀ1
 extension Dense {
-    /// `y = f(X Wᵀ + b)` for the sparse batch in `x` (`x.rows x inputCount`); `y` is resized.
-    /// - Throws: `LogitsError.shapeMismatch` when `x.cols != inputCount`.
-    public func forward(sparse x: SparseBatchColumns, into y: inout Matrix) throws {
-        guard x.cols == inputCount else {
-            throw LogitsError.shapeMismatch("Dense expects \(inputCount) input features, got \(x.cols)")
+    /// `y = f(X Wᵀ + b)` for the sparse batch in `x` (`x.rows x inputCount`), or
+    /// `f(X Wᵀ + b − W s)` with `inputShift = s` (see the extension); `y` is resized.
+    /// - Throws: `LogitsError.shapeMismatch` when `x.cols != inputCount` or `s` is not `D` long.
+    public func forward(sparse x: SparseBatchColumns, inputShift: [Float]? = nil, into y: inout Matrix) throws {
+        guard x.cols == inputCount, inputShift.map({ $0.count == inputCount }) ?? true else {
+            throw LogitsError.shapeMismatch("Dense expects \(inputCount) input features (and shifts), got \(x.cols) (\(inputShift?.count ?? x.cols))")
         }
         let rows = x.rows, out = outputCount, inCount = inputCount
         y.resize(rows: rows, cols: out)
@@ -71,7 +80,23 @@ extension Dense {
           }
         }
         let act = fusedActivation
-        bias.value.withUnsafeBufferPointer { bp in
+        var effectiveBias = bias.value
+        if let inputShift {
+            // b − W s, in Double per output (out x D multiply-adds per call).
+            x.shiftedBias.resize(rows: 1, cols: out)
+            weight.value.withUnsafeBufferPointer { wp in
+                inputShift.withUnsafeBufferPointer { sp in
+                    for o in 0..<out {
+                        var dot: Double = 0
+                        let row = wp.baseAddress! + o * inCount  // trap-ok: out, inCount > 0 here
+                        for c in 0..<inCount where sp[c] != 0 { dot += Double(row[c]) * Double(sp[c]) }
+                        x.shiftedBias[0, o] = Float(Double(bias.value[0, o]) - dot)
+                    }
+                }
+            }
+            effectiveBias = x.shiftedBias
+        }
+        effectiveBias.withUnsafeBufferPointer { bp in
             y.withUnsafeMutableBufferPointer { yp in
                 guard let b = bp.baseAddress, let yo = yp.baseAddress else { return }
                 if let act {
@@ -83,14 +108,32 @@ extension Dense {
         }
     }
 
-    /// Backward of `forward(sparse:into:)` on the same `x`: fills `weight.gradient` (see the
-    /// extension's doc) and `bias.gradient`; `dy` (`B x out`) is overwritten with `dY ⊙ f'(Y)`.
-    public func backward(sparse x: SparseBatchColumns, output y: Matrix, outputGradient dy: inout Matrix) throws {
-        guard x.cols == inputCount, dy.rows == x.rows, dy.cols == outputCount else {
+    /// Backward of `forward(sparse:inputShift:into:)` on the same `x` and shift: fills
+    /// `weight.gradient` (see the extension's doc) and `bias.gradient`; `dy` (`B x out`) is
+    /// overwritten with `dY ⊙ f'(Y)`.
+    public func backward(sparse x: SparseBatchColumns, inputShift: [Float]? = nil, output y: Matrix, outputGradient dy: inout Matrix) throws {
+        guard x.cols == inputCount, dy.rows == x.rows, dy.cols == outputCount, inputShift.map({ $0.count == inputCount }) ?? true else {
             throw LogitsError.shapeMismatch("Dense backward: batch \(x.rows) x \(x.cols), gradient \(dy.rows) x \(dy.cols); expected \(x.rows) x \(outputCount) for \(inputCount) inputs")
         }
         activationAndBiasBackward(output: y, outputGradient: &dy)
-        if sparseState.wholeGradientWritten {
+        let accumulate = inputShift != nil
+        if let inputShift {
+            // dW = −(δᵀ1) sᵀ over every column (zeros where s_c = 0), then += δᵀX below.
+            let (out, inCount) = (outputCount, inputCount)
+            weight.gradient.withUnsafeMutableBufferPointer { gp in
+                bias.gradient.withUnsafeBufferPointer { bp in
+                    inputShift.withUnsafeBufferPointer { sp in
+                        for o in 0..<out {
+                            let g = -bp[o]
+                            for c in 0..<inCount { gp[o * inCount + c] = g * sp[c] }
+                        }
+                    }
+                }
+            }
+            sparseState.wholeGradientWritten = true  // the next unshifted sparse backward zeroes it once
+            sparseState.stale = []
+            sparseState.written.removeAll(keepingCapacity: true)
+        } else if sparseState.wholeGradientWritten {
             weight.gradient.fill(0)
             sparseState.wholeGradientWritten = false
             sparseState.written.removeAll(keepingCapacity: true)
@@ -100,7 +143,7 @@ extension Dense {
         var stale = sparseState.stale
         sparseState.stale = []
         stale.removeAll(keepingCapacity: true)
-        for c in sparseState.written where x.slot[Int(c)] < 0 { stale.append(c) }
+        if !accumulate { for c in sparseState.written where x.slot[Int(c)] < 0 { stale.append(c) } }
         let blocks = (out + 7) / 8
         let parts = Swift.min(blocks, Threading.threadCount * 2)
         x.reserveLanes(parts: parts)
@@ -134,7 +177,11 @@ extension Dense {
                                     var s = SIMD8<Float>.zero
                                     for k in offs[j]..<offs[j + 1] { s += vs[k] * dyRows[Int(ri[k])] }
                                     let p = io.g + o0 * inCount + Int(cols[j])
-                                    for l in 0..<width { p[l * inCount] = s[l] }
+                                    if accumulate {
+                                        for l in 0..<width { p[l * inCount] += s[l] }
+                                    } else {
+                                        for l in 0..<width { p[l * inCount] = s[l] }
+                                    }
                                 }
                                 for c in st {
                                     let p = io.g + o0 * inCount + Int(c)
@@ -151,6 +198,7 @@ extension Dense {
             }
           }
         }
+        guard !accumulate else { return }
         sparseState.stale = stale
         sparseState.written.removeAll(keepingCapacity: true)
         sparseState.written.append(contentsOf: x.columns)

@@ -23,17 +23,18 @@ extension MLP {
         }
     }
 
-    /// Logits `B x outputs` of dense or sparse features, evaluation mode (allocating form).
-    public func logits(_ x: FeatureMatrix) throws -> Matrix {
+    /// Logits `B x outputs` of dense or sparse features, evaluation mode (allocating form);
+    /// `inputShift` as in `forward(_:inputShift:workspace:training:)`.
+    public func logits(_ x: FeatureMatrix, inputShift: [Float]? = nil) throws -> Matrix {
         var ws = ModelWorkspace()
         var out = Matrix(rows: 0, cols: 0)
-        try logits(x, into: &out, workspace: &ws)
+        try logits(x, inputShift: inputShift, into: &out, workspace: &ws)
         return out
     }
 
     /// Logits of dense or sparse features written into `out` (resized to `B x outputs`).
-    public func logits(_ x: FeatureMatrix, into out: inout Matrix, workspace: inout ModelWorkspace) throws {
-        try forward(x, workspace: &workspace, training: false)
+    public func logits(_ x: FeatureMatrix, inputShift: [Float]? = nil, into out: inout Matrix, workspace: inout ModelWorkspace) throws {
+        try forward(x, inputShift: inputShift, workspace: &workspace, training: false)
         let src = workspace.outputs[workspace.outputs.count - 1]
         out.resize(rows: src.rows, cols: src.cols)
         out.withUnsafeMutableBufferPointer { d in

@@ -108,9 +108,10 @@ public final class MLP {
 
     /// `forward` on a sparse batch (`B x inputs`, CSR): the first `Dense` layer runs the
     /// sparse-dense product (`Dense.forward(sparse:into:)`), every later stage is unchanged.
-    /// The batch's column grouping stays in the workspace for `backward(input:)`.
+    /// The batch's column grouping stays in the workspace for `backward(input:)`. With
+    /// `inputShift = s` the network sees `X − 1sᵀ` without densifying `X` (`Dense.forward(sparse:inputShift:into:)`).
     /// - Throws: `LogitsError.shapeMismatch` if `x.cols != inputs`.
-    public func forward(_ x: SparseMatrix, workspace ws: inout ModelWorkspace, training: Bool) throws {
+    public func forward(_ x: SparseMatrix, inputShift: [Float]? = nil, workspace ws: inout ModelWorkspace, training: Bool) throws {
         guard x.cols == spec.inputs else {
             throw LogitsError.shapeMismatch("model expects \(spec.inputs) input features, got \(x.cols)")
         }
@@ -121,15 +122,15 @@ public final class MLP {
         let columns = ws.sparseColumns ?? SparseBatchColumns()
         ws.sparseColumns = columns
         columns.build(x)
-        try first.forward(sparse: columns, into: &ws.outputs[0])
+        try first.forward(sparse: columns, inputShift: inputShift, into: &ws.outputs[0])
         try forwardStages(after: 0, workspace: &ws, training: training)
     }
 
-    /// `forward` on dense or sparse features.
-    public func forward(_ x: FeatureMatrix, workspace ws: inout ModelWorkspace, training: Bool) throws {
+    /// `forward` on dense or sparse features (`inputShift`: sparse only, see `forward(_:inputShift:...)`).
+    public func forward(_ x: FeatureMatrix, inputShift: [Float]? = nil, workspace ws: inout ModelWorkspace, training: Bool) throws {
         switch x {
         case .dense(let m): try forward(m, workspace: &ws, training: training)
-        case .sparse(let s): try forward(s, workspace: &ws, training: training)
+        case .sparse(let s): try forward(s, inputShift: inputShift, workspace: &ws, training: training)
         }
     }
 
@@ -147,13 +148,13 @@ public final class MLP {
     }
 
     /// Training forward pass of dense or sparse features into the model's own `workspace`.
-    public func forwardTraining(_ x: FeatureMatrix) throws {
-        try forward(x, workspace: &workspace, training: true)
+    public func forwardTraining(_ x: FeatureMatrix, inputShift: [Float]? = nil) throws {
+        try forward(x, inputShift: inputShift, workspace: &workspace, training: true)
     }
 
     /// `backward(input:)` after `forwardTraining(x)` of dense or sparse features; for a sparse
     /// batch the first layer's weight gradient is the sparse `δᵀ X` (`Dense.backward(sparse:...)`).
-    public func backward(input x: FeatureMatrix) throws {
+    public func backward(input x: FeatureMatrix, inputShift: [Float]? = nil) throws {
         switch x {
         case .dense(let m):
             try backward(input: m)
@@ -163,7 +164,7 @@ public final class MLP {
                 throw LogitsError.invalidValue("backward on a sparse batch needs forwardTraining on that batch first")
             }
             try backwardStages(downTo: 1)
-            try first.backward(sparse: columns, output: workspace.outputs[0], outputGradient: &workspace.gradients[0])
+            try first.backward(sparse: columns, inputShift: inputShift, output: workspace.outputs[0], outputGradient: &workspace.gradients[0])
         }
     }
 

@@ -22,6 +22,8 @@ public final class SparseBatchColumns {
     var values: [Float] = []
     /// Accumulators of the `Dense` kernels: `parts x B` lanes of 8 outputs.
     var lanes: [SIMD8<Float>] = []
+    /// `1 x out` scratch of the first layer's shifted bias `b − W s` (centred sparse input).
+    var shiftedBias = Matrix(rows: 0, cols: 0)
 
     public init() {}
 

@@ -189,7 +189,7 @@ public struct Trainer: Sendable {
                         batchTargets = .matrix(batchTargetMatrix)
                     }
                     clock.mark(.data)
-                    try model.forwardTraining(batchInput)
+                    try model.forwardTraining(batchInput, inputShift: config.sparseInputShift)
                     clock.mark(gemm: .gemmForward, rest: .forwardOther)
                     let last = model.workspace.outputs.count - 1
                     let logits = model.workspace.outputs[last]
@@ -206,7 +206,7 @@ public struct Trainer: Sendable {
                         throw Trainer.nonFinite(loss, epoch: epoch, batch: b, of: batches, learningRate: lr, bestEpoch: bestEpoch)
                     }
                     clock.mark(.loss)
-                    try model.backward(input: batchInput)
+                    try model.backward(input: batchInput, inputShift: config.sparseInputShift)
                     clock.mark(gemm: .gemmBackward, rest: .backwardOther)
                 }
                 if let parallel {  // the global batch's gradient and mean loss, on every rank
@@ -241,7 +241,7 @@ public struct Trainer: Sendable {
                 if let parallel {
                     vLogits = try parallel.gatherValidationLogits(model, workspace: &valWorkspace)
                 } else {
-                    try model.forward(vx, workspace: &valWorkspace, training: false)
+                    try model.forward(vx, inputShift: config.sparseInputShift, workspace: &valWorkspace, training: false)
                     vLogits = valWorkspace.outputs[valWorkspace.outputs.count - 1]
                 }
                 let vLoss: Double

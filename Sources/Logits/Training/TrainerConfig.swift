@@ -76,6 +76,10 @@ public struct TrainerConfig: Sendable {
     /// Data-parallel training across the ranks of a job (see `DistributedContext`); `nil`: this
     /// process alone.
     public var distributed: (any DistributedContext)? = nil
+    /// Sparse (CSR) features only: `D` values `s` the network subtracts from every input row
+    /// without densifying it (`MLP.forward(_:inputShift:...)`), e.g. the `mean / scale` of a
+    /// standardization that centres binary columns. `nil`: none.
+    public var sparseInputShift: [Float]? = nil
 
     public init(
         epochs: Int = 30, batchSize: Int = 64, learningRate: Float = 1e-3,

@@ -37,8 +37,8 @@ public struct TrainingDefaults: Sendable, Equatable {
     }
 
     /// How {0,1} feature columns are scaled for a training set of `rows` rows held dense, or
-    /// held as CSR (`sparse`: the hook for sparse input, which must stay sparse and is never
-    /// centred, so its columns are kept as they are, `.maxAbs`). Dense data: centred without the
+    /// held as CSR (`sparse`; the same rule: the centring is applied inside the first layer,
+    /// `Dense.forward(sparse:inputShift:into:)`, so the data stays sparse). Centred without the
     /// std division, `x - p` with `p` the column's training mean (`.centredOnly`), up to
     /// `smallDataLimit` rows; standardized, `(x - p) / sqrt(p (1 - p))`
     /// (`.centredStandardDeviation`), above it.
@@ -52,8 +52,7 @@ public struct TrainingDefaults: Sendable, Equatable {
     /// standardizing was better. Neither the validation loss nor the validation LRAP of 15 % of
     /// 350 rows picked the better scaling reliably, so this is a rule, not model selection.
     public static func binaryScaling(rows: Int, sparse: Bool = false) -> FeatureScaling.UncenteredScale {
-        if sparse { return .maxAbs }
-        return rows <= smallDataLimit ? .centredOnly : .centredStandardDeviation
+        rows <= smallDataLimit ? .centredOnly : .centredStandardDeviation  // sparse too: centred in the first layer
     }
 
     /// Model-selection candidates for small data (`rows <= smallDataLimit`), tried in this order

@@ -45,8 +45,8 @@ public struct TrainingRecipe: Sendable {
 
     /// The settings a run on `rows` rows of `task` will use.
     /// - Throws: `LogitsError.invalidValue` for contradictory options (e.g. a refit without a split).
-    /// - Parameter sparse: whether the features are held as CSR (their {0,1} columns are never centred).
-    /// - Throws: also for a centring `binaryScaling` with `sparse` features.
+    /// - Parameter sparse: whether the features are held as CSR (a centring of their {0,1}
+    ///   columns is applied inside the first layer).
     public func plan(rows: Int, task: ClassificationTask, hasTestSet: Bool, sparse: Bool = false) throws -> TrainingPlan {
         let o = options
         let d = TrainingDefaults.recommended(rows: rows)
@@ -117,8 +117,8 @@ public struct TrainingRecipe: Sendable {
             }
         }
 
-        // Features, scaled as decided from all training rows (`FeatureScaling`); sparse data is
-        // never centred (`FeatureScaling(fitting: SparseMatrix)`), so it stays sparse.
+        // Features, scaled as decided from all training rows (`FeatureScaling`); sparse data stays
+        // sparse: its values are only divided, a centring goes to the first layer (`inputShift`).
         let scaling: FeatureScaling?
         let standardizer: Standardizer?
         let x: FeatureMatrix
@@ -129,13 +129,15 @@ public struct TrainingRecipe: Sendable {
             standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: features) }
             x = .dense(try standardizer.map { try $0.transform(features) } ?? features)
         case .sparse(var features):
-            // Never centred: the user's uncentred choice, else the sparse default (`.maxAbs`).
+            // Divided by the scales; a centring of binary columns (the default, as dense) is
+            // applied inside the first layer (`sparseInputShift`), so the data stays sparse.
             let policy = FeatureScaling.Policy(binary: plan.binaryScaling ?? TrainingDefaults.binaryScaling(rows: data.count, sparse: true))
             scaling = plan.standardize ? try FeatureScaling(fitting: features, policy: policy) : nil
             standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: Matrix(rows: 0, cols: features.cols)) }
-            if let standardizer { try standardizer.apply(to: &features) }
+            if let standardizer { try standardizer.divide(&features) }
             x = .sparse(features)
         }
+        let inputShift = x.isSparse ? standardizer?.sparseInputShift : nil
 
         // The one validation split.
         var fitX = x, fitY = data.targets, fitMask = data.labelMask
@@ -172,6 +174,7 @@ public struct TrainingRecipe: Sendable {
             try candidateSpec.checkMemory(batch: plan.batchSize)  // before anything is allocated
             let model = try MLP(spec: candidateSpec, seed: plan.seed)
             var config = trainerConfig(plan, loss: loss, monitor: monitor, weightDecay: candidate.weightDecay)
+            config.sparseInputShift = inputShift
             if let valX, let valY { config.validation = .givenFeatures(valX, targets: valY) }
             let result = try Trainer(config: config).fit(model, features: fitX, targets: fitY, mask: fitMask,
                                                          validationMask: valMask) { onEvent?(.training($0)) }
@@ -216,7 +219,8 @@ public struct TrainingRecipe: Sendable {
                 guard case .matrix(let trainingY) = fitY else {
                     throw LogitsError.invalidValue("threshold tuning needs a label matrix")  // unreachable: valY is one
                 }
-                thresholds = try tuner(try model.logits(valX), y, try model.logits(fitX), trainingY)  // already scaled
+                thresholds = try tuner(try model.logits(valX, inputShift: inputShift), y,
+                                       try model.logits(fitX, inputShift: inputShift), trainingY)  // already scaled
             }
         }
 
@@ -225,6 +229,7 @@ public struct TrainingRecipe: Sendable {
             onEvent?(.phase("refit"))
             model = try MLP(spec: spec(plan, inputs: data.featureCount, outputs: task.outputCount, dropout: plan.dropout), seed: plan.seed)
             var config = trainerConfig(plan, loss: loss, monitor: monitor, weightDecay: plan.weightDecay)
+            config.sparseInputShift = inputShift
             config.epochs = result.bestEpoch
             config.patience = nil
             onEvent?(.training(.refit(epochs: result.bestEpoch, rows: data.count)))
@@ -243,16 +248,11 @@ public struct TrainingRecipe: Sendable {
                                      ?? (termWeighting == nil ? ["features used as given (no scaling)"] : [])))
     }
 
-    /// The scaling of {0,1} columns of sparse (CSR) features: `requested` (the user's) when it
-    /// does not centre, else the sparse default `TrainingDefaults.binaryScaling(rows:sparse: true)`.
-    /// - Throws: `LogitsError.invalidValue` for a centring choice (it would make the data dense).
+    /// The scaling of {0,1} columns of sparse (CSR) features: `requested` (the user's), else the
+    /// default `TrainingDefaults.binaryScaling(rows:sparse: true)`. A centring choice is applied
+    /// inside the first layer (`TrainerConfig.sparseInputShift`), so it never densifies the data.
     static func sparseBinaryScaling(_ requested: FeatureScaling.UncenteredScale?, rows: Int) throws -> FeatureScaling.UncenteredScale {
-        switch requested {
-        case .centredOnly?, .centredStandardDeviation?:
-            throw LogitsError.invalidValue("binary scaling '\(requested?.name ?? "")' centres the features, but they are held sparse (CSR), which is never centred; hold them dense (--dense) or choose max-abs or std")
-        case let choice?: return choice
-        case nil: return TrainingDefaults.binaryScaling(rows: rows, sparse: true)
-        }
+        requested ?? TrainingDefaults.binaryScaling(rows: rows, sparse: true)
     }
 
     /// The scaling as a `Standardizer` over all `D` input columns: a kept column gets its shift

@@ -49,7 +49,7 @@ import Testing
         #expect(t[0, 0] == 1 && abs(t[0, 1] - 3.7904902) < 1e-5 && abs(t[0, 2] - 0.21339878) < 1e-6)
     }
 
-    @Test("Binary scaling names round-trip; the defaults: x - p for dense data, kept as is for sparse")
+    @Test("Binary scaling names round-trip; the defaults: x - p up to 10 000 rows, standardized above, dense or sparse")
     func binaryScalingChoices() throws {
         for s in FeatureScaling.UncenteredScale.allCases { #expect(FeatureScaling.UncenteredScale(name: s.name) == s) }
         #expect(FeatureScaling.UncenteredScale(name: "centered") == .centredStandardDeviation)
@@ -57,8 +57,8 @@ import Testing
         #expect(TrainingDefaults.binaryScaling(rows: 350) == .centredOnly)
         #expect(TrainingDefaults.binaryScaling(rows: 4880) == .centredOnly)
         #expect(TrainingDefaults.binaryScaling(rows: 12_920) == .centredStandardDeviation)
-        #expect(TrainingDefaults.binaryScaling(rows: 350, sparse: true) == .maxAbs)
-        #expect(TrainingDefaults.binaryScaling(rows: 12_920, sparse: true) == .maxAbs)
+        #expect(TrainingDefaults.binaryScaling(rows: 350, sparse: true) == .centredOnly)
+        #expect(TrainingDefaults.binaryScaling(rows: 12_920, sparse: true) == .centredStandardDeviation)
     }
 
     @Test func policiesAndStoredParts() throws {

@@ -86,6 +86,12 @@ import Testing
         try standardizer.apply(to: &scaled)
         #expect(try scaled.toDense() == standardizer.transform(dense))
         #expect(throws: LogitsError.self) { var s = sparse; try Standardizer(mean: [1, 0, 0, 0], scale: [1, 1, 1, 1]).apply(to: &s) }
+        // A centring one divides the stored values and hands the rest over as the input shift.
+        let centring = try Standardizer(mean: [0.5, 1, 0, 0], scale: [2, 4, 0.5, 1])
+        var divided = sparse
+        try centring.divide(&divided)
+        #expect(centring.sparseInputShift == [0.25, 0.25, 0, 0])
+        #expect(try divided.toDense() == Standardizer(mean: [0, 0, 0, 0], scale: [2, 4, 0.5, 1]).transform(dense))
     }
 
     @Test func recipeAndClassifierOnSparseData() throws {
@@ -97,23 +103,34 @@ import Testing
         options.weightDecay = 0.01
         let sparse = try TrainingRecipe(options: options).train(data.sparse)
         let dense = try TrainingRecipe(options: options).train(data.dense)
-        let standardizer = try #require(sparse.classifier.standardizer)
-        #expect(standardizer.isUncentred)
-        // Binary features on the sparse path are divided by their max |x| = 1 (never centred), so
-        // the sparse training equals a dense one on the unscaled features: same split, same steps.
+        // The default centres binary columns (x - p) on both paths; CSR applies it inside the first
+        // layer, so the two trainings are the same run: same scaling, split, losses and weights.
+        let ss = try #require(sparse.classifier.standardizer), ds = try #require(dense.classifier.standardizer)
+        #expect(!ss.isUncentred && ss.sparseInputShift != nil)
+        for (a, b) in zip(ss.mean + ss.scale, ds.mean + ds.scale) { #expect(abs(a - b) <= 1e-6 * max(1, abs(b))) }
+        #expect(sparse.result.history.count == dense.result.history.count && sparse.result.history.count == 2)
+        for (a, b) in zip(sparse.result.history, dense.result.history) {
+            #expect(abs(a.trainLoss - b.trainLoss) <= 1e-4 * abs(b.trainLoss), "train loss \(a.trainLoss) vs \(b.trainLoss)")
+            if let va = a.validationLoss, let vb = b.validationLoss { #expect(abs(va - vb) <= 1e-4 * abs(vb)) }
+        }
+        for (a, b) in zip(sparse.classifier.network.parameters, dense.classifier.network.parameters) {
+            #expect(SparseAgreementTests.relative(a.value, b.value) <= 1e-4, "\(a.name)")
+        }
+        // Kept as they are (max-abs), the sparse training equals a dense one on the unscaled features.
+        var kept = options
+        kept.binaryScaling = .maxAbs
+        let sparseKept = try TrainingRecipe(options: kept).train(data.sparse)
+        #expect(sparseKept.classifier.standardizer?.isUncentred == true)
         var unscaled = options
         unscaled.standardize = false
         let plain = try TrainingRecipe(options: unscaled).train(data.dense)
-        #expect(sparse.result.history.count == plain.result.history.count)
-        for (a, b) in zip(sparse.result.history, plain.result.history) {
+        for (a, b) in zip(sparseKept.result.history, plain.result.history) {
             #expect(abs(a.trainLoss - b.trainLoss) <= 1e-4 * abs(b.trainLoss))
         }
-        // The dense default centres binary columns (TrainingDefaults.binaryScaling): it may differ.
-        #expect(sparse.result.history.count == dense.result.history.count)
         let zs = try sparse.classifier.logits(data.sparse.featureMatrix)
         let zd = try sparse.classifier.logits(data.dense.features)
         #expect(SparseAgreementTests.relative(zs, zd) <= 1e-5)
-        // A model with a centring standardizer gets each sparse batch densified first.
+        // A dense-trained model with any centring standardizer: sparse rows centred in the first layer.
         let centring = try dense.classifier.with(logitThresholds: nil)
         let model = try Classifier(network: centring.network, task: centring.task, labelNames: centring.labelNames,
                                    featureNames: centring.featureNames,
