@@ -178,6 +178,14 @@ struct FeatureDecoder {
             return try binary.floats(count, byteCount: Int(bytes), input: clip(name))
         }
         guard let data = input["data"] else { throw ServingError.badRequest("input '\(clip(name))' has no 'data'") }
+        // Counted before anything is reserved: a large declared shape with little data never sizes memory.
+        let sent = Self.leafCount(data, stoppingAbove: count)
+        guard sent <= count else {
+            throw ServingError.badRequest("input '\(clip(name))' has more values in 'data' than its shape's \(count)")
+        }
+        guard sent == count else {
+            throw ServingError.badRequest("input '\(clip(name))' has \(sent) values in 'data', its shape needs \(count)")
+        }
         var out: [Float] = []
         out.reserveCapacity(count)
         try flatten(data, into: &out, limit: count, name: name)
@@ -185,6 +193,18 @@ struct FeatureDecoder {
             throw ServingError.badRequest("input '\(clip(name))' has \(out.count) values in 'data', its shape needs \(count)")
         }
         return out
+    }
+
+    /// The number of non-array values in `value` (nested arrays flattened), counting stopped
+    /// once it exceeds `limit`.
+    static func leafCount(_ value: JSONValue, stoppingAbove limit: Int) -> Int {
+        guard case .array(let items) = value else { return 1 }
+        var n = 0
+        for item in items {
+            n += leafCount(item, stoppingAbove: limit - n)
+            if n > limit { return n }
+        }
+        return n
     }
 
     private static func flatten(_ value: JSONValue, into out: inout [Float], limit: Int, name: String) throws {
