@@ -46,8 +46,8 @@ extension Dense {
                       let io = SparseKernelPointers(w: w, y: yo, lanes: lanesBase)
                       WorkerPool.run(parts: parts) { part in
                           let acc = io.lanes + part * rows
-                          var block = part
-                          while block < blocks {
+                          // A contiguous range of blocks per part: adjacent 8-output blocks share cache lines of Y.
+                          for block in (part * blocks / parts)..<((part + 1) * blocks / parts) {
                               let o0 = block * 8, width = Swift.min(8, out - o0)
                               acc.update(repeating: .zero, count: rows)
                               for j in 0..<u {
@@ -69,7 +69,6 @@ extension Dense {
                                   let a = acc[b]
                                   for l in 0..<width { dst[l] = a[l] }
                               }
-                              block += parts
                           }
                       }
                     }
