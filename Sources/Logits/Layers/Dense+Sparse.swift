@@ -81,15 +81,28 @@ extension Dense {
         let act = fusedActivation
         var effectiveBias = bias.value
         if let inputShift {
-            // b − W s, in Double per output (out x D multiply-adds per call).
+            // b − W s in Double (out x D multiply-adds per call, 8 lanes of Double).
             x.shiftedBias.resize(rows: 1, cols: out)
+            let biasValues = bias.value
             weight.value.withUnsafeBufferPointer { wp in
                 inputShift.withUnsafeBufferPointer { sp in
+                    guard let w = wp.baseAddress, let sh = sp.baseAddress else { return }
                     for o in 0..<out {
-                        var dot: Double = 0
-                        let row = wp.baseAddress! + o * inCount  // trap-ok: out, inCount > 0 here
-                        for c in 0..<inCount where sp[c] != 0 { dot += Double(row[c]) * Double(sp[c]) }
-                        x.shiftedBias[0, o] = Float(Double(bias.value[0, o]) - dot)
+                        let row = w + o * inCount
+                        var low = SIMD4<Double>.zero, high = SIMD4<Double>.zero
+                        var c = 0
+                        while c + 8 <= inCount {
+                            let wv = Elementwise.load8(row + c), sv = Elementwise.load8(sh + c)
+                            low += SIMD4<Double>(wv.lowHalf) * SIMD4<Double>(sv.lowHalf)
+                            high += SIMD4<Double>(wv.highHalf) * SIMD4<Double>(sv.highHalf)
+                            c += 8
+                        }
+                        var dot = (low + high).sum()
+                        while c < inCount {
+                            dot += Double(row[c]) * Double(sh[c])
+                            c += 1
+                        }
+                        x.shiftedBias[0, o] = Float(Double(biasValues[0, o]) - dot)
                     }
                 }
             }
