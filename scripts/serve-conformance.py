@@ -13,12 +13,13 @@ Usage: serve-conformance.py --url 127.0.0.1:PORT --model NAME --arff FILE --pred
 Exit status 0 when every check passes, 1 otherwise (each failure printed as 'FAIL: ...').
 """
 import argparse
-import json
 import sys
 from fractions import Fraction
 
 import numpy as np
 import tritonclient.http as httpclient
+
+from conformance_common import Checks, compare, expected, infer_batches
 
 
 def float32_of(text):
@@ -61,18 +62,10 @@ def main():
     ap.add_argument("--batch", type=int, default=128)
     args = ap.parse_args()
 
-    failures = []
-
-    def check(ok, what):
-        if not ok:
-            failures.append(what)
-            print("FAIL: " + what)
-
-    predicted = [json.loads(line) for line in open(args.predict) if line.strip()]
-    labels = list(predicted[0]["logits"].keys())
-    want_logits = np.array([[np.float32(float(r["logits"][k])) for k in labels] for r in predicted], dtype=np.float32)
-    want_probs = np.array([[np.float32(float(r["probabilities"][k])) for k in labels] for r in predicted], dtype=np.float32)
-    want_labels = ["|".join(r["predicted"]) for r in predicted]
+    checks = Checks()
+    check = checks.check
+    want = expected(args.predict)
+    labels, want_logits = want[0], want[1]
 
     client = httpclient.InferenceServerClient(url=args.url)
     check(client.is_server_live(), "is_server_live() is False")
@@ -90,34 +83,16 @@ def main():
     check(meta.get("task") in ("multi-label", "multi-class"), f"metadata task {meta.get('task')}")
 
     x = read_arff_features(args.arff, d)
-    check(x.shape[0] == len(predicted), f"{x.shape[0]} rows in the ARFF, {len(predicted)} predictions")
+    check(x.shape[0] == len(want_logits), f"{x.shape[0]} rows in the ARFF, {len(want_logits)} predictions")
     for binary in (False, True):
-        got_logits, got_probs, got_labels = [], [], []
-        for start in range(0, x.shape[0], args.batch):
-            chunk = x[start:start + args.batch]
-            inp = httpclient.InferInput("features", list(chunk.shape), "FP32")
-            inp.set_data_from_numpy(chunk, binary_data=binary)
-            outputs = [httpclient.InferRequestedOutput(n, binary_data=False) for n in ("logits", "probabilities", "labels")]
-            result = client.infer(args.model, [inp], outputs=outputs)
-            got_logits.append(result.as_numpy("logits"))
-            got_probs.append(result.as_numpy("probabilities"))
-            got_labels.extend(v.decode() if isinstance(v, bytes) else str(v) for v in result.as_numpy("labels").reshape(-1))
-        gl, gp = np.concatenate(got_logits), np.concatenate(got_probs)
-        mode = "binary" if binary else "JSON"
-        check(gl.dtype == np.float32 and gl.shape == want_logits.shape, f"{mode}: logits {gl.dtype} {gl.shape}")
-        if gl.shape == want_logits.shape:
-            n = int(np.sum(gl.view(np.uint32) != want_logits.view(np.uint32)))
-            check(n == 0, f"{mode}: {n} logits differ in bits from logits predict")
-            n = int(np.sum(gp.view(np.uint32) != want_probs.view(np.uint32)))
-            check(n == 0, f"{mode}: {n} probabilities differ in bits from logits predict")
-        n = sum(a != b for a, b in zip(got_labels, want_labels))
-        check(len(got_labels) == len(want_labels) and n == 0, f"{mode}: {n} label rows differ from logits predict")
-        print(f"{mode}: {gl.shape[0]} rows x {gl.shape[1]} outputs compared")
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    print("conformance: all checks passed")
-    return 0
+        def batches():
+            for start in range(0, x.shape[0], args.batch):
+                chunk = x[start:start + args.batch]
+                inp = httpclient.InferInput("features", list(chunk.shape), "FP32")
+                inp.set_data_from_numpy(chunk, binary_data=binary)
+                yield [inp]
+        compare(checks, "binary" if binary else "JSON", infer_batches(client, args.model, batches()), want)
+    return checks.finish("conformance")
 
 
 if __name__ == "__main__":

@@ -15,12 +15,13 @@ Usage: serve-sparse-conformance.py --url 127.0.0.1:PORT --model NAME --arff FILE
 Exit status 0 when every check passes, 1 otherwise (each failure printed as 'FAIL: ...').
 """
 import argparse
-import json
 import sys
 
 import numpy as np
 import scipy.sparse as sp
 import tritonclient.http as httpclient
+
+from conformance_common import Checks, compare, expected, infer_batches
 
 
 def read_sparse_arff(path, d):
@@ -64,58 +65,32 @@ def main():
     ap.add_argument("--batch", type=int, default=64)
     args = ap.parse_args()
 
-    failures = []
-
-    def check(ok, what):
-        if not ok:
-            failures.append(what)
-            print("FAIL: " + what)
-
-    predicted = [json.loads(line) for line in open(args.predict) if line.strip()]
-    names = list(predicted[0]["logits"].keys())
-    want_logits = np.array([[np.float32(float(r["logits"][k])) for k in names] for r in predicted], dtype=np.float32)
-    want_probs = np.array([[np.float32(float(r["probabilities"][k])) for k in names] for r in predicted], dtype=np.float32)
-    want_labels = ["|".join(r["predicted"]) for r in predicted]
+    checks = Checks()
+    check = checks.check
+    want = expected(args.predict)
 
     client = httpclient.InferenceServerClient(url=args.url)
     check(client.is_model_ready(args.model), "is_model_ready() is False")
     d = client.get_model_metadata(args.model)["inputs"][0]["shape"][1]
     x = read_sparse_arff(args.arff, d)
-    check(x.shape[0] == len(predicted), f"{x.shape[0]} rows in the ARFF, {len(predicted)} predictions")
+    check(x.shape[0] == len(want[1]), f"{x.shape[0]} rows in the ARFF, {len(want[1])} predictions")
     print(f"{x.shape[0]} rows x {d} features, {x.nnz} non-zeros (density {x.nnz / (x.shape[0] * d):.4f})")
     for binary in (False, True):
         for index_type, dtype in (("INT32", np.int32), ("INT64", np.int64)):
-            got_logits, got_probs, got_labels = [], [], []
-            for start in range(0, x.shape[0], args.batch):
-                chunk = x[start:start + args.batch]
-                inputs = []
-                for name, array, datatype in (("indptr", chunk.indptr.astype(dtype), index_type),
-                                              ("indices", chunk.indices.astype(dtype), index_type),
-                                              ("data", chunk.data.astype(np.float32), "FP32")):
-                    inp = httpclient.InferInput(name, list(array.shape), datatype)
-                    inp.set_data_from_numpy(array, binary_data=binary)
-                    inputs.append(inp)
-                outputs = [httpclient.InferRequestedOutput(n, binary_data=False) for n in ("logits", "probabilities", "labels")]
-                result = client.infer(args.model, inputs, outputs=outputs)
-                got_logits.append(result.as_numpy("logits"))
-                got_probs.append(result.as_numpy("probabilities"))
-                got_labels.extend(v.decode() if isinstance(v, bytes) else str(v) for v in result.as_numpy("labels").reshape(-1))
-            gl, gp = np.concatenate(got_logits), np.concatenate(got_probs)
+            def batches():
+                for start in range(0, x.shape[0], args.batch):
+                    chunk = x[start:start + args.batch]
+                    inputs = []
+                    for name, array, datatype in (("indptr", chunk.indptr.astype(dtype), index_type),
+                                                  ("indices", chunk.indices.astype(dtype), index_type),
+                                                  ("data", chunk.data.astype(np.float32), "FP32")):
+                        inp = httpclient.InferInput(name, list(array.shape), datatype)
+                        inp.set_data_from_numpy(array, binary_data=binary)
+                        inputs.append(inp)
+                    yield inputs
             mode = f"{'binary' if binary else 'JSON'} {index_type}"
-            check(gl.dtype == np.float32 and gl.shape == want_logits.shape, f"{mode}: logits {gl.dtype} {gl.shape}")
-            if gl.shape == want_logits.shape:
-                n = int(np.sum(gl.view(np.uint32) != want_logits.view(np.uint32)))
-                check(n == 0, f"{mode}: {n} logits differ in bits from logits predict")
-                n = int(np.sum(gp.view(np.uint32) != want_probs.view(np.uint32)))
-                check(n == 0, f"{mode}: {n} probabilities differ in bits from logits predict")
-            n = sum(a != b for a, b in zip(got_labels, want_labels))
-            check(len(got_labels) == len(want_labels) and n == 0, f"{mode}: {n} label rows differ from logits predict")
-            print(f"{mode}: {gl.shape[0]} rows x {gl.shape[1]} outputs compared")
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    print("sparse conformance: all checks passed")
-    return 0
+            compare(checks, mode, infer_batches(client, args.model, batches()), want)
+    return checks.finish("sparse conformance")
 
 
 if __name__ == "__main__":
