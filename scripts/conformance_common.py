@@ -7,6 +7,21 @@ import numpy as np
 import tritonclient.http as httpclient
 
 
+def arff_data_lines(path):
+    """The data rows of an ARFF file (after `@data`), stripped, without blank and `%` lines."""
+    in_data = False
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("%"):
+                continue
+            if line.lower().startswith("@data"):
+                in_data = True
+                continue
+            if in_data:
+                yield line
+
+
 class Checks:
     """Collects failed checks; each is printed as `FAIL: ...` when it happens."""
 

@@ -19,7 +19,7 @@ from fractions import Fraction
 import numpy as np
 import tritonclient.http as httpclient
 
-from conformance_common import Checks, compare, expected, infer_batches
+from conformance_common import Checks, arff_data_lines, compare, expected, infer_batches
 
 
 def float32_of(text):
@@ -37,19 +37,7 @@ def float32_of(text):
 
 
 def read_arff_features(path, d):
-    rows = []
-    in_data = False
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith("%"):
-                continue
-            if line.lower().startswith("@data"):
-                in_data = True
-                continue
-            if in_data:
-                fields = line.split(",")
-                rows.append([float32_of(x) for x in fields[:d]])
+    rows = [[float32_of(x) for x in line.split(",")[:d]] for line in arff_data_lines(path)]
     return np.array(rows, dtype=np.float32)
 
 

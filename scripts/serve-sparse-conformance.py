@@ -21,37 +21,27 @@ import numpy as np
 import scipy.sparse as sp
 import tritonclient.http as httpclient
 
-from conformance_common import Checks, compare, expected, infer_batches
+from conformance_common import Checks, arff_data_lines, compare, expected, infer_batches
 
 
 def read_sparse_arff(path, d):
     """The first `d` attributes of every data row (sparse `{i v, ...}` or dense rows) as CSR."""
     indptr, indices, data = [0], [], []
-    in_data = False
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith("%"):
-                continue
-            if line.lower().startswith("@data"):
-                in_data = True
-                continue
-            if not in_data:
-                continue
-            if line.startswith("{"):
-                for pair in line.strip("{}").split(","):
-                    if not pair.strip():
-                        continue
-                    i, v = pair.split()
-                    if int(i) < d and float(v) != 0:
-                        indices.append(int(i))
-                        data.append(np.float32(v))
-            else:
-                for i, v in enumerate(line.split(",")[:d]):
-                    if float(v) != 0:
-                        indices.append(i)
-                        data.append(np.float32(v))
-            indptr.append(len(indices))
+    for line in arff_data_lines(path):
+        if line.startswith("{"):
+            for pair in line.strip("{}").split(","):
+                if not pair.strip():
+                    continue
+                i, v = pair.split()
+                if int(i) < d and float(v) != 0:
+                    indices.append(int(i))
+                    data.append(np.float32(v))
+        else:
+            for i, v in enumerate(line.split(",")[:d]):
+                if float(v) != 0:
+                    indices.append(i)
+                    data.append(np.float32(v))
+        indptr.append(len(indices))
     return sp.csr_matrix((np.array(data, dtype=np.float32), np.array(indices), np.array(indptr)), shape=(len(indptr) - 1, d))
 
 
