@@ -135,16 +135,14 @@ extension Standardizer {
         try features.divideColumns(by: scale)
     }
 
-    /// Divides the columns of sparse features by `scale` in place (valid only when `isUncentred`).
+    /// The whole transform on sparse features in place, when it is a pure division (`isUncentred`);
+    /// a centring one must go through `divide(_:)` plus `sparseInputShift`.
     /// - Throws: `LogitsError.shapeMismatch` for a wrong width; `.invalidValue` when a mean is not 0
     ///   (centring would make every zero non-zero).
     public func apply(to features: inout SparseMatrix) throws {
-        guard features.cols == featureCount else {
-            throw LogitsError.shapeMismatch("standardizer fitted on \(featureCount) features, matrix has \(features.cols)")
-        }
         guard isUncentred else {
-            throw LogitsError.invalidValue("this standardizer centres the features; sparse input would become dense (densify the batch first)")
+            throw LogitsError.invalidValue("this standardizer centres the features; divide the sparse values (divide(_:)) and pass sparseInputShift to the network")
         }
-        try features.divideColumns(by: scale)
+        try divide(&features)
     }
 }

@@ -80,8 +80,7 @@ public struct TrainingRecipe: Sendable {
             monitor: o.monitorMetric ? (hooks.metricMonitor?(task).name ?? "metric") : Monitor.validationLoss.name,
             validationFraction: validation, refit: refit, tuneThresholds: tune, standardize: o.standardize && !o.tfidf,
             termWeighting: o.tfidf ? (o.sublinearTF ? "tfidf-sublinear" : "tfidf") : nil,
-            binaryScaling: sparse ? try Self.sparseBinaryScaling(o.binaryScaling, rows: rows)
-                : o.binaryScaling ?? TrainingDefaults.binaryScaling(rows: rows), seed: o.seed,
+            binaryScaling: o.binaryScaling ?? TrainingDefaults.binaryScaling(rows: rows, sparse: sparse), seed: o.seed,
             candidates: select ? TrainingDefaults.selectionGrid(rows: rows, dropout: o.dropout, weightDecay: o.weightDecay) : [])
     }
 
@@ -246,13 +245,6 @@ public struct TrainingRecipe: Sendable {
                                  preprocessing: tfidfLine + ((data.isSparse ? scaling?.sparseSummaryLines(featureNames: data.featureNames)
                                                  : scaling?.summaryLines(featureNames: data.featureNames))
                                      ?? (termWeighting == nil ? ["features used as given (no scaling)"] : [])))
-    }
-
-    /// The scaling of {0,1} columns of sparse (CSR) features: `requested` (the user's), else the
-    /// default `TrainingDefaults.binaryScaling(rows:sparse: true)`. A centring choice is applied
-    /// inside the first layer (`TrainerConfig.sparseInputShift`), so it never densifies the data.
-    static func sparseBinaryScaling(_ requested: FeatureScaling.UncenteredScale?, rows: Int) throws -> FeatureScaling.UncenteredScale {
-        requested ?? TrainingDefaults.binaryScaling(rows: rows, sparse: true)
     }
 
     /// The scaling as a `Standardizer` over all `D` input columns: a kept column gets its shift
