@@ -28,9 +28,39 @@ extension Dense {
         guard x.cols == inputCount, inputShift.map({ $0.count == inputCount }) ?? true else {
             throw LogitsError.shapeMismatch("Dense expects \(inputCount) input features (and shifts), got \(x.cols) (\(inputShift?.count ?? x.cols))")
         }
-        let rows = x.rows, out = outputCount, inCount = inputCount
+        let rows = x.rows, out = outputCount
         y.resize(rows: rows, cols: out)
         guard rows > 0, out > 0 else { return }
+        var effectiveBias = bias.value
+        if weightLayout == .inputsByOutputs {
+            sparseProductTransposed(x, into: &y)
+            if let inputShift {
+                sparseShiftedBiasTransposed(x, inputShift: inputShift)
+                effectiveBias = x.shiftedBias
+            }
+        } else {
+            sparseProduct(x, into: &y)
+            if let inputShift {
+                sparseShiftedBias(x, inputShift: inputShift)
+                effectiveBias = x.shiftedBias
+            }
+        }
+        let act = fusedActivation
+        effectiveBias.withUnsafeBufferPointer { bp in
+            y.withUnsafeMutableBufferPointer { yp in
+                guard let b = bp.baseAddress, let yo = yp.baseAddress else { return }
+                if let act {
+                    act.forwardAddingBias(b, to: yo, rows: rows, cols: out)
+                } else {
+                    Elementwise.addRowVector(b, to: yo, rows: rows, cols: out)
+                }
+            }
+        }
+    }
+
+    /// `Y = X Wᵀ` (no bias) for the `out x in` layout: blocks of 8 outputs gathered per column.
+    private func sparseProduct(_ x: SparseBatchColumns, into y: inout Matrix) {
+        let rows = x.rows, out = outputCount, inCount = inputCount
         let blocks = (out + 7) / 8
         let parts = Self.sparseParts(blocks: blocks, nonZeros: x.values.count, outputs: out)
         x.reserveLanes(parts: parts)
@@ -78,43 +108,33 @@ extension Dense {
             }
           }
         }
-        let act = fusedActivation
-        var effectiveBias = bias.value
-        if let inputShift {
-            // b − W s in Double (out x D multiply-adds per call, 8 lanes of Double).
-            x.shiftedBias.resize(rows: 1, cols: out)
-            let biasValues = bias.value
-            weight.value.withUnsafeBufferPointer { wp in
-                inputShift.withUnsafeBufferPointer { sp in
-                    guard let w = wp.baseAddress, let sh = sp.baseAddress else { return }
-                    for o in 0..<out {
-                        let row = w + o * inCount
-                        var low = SIMD4<Double>.zero, high = SIMD4<Double>.zero
-                        var c = 0
-                        while c + 8 <= inCount {
-                            let wv = Elementwise.load8(row + c), sv = Elementwise.load8(sh + c)
-                            low += SIMD4<Double>(wv.lowHalf) * SIMD4<Double>(sv.lowHalf)
-                            high += SIMD4<Double>(wv.highHalf) * SIMD4<Double>(sv.highHalf)
-                            c += 8
-                        }
-                        var dot = (low + high).sum()
-                        while c < inCount {
-                            dot += Double(row[c]) * Double(sh[c])
-                            c += 1
-                        }
-                        x.shiftedBias[0, o] = Float(Double(biasValues[0, o]) - dot)
+    }
+
+    /// `b − W s` into `x.shiftedBias` for the `out x in` layout, in Double (out x D multiply-adds,
+    /// 8 lanes of Double).
+    private func sparseShiftedBias(_ x: SparseBatchColumns, inputShift: [Float]) {
+        let out = outputCount, inCount = inputCount
+        x.shiftedBias.resize(rows: 1, cols: out)
+        let biasValues = bias.value
+        weight.value.withUnsafeBufferPointer { wp in
+            inputShift.withUnsafeBufferPointer { sp in
+                guard let w = wp.baseAddress, let sh = sp.baseAddress else { return }
+                for o in 0..<out {
+                    let row = w + o * inCount
+                    var low = SIMD4<Double>.zero, high = SIMD4<Double>.zero
+                    var c = 0
+                    while c + 8 <= inCount {
+                        let wv = Elementwise.load8(row + c), sv = Elementwise.load8(sh + c)
+                        low += SIMD4<Double>(wv.lowHalf) * SIMD4<Double>(sv.lowHalf)
+                        high += SIMD4<Double>(wv.highHalf) * SIMD4<Double>(sv.highHalf)
+                        c += 8
                     }
-                }
-            }
-            effectiveBias = x.shiftedBias
-        }
-        effectiveBias.withUnsafeBufferPointer { bp in
-            y.withUnsafeMutableBufferPointer { yp in
-                guard let b = bp.baseAddress, let yo = yp.baseAddress else { return }
-                if let act {
-                    act.forwardAddingBias(b, to: yo, rows: rows, cols: out)
-                } else {
-                    Elementwise.addRowVector(b, to: yo, rows: rows, cols: out)
+                    var dot = (low + high).sum()
+                    while c < inCount {
+                        dot += Double(row[c]) * Double(sh[c])
+                        c += 1
+                    }
+                    x.shiftedBias[0, o] = Float(Double(biasValues[0, o]) - dot)
                 }
             }
         }
@@ -128,6 +148,10 @@ extension Dense {
             throw LogitsError.shapeMismatch("Dense backward: batch \(x.rows) x \(x.cols), gradient \(dy.rows) x \(dy.cols); expected \(x.rows) x \(outputCount) for \(inputCount) inputs")
         }
         activationAndBiasBackward(output: y, outputGradient: &dy)
+        if weightLayout == .inputsByOutputs {
+            sparseWeightGradientTransposed(x, inputShift: inputShift, dy: dy)
+            return
+        }
         let accumulate = inputShift != nil
         if let inputShift {
             // dW = −(δᵀ1) sᵀ over every column (zeros where s_c = 0), then += δᵀX below.

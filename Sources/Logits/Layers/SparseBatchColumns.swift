@@ -24,6 +24,13 @@ public final class SparseBatchColumns {
     var lanes: [SIMD8<Float>] = []
     /// `1 x out` scratch of the first layer's shifted bias `b − W s` (centred sparse input).
     var shiftedBias = Matrix(rows: 0, cols: 0)
+    /// The batch itself, row by row (CSR, a copy of `build`'s argument): the transposed-weight
+    /// kernels read it row-wise.
+    var rowOffsets: [Int] = [0]
+    var rowColumns: [Int32] = []
+    var rowValues: [Float] = []
+    /// `out` doubles of scratch for the shifted bias of the transposed layout.
+    var shiftAccumulator: [Double] = []
 
     public init() {}
 
@@ -84,6 +91,14 @@ public final class SparseBatchColumns {
         offsets = offs
         rowIndex = ri
         values = vs
+        x.withUnsafeBuffers { xo, xc, xv in
+            rowOffsets.removeAll(keepingCapacity: true)
+            rowOffsets.append(contentsOf: xo)
+            rowColumns.removeAll(keepingCapacity: true)
+            rowColumns.append(contentsOf: xc)
+            rowValues.removeAll(keepingCapacity: true)
+            rowValues.append(contentsOf: xv)
+        }
     }
 
     /// Makes room for `parts x rows` accumulators (no allocation once large enough).

@@ -1,0 +1,159 @@
+import CLogitsKernels
+
+/// The sparse first-layer kernels for the transposed weight layout (`Dense.WeightLayout
+/// .inputsByOutputs`, `Wt = Wᵀ`, `in x out`), the layout a trainer gives the first layer while it
+/// trains on sparse input. Each stored value `X[b, c]` touches one contiguous row `Wt[c, :]`
+/// (C kernels in `sparse_dense.c`, AVX2/FMA where available):
+///
+///     forward:  Y[b, :] = Σ_{c: X[b,c] ≠ 0} X[b, c] Wt[c, :]             (rows of the CSR batch)
+///     backward: dWt[c, :] = Σ_{b: X[b,c] ≠ 0} X[b, c] dY[b, :]           (columns of the batch)
+///     centred:  bias b − Wt ᵀs (summed in Double); dWt[c, :] = −s_c (δᵀ1) + Σ_b X[b, c] dY[b, :]
+///
+/// Work is `O(nnz · out)` per product (plus `O(in · out)` with a shift), as in the `out x in`
+/// kernels, but with unit-stride loads instead of gathers across `out` weight rows.
+extension Dense {
+    /// `Y = X Wᵀ` (no bias) for `weightLayout == .inputsByOutputs`; `y` is already `B x out`.
+    func sparseProductTransposed(_ x: SparseBatchColumns, into y: inout Matrix) {
+        let rows = x.rows, out = outputCount
+        let parts = Self.transposedParts(work: x.rowValues.count, outputs: out, pieces: rows)
+        let avx2: Int32 = VectorMath.usesAVX2 ? 1 : 0
+        weight.value.withUnsafeBufferPointer { wp in
+            y.withUnsafeMutableBufferPointer { yp in
+                x.rowOffsets.withUnsafeBufferPointer { ro in
+                    x.rowColumns.withUnsafeBufferPointer { rc in
+                        x.rowValues.withUnsafeBufferPointer { rv in
+                            guard let w = wp.baseAddress, let yo = yp.baseAddress, let offs = ro.baseAddress else { return }
+                            let io = TransposedKernelPointers(
+                                w: w, out: yo, offsets: offs, indices: rc.baseAddress, values: rv.baseAddress)
+                            WorkerPool.run(parts: parts) { part in
+                                logits_csr_times_dense_rows(
+                                    part * rows / parts, (part + 1) * rows / parts, io.offsets, io.indices, io.values,
+                                    io.w, out, io.out, avx2)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `b − Wt ᵀ s` into `x.shiftedBias` (`1 x out`), summed in Double.
+    func sparseShiftedBiasTransposed(_ x: SparseBatchColumns, inputShift: [Float]) {
+        let out = outputCount
+        x.shiftedBias.resize(rows: 1, cols: out)
+        if x.shiftAccumulator.count < out { x.shiftAccumulator = [Double](repeating: 0, count: out) }
+        weight.value.withUnsafeBufferPointer { wp in
+            inputShift.withUnsafeBufferPointer { sp in
+                bias.value.withUnsafeBufferPointer { bp in
+                    x.shiftAccumulator.withUnsafeMutableBufferPointer { acc in
+                        x.shiftedBias.withUnsafeMutableBufferPointer { dst in
+                            guard let w = wp.baseAddress, let s = sp.baseAddress, let b = bp.baseAddress,
+                                  let a = acc.baseAddress, let d = dst.baseAddress else { return }
+                            logits_shifted_bias_transposed(w, inputCount, out, s, b, a, d)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `dWt = Xᵀ dY` (minus `s (δᵀ1)ᵀ` with a shift) into `weight.gradient` for the transposed
+    /// layout; `dy` is `dY ⊙ f'(Y)` and `bias.gradient` already holds `δᵀ1`. Without a shift
+    /// only the rows of the batch's columns are written, plus zeros over the rows the previous
+    /// sparse backward wrote that this batch lacks.
+    func sparseWeightGradientTransposed(_ x: SparseBatchColumns, inputShift: [Float]?, dy: Matrix) {
+        let out = outputCount, inCount = inputCount
+        let avx2: Int32 = VectorMath.usesAVX2 ? 1 : 0
+        var stale = sparseState.stale
+        sparseState.stale = []
+        stale.removeAll(keepingCapacity: true)
+        if inputShift == nil {
+            if sparseState.wholeGradientWritten {
+                weight.gradient.fill(0)
+                sparseState.wholeGradientWritten = false
+                sparseState.written.removeAll(keepingCapacity: true)
+            }
+            for c in sparseState.written where x.slot[Int(c)] < 0 { stale.append(c) }
+        }
+        let u = x.columns.count
+        let pieces = inputShift == nil ? u : inCount
+        let work = inputShift == nil ? x.values.count : Swift.max(x.values.count, inCount)
+        let parts = Self.transposedParts(work: work, outputs: out, pieces: pieces)
+        let shifted = inputShift != nil
+        weight.gradient.withUnsafeMutableBufferPointer { gp in
+          dy.withUnsafeBufferPointer { dyp in
+            x.columns.withUnsafeBufferPointer { cols in
+              x.offsets.withUnsafeBufferPointer { offs in
+                x.rowIndex.withUnsafeBufferPointer { ri in
+                  x.values.withUnsafeBufferPointer { vs in
+                    x.slot.withUnsafeBufferPointer { slot in
+                      bias.gradient.withUnsafeBufferPointer { db in
+                        (inputShift ?? []).withUnsafeBufferPointer { sp in
+                          guard let g = gp.baseAddress, let d = dyp.baseAddress, let o = offs.baseAddress else { return }
+                          let io = TransposedGradientPointers(
+                              g: g, dy: d, columns: cols.baseAddress, offsets: o, rowIndex: ri.baseAddress,
+                              values: vs.baseAddress, slot: slot.baseAddress, shift: sp.baseAddress, biasGradient: db.baseAddress)
+                          WorkerPool.run(parts: parts) { part in
+                              let lo = part * pieces / parts, hi = (part + 1) * pieces / parts
+                              if shifted, let shift = io.shift {
+                                  logits_csc_gradient_shifted_rows(
+                                      lo, hi, io.slot, io.offsets, io.rowIndex, io.values, io.dy, out, shift,
+                                      io.biasGradient, io.g, avx2)
+                              } else {
+                                  logits_csc_gradient_rows(
+                                      lo, hi, io.columns, io.offsets, io.rowIndex, io.values, io.dy, out, io.g, avx2)
+                              }
+                          }
+                          for c in stale { (g + Int(c) * out).update(repeating: 0, count: out) }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+        if inputShift != nil {
+            sparseState.wholeGradientWritten = true  // the next unshifted sparse backward zeroes it once
+            sparseState.written.removeAll(keepingCapacity: true)
+            return
+        }
+        sparseState.stale = stale
+        sparseState.written.removeAll(keepingCapacity: true)
+        sparseState.written.append(contentsOf: x.columns)
+    }
+
+    /// Below this many multiply-adds (`work x out`) a transposed-layout kernel runs on the calling
+    /// thread (the pool's hand-off costs more than a second thread gains).
+    static let transposedParallelThreshold = 1 << 20
+
+    /// Parts of a transposed-layout kernel over `pieces` rows (or columns) of `work` stored values.
+    static func transposedParts(work: Int, outputs: Int, pieces: Int) -> Int {
+        let (product, overflow) = work.multipliedReportingOverflow(by: outputs)
+        guard overflow || product >= transposedParallelThreshold, Threading.threadCount > 1 else { return 1 }
+        return Swift.max(1, Swift.min(pieces, Threading.threadCount * 2))
+    }
+}
+
+/// Base pointers of a transposed-layout forward job (each part writes its own rows of `Y`).
+private struct TransposedKernelPointers: @unchecked Sendable {  // unchecked: parts write disjoint rows
+    let w: UnsafePointer<Float>
+    let out: UnsafeMutablePointer<Float>
+    let offsets: UnsafePointer<Int>
+    let indices: UnsafePointer<Int32>?
+    let values: UnsafePointer<Float>?
+}
+
+/// Base pointers of a transposed-layout weight-gradient job (each part writes its own rows of `dWt`).
+private struct TransposedGradientPointers: @unchecked Sendable {  // unchecked: parts write disjoint rows
+    let g: UnsafeMutablePointer<Float>
+    let dy: UnsafePointer<Float>
+    let columns: UnsafePointer<Int32>?
+    let offsets: UnsafePointer<Int>
+    let rowIndex: UnsafePointer<Int32>?
+    let values: UnsafePointer<Float>?
+    let slot: UnsafePointer<Int32>?
+    let shift: UnsafePointer<Float>?
+    let biasGradient: UnsafePointer<Float>?
+}

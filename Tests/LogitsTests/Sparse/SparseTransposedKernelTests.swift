@@ -1,0 +1,125 @@
+import CLogitsKernels
+import Testing
+@testable import Logits
+
+/// The transposed-layout sparse kernels (`sparse_dense.c`) against naive Double references, on
+/// output widths that exercise the 64-wide blocks, the 8-wide blocks and the scalar tail; the
+/// AVX2/FMA loop where this CPU has it (said so when it does not) and the portable loop always.
+@Suite struct SparseTransposedKernelTests {
+    /// A random CSR batch (`rows x d`, about `perRow` stored values per row, some rows empty).
+    static func batch(rows: Int, d: Int, perRow: Int, rng: inout SeededGenerator) throws -> SparseMatrix {
+        var dense = Matrix(rows: rows, cols: d)
+        for r in 0..<rows where r % 5 != 3 {
+            for _ in 0..<perRow { dense[r, Int.random(in: 0..<d, using: &rng)] = Float.random(in: -2...2, using: &rng) }
+        }
+        return try SparseMatrix(dense: dense)
+    }
+
+    static func random(_ rows: Int, _ cols: Int, rng: inout SeededGenerator) -> Matrix {
+        var m = Matrix(rows: rows, cols: cols)
+        for i in 0..<m.count { m.storage[i] = Float.random(in: -1...1, using: &rng) }
+        return m
+    }
+
+    static var levels: [Int32] {
+        if CPULevel.hardware >= .avx2 { return [0, 1] }
+        print("SparseTransposedKernelTests: this CPU has no AVX2/FMA; only the portable loop is tested")
+        return [0]
+    }
+
+    @Test(arguments: [1, 8, 13, 64, 70, 200])
+    func productMatchesNaive(_ n: Int) throws {
+        var rng = SeededGenerator(seed: UInt64(n))
+        let (rows, d) = (9, 40)
+        let x = try Self.batch(rows: rows, d: d, perRow: 6, rng: &rng)
+        let wt = Self.random(d, n, rng: &rng)
+        let xd = try x.toDense()
+        for level in Self.levels {
+            var y = Matrix(rows: rows, cols: n, repeating: .nan)
+            x.withUnsafeBuffers { o, c, v in
+                wt.withUnsafeBufferPointer { w in
+                    y.withUnsafeMutableBufferPointer { yp in
+                        logits_csr_times_dense_rows(0, rows, o.baseAddress, c.baseAddress, v.baseAddress, w.baseAddress, n, yp.baseAddress, level)
+                    }
+                }
+            }
+            for r in 0..<rows {
+                for o in 0..<n {
+                    var s = 0.0
+                    for c in 0..<d { s += Double(xd[r, c]) * Double(wt[c, o]) }
+                    #expect(abs(Double(y[r, o]) - s) <= 1e-5 * max(1, abs(s)), "n \(n) level \(level) [\(r), \(o)]")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [1, 8, 13, 64, 70, 200])
+    func gradientMatchesNaive(_ n: Int) throws {
+        var rng = SeededGenerator(seed: 100 + UInt64(n))
+        let (rows, d) = (11, 30)
+        let x = try Self.batch(rows: rows, d: d, perRow: 5, rng: &rng)
+        let xd = try x.toDense()
+        let dy = Self.random(rows, n, rng: &rng)
+        let shift = (0..<d).map { c in c % 3 == 0 ? Float(0) : Float.random(in: 0...1, using: &rng) }
+        let db = (0..<n).map { o in (0..<rows).reduce(Float(0)) { $0 + dy[$1, o] } }
+        let columns = SparseBatchColumns()
+        columns.build(x)
+        for level in Self.levels {
+            for shifted in [false, true] {
+                var g = Matrix(rows: d, cols: n, repeating: shifted ? .nan : 0)
+                g.withUnsafeMutableBufferPointer { gp in
+                    dy.withUnsafeBufferPointer { dp in
+                        columns.columns.withUnsafeBufferPointer { cols in
+                            columns.offsets.withUnsafeBufferPointer { offs in
+                                columns.rowIndex.withUnsafeBufferPointer { ri in
+                                    columns.values.withUnsafeBufferPointer { vs in
+                                        columns.slot.withUnsafeBufferPointer { slot in
+                                            shift.withUnsafeBufferPointer { sp in
+                                                db.withUnsafeBufferPointer { bp in
+                                                    if shifted {
+                                                        logits_csc_gradient_shifted_rows(
+                                                            0, d, slot.baseAddress, offs.baseAddress, ri.baseAddress, vs.baseAddress,
+                                                            dp.baseAddress, n, sp.baseAddress, bp.baseAddress, gp.baseAddress, level)
+                                                    } else {
+                                                        logits_csc_gradient_rows(
+                                                            0, cols.count, cols.baseAddress, offs.baseAddress, ri.baseAddress,
+                                                            vs.baseAddress, dp.baseAddress, n, gp.baseAddress, level)
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                for c in 0..<d {
+                    for o in 0..<n {
+                        var s = shifted ? -Double(shift[c]) * Double(db[o]) : 0
+                        for r in 0..<rows { s += Double(xd[r, c]) * Double(dy[r, o]) }
+                        #expect(abs(Double(g[c, o]) - s) <= 1e-5 * max(1, abs(s)), "n \(n) level \(level) shifted \(shifted) [\(c), \(o)]")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func shiftedBiasSumsInDouble() throws {
+        var rng = SeededGenerator(seed: 9)
+        let (d, n) = (50, 13)
+        let wt = Self.random(d, n, rng: &rng)
+        let shift = (0..<d).map { c in c % 4 == 0 ? Float(0) : Float.random(in: 0...1, using: &rng) }
+        let bias = (0..<n).map { _ in Float.random(in: -1...1, using: &rng) }
+        var acc = [Double](repeating: .nan, count: n)
+        var out = [Float](repeating: .nan, count: n)
+        wt.withUnsafeBufferPointer { w in
+            logits_shifted_bias_transposed(w.baseAddress, d, n, shift, bias, &acc, &out)
+        }
+        for o in 0..<n {
+            var s = Double(bias[o])
+            for c in 0..<d { s -= Double(shift[c]) * Double(wt[c, o]) }
+            #expect(out[o] == Float(s), "bias \(o): \(out[o]) vs \(s)")
+        }
+    }
+}
