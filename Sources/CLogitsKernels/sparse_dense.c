@@ -7,28 +7,28 @@
 
 /* ---- portable ---- */
 
-static void csr_rows_portable(long r0, long r1, const long *row_offsets, const int *cols, const float *vals,
-                              const float *wt, long n, float *y) {
+static void csr_rows_portable(long r0, long r1, long o0, long o1, const long *row_offsets, const int *cols,
+                              const float *vals, const float *wt, long n, float *y) {
     for (long r = r0; r < r1; r++) {
         float *yr = y + r * n;
-        for (long o = 0; o < n; o++) yr[o] = 0;
+        for (long o = o0; o < o1; o++) yr[o] = 0;
         for (long k = row_offsets[r]; k < row_offsets[r + 1]; k++) {
             const float v = vals[k];
             const float *w = wt + (long)cols[k] * n;
-            for (long o = 0; o < n; o++) yr[o] += v * w[o];
+            for (long o = o0; o < o1; o++) yr[o] += v * w[o];
         }
     }
 }
 
 static void grad_row_portable(const long *offsets, long j, const int *row_index, const float *vals,
-                              const float *dy, long n, float init_scale, const float *init, float *g) {
-    if (init) { for (long o = 0; o < n; o++) g[o] = init_scale * init[o]; }
-    else { for (long o = 0; o < n; o++) g[o] = 0; }
+                              const float *dy, long n, long o0, long o1, float init_scale, const float *init, float *g) {
+    if (init) { for (long o = o0; o < o1; o++) g[o] = init_scale * init[o]; }
+    else { for (long o = o0; o < o1; o++) g[o] = 0; }
     if (j < 0) return;
     for (long k = offsets[j]; k < offsets[j + 1]; k++) {
         const float v = vals[k];
         const float *d = dy + (long)row_index[k] * n;
-        for (long o = 0; o < n; o++) g[o] += v * d[o];
+        for (long o = o0; o < o1; o++) g[o] += v * d[o];
     }
 }
 
@@ -63,15 +63,16 @@ static void grad_row_portable(const long *offsets, long j, const int *row_index,
         if (WIDTH > 7) _mm256_storeu_ps(yo + 56, a7);                                         \
     } while (0)
 
-AVX2 static void csr_rows_avx2(long r0, long r1, const long *row_offsets, const int *cols, const float *vals,
-                               const float *wt, long n, float *y) {
+/* Columns [lo, hi) of the rows [r0, r1) (hi - lo <= 64 except at the tail). */
+AVX2 static void csr_rows_avx2(long r0, long r1, long lo, long hi, const long *row_offsets, const int *cols,
+                               const float *vals, const float *wt, long n, float *y) {
     for (long r = r0; r < r1; r++) {
         float *yr = y + r * n;
         const long k0 = row_offsets[r], k1 = row_offsets[r + 1];
-        long o0 = 0;
-        for (; o0 + 64 <= n; o0 += 64) ROW_BLOCK(8);
-        for (; o0 + 8 <= n; o0 += 8) ROW_BLOCK(1);
-        for (long o = o0; o < n; o++) {
+        long o0 = lo;
+        for (; o0 + 64 <= hi; o0 += 64) ROW_BLOCK(8);
+        for (; o0 + 8 <= hi; o0 += 8) ROW_BLOCK(1);
+        for (long o = o0; o < hi; o++) {
             float s = 0;
             for (long k = k0; k < k1; k++) s += vals[k] * wt[(long)cols[k] * n + o];
             yr[o] = s;
@@ -94,13 +95,13 @@ AVX2 static void csr_rows_avx2(long r0, long r1, const long *row_offsets, const 
     } while (0)
 
 AVX2 static void grad_row_avx2(const long *offsets, long j, const int *row_index, const float *vals,
-                               const float *dy, long n, float init_scale, const float *init, float *g) {
+                               const float *dy, long n, long lo, long hi, float init_scale, const float *init, float *g) {
     const long k0 = j < 0 ? 0 : offsets[j], k1 = j < 0 ? 0 : offsets[j + 1];
     const __m256 scale = _mm256_set1_ps(init_scale);
-    long o0 = 0;
-    for (; o0 + 64 <= n; o0 += 64) GRAD_BLOCK(8);
-    for (; o0 + 8 <= n; o0 += 8) GRAD_BLOCK(1);
-    for (long o = o0; o < n; o++) {
+    long o0 = lo;
+    for (; o0 + 64 <= hi; o0 += 64) GRAD_BLOCK(8);
+    for (; o0 + 8 <= hi; o0 += 8) GRAD_BLOCK(1);
+    for (long o = o0; o < hi; o++) {
         float s = init ? init_scale * init[o] : 0;
         for (long k = k0; k < k1; k++) s += vals[k] * dy[(long)row_index[k] * n + o];
         g[o] = s;
@@ -109,38 +110,54 @@ AVX2 static void grad_row_avx2(const long *offsets, long j, const int *row_index
 #define HAVE_AVX2_PATH 1
 #endif
 
-void logits_csr_times_dense_rows(long r0, long r1, const long *row_offsets, const int *cols, const float *vals,
-                                 const float *wt, long n, float *y, int use_avx2) {
+/* The output columns [o0, o1) are walked in chunks of CHUNK (a multiple of 64): a chunk of the
+ * weight (D x CHUNK floats, the forward) or of dY (B x CHUNK, the gradient) stays in cache while
+ * every row or column of the batch uses it. */
+#define CHUNK 64
+
+void logits_csr_times_dense(long r0, long r1, long o0, long o1, const long *row_offsets, const int *cols,
+                            const float *vals, const float *wt, long n, float *y, int use_avx2) {
+    for (long lo = o0; lo < o1; lo += CHUNK) {
+        const long hi = lo + CHUNK < o1 ? lo + CHUNK : o1;
 #ifdef HAVE_AVX2_PATH
-    if (use_avx2) { csr_rows_avx2(r0, r1, row_offsets, cols, vals, wt, n, y); return; }
+        if (use_avx2) { csr_rows_avx2(r0, r1, lo, hi, row_offsets, cols, vals, wt, n, y); continue; }
 #endif
+        csr_rows_portable(r0, r1, lo, hi, row_offsets, cols, vals, wt, n, y);
+    }
     (void)use_avx2;
-    csr_rows_portable(r0, r1, row_offsets, cols, vals, wt, n, y);
 }
 
-void logits_csc_gradient_rows(long j0, long j1, const int *columns, const long *offsets, const int *row_index,
-                              const float *vals, const float *dy, long n, float *g, int use_avx2) {
-    for (long j = j0; j < j1; j++) {
-        float *gr = g + (long)columns[j] * n;
+void logits_csc_gradient(long j0, long j1, long o0, long o1, const int *columns, const long *offsets,
+                         const int *row_index, const float *vals, const float *dy, long n, float *g, int use_avx2) {
+    for (long lo = o0; lo < o1; lo += CHUNK) {
+        const long hi = lo + CHUNK < o1 ? lo + CHUNK : o1;
+        for (long j = j0; j < j1; j++) {
+            float *gr = g + (long)columns[j] * n;
 #ifdef HAVE_AVX2_PATH
-        if (use_avx2) { grad_row_avx2(offsets, j, row_index, vals, dy, n, 0, 0, gr); continue; }
+            if (use_avx2) { grad_row_avx2(offsets, j, row_index, vals, dy, n, lo, hi, 0, 0, gr); continue; }
 #endif
-        grad_row_portable(offsets, j, row_index, vals, dy, n, 0, 0, gr);
+            grad_row_portable(offsets, j, row_index, vals, dy, n, lo, hi, 0, 0, gr);
+        }
     }
+    (void)use_avx2;
 }
 
-void logits_csc_gradient_shifted_rows(long c0, long c1, const int *slot, const long *offsets, const int *row_index,
-                                      const float *vals, const float *dy, long n, const float *shift,
-                                      const float *bias_gradient, float *g, int use_avx2) {
-    for (long c = c0; c < c1; c++) {
-        float *gr = g + c * n;
-        const float s = -shift[c];
-        const long j = slot[c];
+void logits_csc_gradient_shifted(long c0, long c1, long o0, long o1, const int *slot, const long *offsets,
+                                 const int *row_index, const float *vals, const float *dy, long n, const float *shift,
+                                 const float *bias_gradient, float *g, int use_avx2) {
+    for (long lo = o0; lo < o1; lo += CHUNK) {
+        const long hi = lo + CHUNK < o1 ? lo + CHUNK : o1;
+        for (long c = c0; c < c1; c++) {
+            float *gr = g + c * n;
+            const float s = -shift[c];
+            const long j = slot[c];
 #ifdef HAVE_AVX2_PATH
-        if (use_avx2) { grad_row_avx2(offsets, j, row_index, vals, dy, n, s, bias_gradient, gr); continue; }
+            if (use_avx2) { grad_row_avx2(offsets, j, row_index, vals, dy, n, lo, hi, s, bias_gradient, gr); continue; }
 #endif
-        grad_row_portable(offsets, j, row_index, vals, dy, n, s, bias_gradient, gr);
+            grad_row_portable(offsets, j, row_index, vals, dy, n, lo, hi, s, bias_gradient, gr);
+        }
     }
+    (void)use_avx2;
 }
 
 void logits_shifted_bias_transposed(const float *wt, long d, long n, const float *shift, const float *bias,

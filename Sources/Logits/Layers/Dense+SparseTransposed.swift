@@ -3,7 +3,8 @@ import CLogitsKernels
 /// The sparse first-layer kernels for the transposed weight layout (`Dense.WeightLayout
 /// .inputsByOutputs`, `Wt = Wᵀ`, `in x out`), the layout a trainer gives the first layer while it
 /// trains on sparse input. Each stored value `X[b, c]` touches one contiguous row `Wt[c, :]`
-/// (C kernels in `sparse_dense.c`, AVX2/FMA where available):
+/// (C kernels in `sparse_dense.c`, AVX2/FMA where available, over chunks of 64 output columns so
+/// that a chunk of `Wt` or `dY` stays in cache; the threads split the output columns):
 ///
 ///     forward:  Y[b, :] = Σ_{c: X[b,c] ≠ 0} X[b, c] Wt[c, :]             (rows of the CSR batch)
 ///     backward: dWt[c, :] = Σ_{b: X[b,c] ≠ 0} X[b, c] dY[b, :]           (columns of the batch)
@@ -15,7 +16,7 @@ extension Dense {
     /// `Y = X Wᵀ` (no bias) for `weightLayout == .inputsByOutputs`; `y` is already `B x out`.
     func sparseProductTransposed(_ x: SparseBatchColumns, into y: inout Matrix) {
         let rows = x.rows, out = outputCount
-        let parts = Self.transposedParts(work: x.rowValues.count, outputs: out, pieces: rows)
+        let parts = Self.transposedParts(work: x.rowValues.count, outputs: out)
         let avx2: Int32 = VectorMath.usesAVX2 ? 1 : 0
         weight.value.withUnsafeBufferPointer { wp in
             y.withUnsafeMutableBufferPointer { yp in
@@ -26,9 +27,8 @@ extension Dense {
                             let io = TransposedKernelPointers(
                                 w: w, out: yo, offsets: offs, indices: rc.baseAddress, values: rv.baseAddress)
                             WorkerPool.run(parts: parts) { part in
-                                logits_csr_times_dense_rows(
-                                    part * rows / parts, (part + 1) * rows / parts, io.offsets, io.indices, io.values,
-                                    io.w, out, io.out, avx2)
+                                let (lo, hi) = Self.outputRange(part: part, of: parts, outputs: out)
+                                logits_csr_times_dense(0, rows, lo, hi, io.offsets, io.indices, io.values, io.w, out, io.out, avx2)
                             }
                         }
                     }
@@ -76,9 +76,8 @@ extension Dense {
             for c in sparseState.written where x.slot[Int(c)] < 0 { stale.append(c) }
         }
         let u = x.columns.count
-        let pieces = inputShift == nil ? u : inCount
         let work = inputShift == nil ? x.values.count : Swift.max(x.values.count, inCount)
-        let parts = Self.transposedParts(work: work, outputs: out, pieces: pieces)
+        let parts = Self.transposedParts(work: work, outputs: out)
         let shifted = inputShift != nil
         weight.gradient.withUnsafeMutableBufferPointer { gp in
           dy.withUnsafeBufferPointer { dyp in
@@ -94,14 +93,14 @@ extension Dense {
                               g: g, dy: d, columns: cols.baseAddress, offsets: o, rowIndex: ri.baseAddress,
                               values: vs.baseAddress, slot: slot.baseAddress, shift: sp.baseAddress, biasGradient: db.baseAddress)
                           WorkerPool.run(parts: parts) { part in
-                              let lo = part * pieces / parts, hi = (part + 1) * pieces / parts
+                              let (lo, hi) = Self.outputRange(part: part, of: parts, outputs: out)
                               if shifted, let shift = io.shift {
-                                  logits_csc_gradient_shifted_rows(
-                                      lo, hi, io.slot, io.offsets, io.rowIndex, io.values, io.dy, out, shift,
+                                  logits_csc_gradient_shifted(
+                                      0, inCount, lo, hi, io.slot, io.offsets, io.rowIndex, io.values, io.dy, out, shift,
                                       io.biasGradient, io.g, avx2)
                               } else {
-                                  logits_csc_gradient_rows(
-                                      lo, hi, io.columns, io.offsets, io.rowIndex, io.values, io.dy, out, io.g, avx2)
+                                  logits_csc_gradient(
+                                      0, u, lo, hi, io.columns, io.offsets, io.rowIndex, io.values, io.dy, out, io.g, avx2)
                               }
                           }
                           for c in stale { (g + Int(c) * out).update(repeating: 0, count: out) }
@@ -128,11 +127,23 @@ extension Dense {
     /// thread (the pool's hand-off costs more than a second thread gains).
     static let transposedParallelThreshold = 1 << 20
 
-    /// Parts of a transposed-layout kernel over `pieces` rows (or columns) of `work` stored values.
-    static func transposedParts(work: Int, outputs: Int, pieces: Int) -> Int {
+    /// Output columns are split among the parts in chunks of this many (the C kernels' chunk).
+    static let outputChunk = 64
+
+    /// Parts of a transposed-layout kernel with `work` stored values: one per thread, each a
+    /// range of output columns (so each thread keeps its own slice of `Wt` or `dY` in cache).
+    static func transposedParts(work: Int, outputs: Int) -> Int {
         let (product, overflow) = work.multipliedReportingOverflow(by: outputs)
         guard overflow || product >= transposedParallelThreshold, Threading.threadCount > 1 else { return 1 }
-        return Swift.max(1, Swift.min(pieces, Threading.threadCount * 2))
+        let chunks = (outputs + outputChunk - 1) / outputChunk
+        return Swift.max(1, Swift.min(chunks, Threading.threadCount))
+    }
+
+    /// The output columns `[lo, hi)` of `part` (whole chunks, the last one clipped to `outputs`).
+    static func outputRange(part: Int, of parts: Int, outputs: Int) -> (Int, Int) {
+        let chunks = (outputs + outputChunk - 1) / outputChunk
+        let lo = part * chunks / parts * outputChunk, hi = (part + 1) * chunks / parts * outputChunk
+        return (Swift.min(lo, outputs), Swift.min(hi, outputs))
     }
 }
 

@@ -39,7 +39,10 @@ import Testing
             x.withUnsafeBuffers { o, c, v in
                 wt.withUnsafeBufferPointer { w in
                     y.withUnsafeMutableBufferPointer { yp in
-                        logits_csr_times_dense_rows(0, rows, o.baseAddress, c.baseAddress, v.baseAddress, w.baseAddress, n, yp.baseAddress, level)
+                        // Two output ranges where there are two chunks, as two threads would split them.
+                        for (lo, hi) in n > 64 ? [(0, 64), (64, n)] : [(0, n)] {
+                            logits_csr_times_dense(0, rows, lo, hi, o.baseAddress, c.baseAddress, v.baseAddress, w.baseAddress, n, yp.baseAddress, level)
+                        }
                     }
                 }
             }
@@ -77,12 +80,12 @@ import Testing
                                             shift.withUnsafeBufferPointer { sp in
                                                 db.withUnsafeBufferPointer { bp in
                                                     if shifted {
-                                                        logits_csc_gradient_shifted_rows(
-                                                            0, d, slot.baseAddress, offs.baseAddress, ri.baseAddress, vs.baseAddress,
+                                                        logits_csc_gradient_shifted(
+                                                            0, d, 0, n, slot.baseAddress, offs.baseAddress, ri.baseAddress, vs.baseAddress,
                                                             dp.baseAddress, n, sp.baseAddress, bp.baseAddress, gp.baseAddress, level)
                                                     } else {
-                                                        logits_csc_gradient_rows(
-                                                            0, cols.count, cols.baseAddress, offs.baseAddress, ri.baseAddress,
+                                                        logits_csc_gradient(
+                                                            0, cols.count, 0, n, cols.baseAddress, offs.baseAddress, ri.baseAddress,
                                                             vs.baseAddress, dp.baseAddress, n, gp.baseAddress, level)
                                                     }
                                                 }
