@@ -60,6 +60,18 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
         }
     }
 
+    /// How the continuous columns of sparse (CSR) data are divided (they are never centred there).
+    public enum SparseContinuousScale: String, Codable, Sendable, CaseIterable {
+        /// One divisor for all of them: the root mean square of their `N x C` values (`C`
+        /// continuous columns, implicit zeros counted), `rms = sqrt(Σ v² / (N C))`. The values
+        /// get mean square 1 over the block, as PyTorch's default init expects, while the columns
+        /// keep their relative weights (TF-IDF data is weighted already). The default.
+        case commonRootMeanSquare
+        /// Each column by its own population std (scikit-learn's `StandardScaler(with_mean=False)`):
+        /// a rare column's values grow to about `1 / sqrt(p)` (p: its fraction of non-zeros).
+        case standardDeviation
+    }
+
     /// The choices per feature kind.
     public struct Policy: Codable, Sendable, Equatable {
         /// Divisor for {0, 1} columns (default `.maxAbs`, i.e. unchanged).
@@ -68,11 +80,16 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
         public var counts: UncenteredScale
         /// Drop constant columns (default true); when false they are kept with shift = value, scale = 1 (giving 0).
         public var dropConstant: Bool
+        /// Divisor of continuous columns in a fit on sparse data (default `.commonRootMeanSquare`);
+        /// the dense fit standardizes them whatever this says.
+        public var sparseContinuous: SparseContinuousScale
 
-        public init(binary: UncenteredScale = .maxAbs, counts: UncenteredScale = .standardDeviation, dropConstant: Bool = true) {
+        public init(binary: UncenteredScale = .maxAbs, counts: UncenteredScale = .standardDeviation, dropConstant: Bool = true,
+                    sparseContinuous: SparseContinuousScale = .commonRootMeanSquare) {
             self.binary = binary
             self.counts = counts
             self.dropConstant = dropConstant
+            self.sparseContinuous = sparseContinuous
         }
     }
 

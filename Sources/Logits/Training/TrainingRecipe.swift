@@ -5,8 +5,8 @@ import Foundation
 /// call it).
 ///
 /// The policy, in order:
-/// 1. **Settings.** `plan(rows:task:hasTestSet:)` fills every unset option from
-///    `TrainingDefaults.recommended(rows:)`; nothing the user set is overridden.
+/// 1. **Settings.** `plan(rows:task:hasTestSet:sparse:features:)` fills every unset option from
+///    `TrainingDefaults.recommended(rows:features:sparse:)`; nothing the user set is overridden.
 /// 2. **Features.** With `tfidf`, term counts are TF-IDF weighted and L2-normalized
 ///    (`TermWeighting`, stored in the model) and not standardized. Otherwise scaled as
 ///    `FeatureScaling` decides from all training rows (binary columns:
@@ -47,9 +47,11 @@ public struct TrainingRecipe: Sendable {
     /// - Throws: `LogitsError.invalidValue` for contradictory options (e.g. a refit without a split).
     /// - Parameter sparse: whether the features are held as CSR (a centring of their {0,1}
     ///   columns is applied inside the first layer).
-    public func plan(rows: Int, task: ClassificationTask, hasTestSet: Bool, sparse: Bool = false) throws -> TrainingPlan {
+    /// - Parameter features: the feature count (with `sparse`, wide data gets the wide-sparse
+    ///   defaults of `TrainingDefaults.recommended(rows:features:sparse:)`).
+    public func plan(rows: Int, task: ClassificationTask, hasTestSet: Bool, sparse: Bool = false, features: Int = 0) throws -> TrainingPlan {
         let o = options
-        let d = TrainingDefaults.recommended(rows: rows)
+        let d = TrainingDefaults.recommended(rows: rows, features: features, sparse: sparse)
         let validation = o.validationFraction ?? d.validationFraction
         let refit = o.refit ?? (d.refit && hasTestSet && validation > 0)
         if refit && validation == 0 {
@@ -93,7 +95,8 @@ public struct TrainingRecipe: Sendable {
     public func train(_ data: Dataset, hasTestSet: Bool = false,
                       onEvent: ((Event) -> Void)? = nil) throws -> TrainedClassifier {
         let task = data.task
-        var plan = try self.plan(rows: data.count, task: task, hasTestSet: hasTestSet, sparse: data.isSparse)
+        var plan = try self.plan(rows: data.count, task: task, hasTestSet: hasTestSet, sparse: data.isSparse,
+                                  features: data.featureCount)
         if options.monitorMetric && hooks.metricMonitor == nil {
             throw LogitsError.unavailable("early stopping on a metric needs EvaluationHooks.metricMonitor (LogitsEvaluation's .standard)")
         }
