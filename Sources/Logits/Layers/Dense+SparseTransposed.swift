@@ -37,26 +37,6 @@ extension Dense {
         }
     }
 
-    /// `b − Wt ᵀ s` into `x.shiftedBias` (`1 x out`), summed in Double.
-    func sparseShiftedBiasTransposed(_ x: SparseBatchColumns, inputShift: [Float]) {
-        let out = outputCount
-        x.shiftedBias.resize(rows: 1, cols: out)
-        if x.shiftAccumulator.count < out { x.shiftAccumulator = [Double](repeating: 0, count: out) }
-        weight.value.withUnsafeBufferPointer { wp in
-            inputShift.withUnsafeBufferPointer { sp in
-                bias.value.withUnsafeBufferPointer { bp in
-                    x.shiftAccumulator.withUnsafeMutableBufferPointer { acc in
-                        x.shiftedBias.withUnsafeMutableBufferPointer { dst in
-                            guard let w = wp.baseAddress, let s = sp.baseAddress, let b = bp.baseAddress,
-                                  let a = acc.baseAddress, let d = dst.baseAddress else { return }
-                            logits_shifted_bias_transposed(w, inputCount, out, s, b, a, d)
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     /// `dWt = Xᵀ dY` (minus `s (δᵀ1)ᵀ` with a shift) into `weight.gradient` for the transposed
     /// layout; `dy` is `dY ⊙ f'(Y)` and `bias.gradient` already holds `δᵀ1`. Without a shift
     /// only the rows of the batch's columns are written, plus zeros over the rows the previous

@@ -126,3 +126,32 @@ import Testing
         }
     }
 }
+
+/// `Dense.foldedBias(inputShift:)`: `b − W s` in either weight layout, and a forward with the
+/// folded bias equals the forward that recomputes it from the shift.
+@Suite struct FoldedBiasTests {
+    @Test func foldedBiasMatchesTheShiftedForward() throws {
+        var rng = SeededGenerator(seed: 4)
+        let (d, n) = (37, 21)
+        let layer = Dense(inputs: d, outputs: n, initializer: .pytorchDefault, rng: &rng, fusedActivation: .relu)
+        let shift = (0..<d).map { c in c % 5 == 0 ? Float(0) : Float.random(in: 0...1, using: &rng) }
+        let x = try SparseTransposedKernelTests.batch(rows: 6, d: d, perRow: 4, rng: &rng)
+        let columns = SparseBatchColumns()
+        columns.build(x)
+        for layout in [Dense.WeightLayout.outputsByInputs, .inputsByOutputs] {
+            layer.setWeightLayout(layout)
+            let folded = try layer.foldedBias(inputShift: shift)
+            let w = layer.weight.canonicalValue
+            for o in 0..<n {
+                var s = Double(layer.bias.value[0, o])
+                for c in 0..<d { s -= Double(w[o, c]) * Double(shift[c]) }
+                #expect(abs(Double(folded[0, o]) - s) <= 1e-6 * max(1, abs(s)), "\(layout) output \(o)")
+            }
+            var recomputed = Matrix(rows: 0, cols: 0), viaFolded = Matrix(rows: 0, cols: 0)
+            try layer.forward(sparse: columns, inputShift: shift, into: &recomputed)
+            try layer.forward(sparse: columns, inputShift: nil, foldedBias: folded, into: &viaFolded)
+            #expect(viaFolded == recomputed, "\(layout)")
+            #expect(throws: LogitsError.self) { try layer.foldedBias(inputShift: [1, 2]) }
+        }
+    }
+}
