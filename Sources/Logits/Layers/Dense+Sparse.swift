@@ -75,10 +75,8 @@ extension Dense {
         let u = x.columns.count
         weight.value.withUnsafeBufferPointer { wp in
           y.withUnsafeMutableBufferPointer { yp in
-            x.columns.withUnsafeBufferPointer { cols in
-              x.offsets.withUnsafeBufferPointer { offs in
-                x.rowIndex.withUnsafeBufferPointer { ri in
-                  x.values.withUnsafeBufferPointer { vs in
+            x.withBuffers { cb in
+                    let (cols, offs, ri, vs) = (cb.columns, cb.offsets, cb.rowIndex, cb.values)
                     x.lanes.withUnsafeMutableBufferPointer { lanes in
                       guard let w = wp.baseAddress, let yo = yp.baseAddress, let lanesBase = lanes.baseAddress else { return }
                       let io = SparseKernelPointers(w: w, y: yo, lanes: lanesBase)
@@ -110,9 +108,6 @@ extension Dense {
                           }
                       }
                     }
-                  }
-                }
-              }
             }
           }
         }
@@ -224,10 +219,8 @@ extension Dense {
         let u = x.columns.count
         weight.gradient.withUnsafeMutableBufferPointer { gp in
           dy.withUnsafeBufferPointer { dyp in
-            x.columns.withUnsafeBufferPointer { cols in
-              x.offsets.withUnsafeBufferPointer { offs in
-                x.rowIndex.withUnsafeBufferPointer { ri in
-                  x.values.withUnsafeBufferPointer { vs in
+            x.withBuffers { cb in
+                    let (cols, offs, ri, vs) = (cb.columns, cb.offsets, cb.rowIndex, cb.values)
                     stale.withUnsafeBufferPointer { st in
                       x.lanes.withUnsafeMutableBufferPointer { lanes in
                         guard let g = gp.baseAddress, let d = dyp.baseAddress, let lanesBase = lanes.baseAddress else { return }
@@ -266,9 +259,6 @@ extension Dense {
                         }
                       }
                     }
-                  }
-                }
-              }
             }
           }
         }

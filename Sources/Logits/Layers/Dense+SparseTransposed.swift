@@ -61,17 +61,13 @@ extension Dense {
         let shifted = inputShift != nil
         weight.gradient.withUnsafeMutableBufferPointer { gp in
           dy.withUnsafeBufferPointer { dyp in
-            x.columns.withUnsafeBufferPointer { cols in
-              x.offsets.withUnsafeBufferPointer { offs in
-                x.rowIndex.withUnsafeBufferPointer { ri in
-                  x.values.withUnsafeBufferPointer { vs in
-                    x.slot.withUnsafeBufferPointer { slot in
+            x.withBuffers { cb in
                       bias.gradient.withUnsafeBufferPointer { db in
                         (inputShift ?? []).withUnsafeBufferPointer { sp in
-                          guard let g = gp.baseAddress, let d = dyp.baseAddress, let o = offs.baseAddress else { return }
+                          guard let g = gp.baseAddress, let d = dyp.baseAddress, let o = cb.offsets.baseAddress else { return }
                           let io = TransposedGradientPointers(
-                              g: g, dy: d, columns: cols.baseAddress, offsets: o, rowIndex: ri.baseAddress,
-                              values: vs.baseAddress, slot: slot.baseAddress, shift: sp.baseAddress, biasGradient: db.baseAddress)
+                              g: g, dy: d, columns: cb.columns.baseAddress, offsets: o, rowIndex: cb.rowIndex.baseAddress,
+                              values: cb.values.baseAddress, slot: cb.slot.baseAddress, shift: sp.baseAddress, biasGradient: db.baseAddress)
                           WorkerPool.run(parts: parts) { part in
                               let (lo, hi) = Self.outputRange(part: part, of: parts, outputs: out)
                               if shifted, let shift = io.shift {
@@ -86,10 +82,6 @@ extension Dense {
                           for c in stale { (g + Int(c) * out).update(repeating: 0, count: out) }
                         }
                       }
-                    }
-                  }
-                }
-              }
             }
           }
         }

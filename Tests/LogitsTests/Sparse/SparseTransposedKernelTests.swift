@@ -72,27 +72,15 @@ import Testing
                 var g = Matrix(rows: d, cols: n, repeating: shifted ? .nan : 0)
                 g.withUnsafeMutableBufferPointer { gp in
                     dy.withUnsafeBufferPointer { dp in
-                        columns.columns.withUnsafeBufferPointer { cols in
-                            columns.offsets.withUnsafeBufferPointer { offs in
-                                columns.rowIndex.withUnsafeBufferPointer { ri in
-                                    columns.values.withUnsafeBufferPointer { vs in
-                                        columns.slot.withUnsafeBufferPointer { slot in
-                                            shift.withUnsafeBufferPointer { sp in
-                                                db.withUnsafeBufferPointer { bp in
-                                                    if shifted {
-                                                        logits_csc_gradient_shifted(
-                                                            0, d, 0, n, slot.baseAddress, offs.baseAddress, ri.baseAddress, vs.baseAddress,
-                                                            dp.baseAddress, n, sp.baseAddress, bp.baseAddress, gp.baseAddress, level)
-                                                    } else {
-                                                        logits_csc_gradient(
-                                                            0, cols.count, 0, n, cols.baseAddress, offs.baseAddress, ri.baseAddress,
-                                                            vs.baseAddress, dp.baseAddress, n, gp.baseAddress, level)
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
+                        columns.withBuffers { cb in
+                            if shifted {
+                                logits_csc_gradient_shifted(
+                                    0, d, 0, n, cb.slot.baseAddress, cb.offsets.baseAddress, cb.rowIndex.baseAddress,
+                                    cb.values.baseAddress, dp.baseAddress, n, shift, db, gp.baseAddress, level)
+                            } else {
+                                logits_csc_gradient(
+                                    0, cb.columns.count, 0, n, cb.columns.baseAddress, cb.offsets.baseAddress,
+                                    cb.rowIndex.baseAddress, cb.values.baseAddress, dp.baseAddress, n, gp.baseAddress, level)
                             }
                         }
                     }
