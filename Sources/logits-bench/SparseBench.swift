@@ -80,6 +80,7 @@ struct SparseBench: ParsableCommand {
             }
             let sparseFlops = { (i: Int) in 2.0 * Double(nnz[i]) * Double(hidden) }
             let denseFlops = { (i: Int) in 2.0 * Double(sparseBatches[i].rows) * Double(x.cols) * Double(hidden) }
+            try time("column grouping (build)", flops: sparseFlops) { i in columns.build(sparseBatches[i]) }
             for layout in [Dense.WeightLayout.outputsByInputs, .inputsByOutputs] {
                 layer.setWeightLayout(layout)
                 let tag = layout == .outputsByInputs ? "out x in" : "in x out"

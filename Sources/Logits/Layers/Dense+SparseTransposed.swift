@@ -37,26 +37,6 @@ extension Dense {
         }
     }
 
-    /// `b − Wt ᵀ s` into `x.shiftedBias` (`1 x out`), summed in Double.
-    func sparseShiftedBiasTransposed(_ x: SparseBatchColumns, inputShift: [Float]) {
-        let out = outputCount
-        x.shiftedBias.resize(rows: 1, cols: out)
-        if x.shiftAccumulator.count < out { x.shiftAccumulator = [Double](repeating: 0, count: out) }
-        weight.value.withUnsafeBufferPointer { wp in
-            inputShift.withUnsafeBufferPointer { sp in
-                bias.value.withUnsafeBufferPointer { bp in
-                    x.shiftAccumulator.withUnsafeMutableBufferPointer { acc in
-                        x.shiftedBias.withUnsafeMutableBufferPointer { dst in
-                            guard let w = wp.baseAddress, let s = sp.baseAddress, let b = bp.baseAddress,
-                                  let a = acc.baseAddress, let d = dst.baseAddress else { return }
-                            logits_shifted_bias_transposed(w, inputCount, out, s, b, a, d)
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     /// `dWt = Xᵀ dY` (minus `s (δᵀ1)ᵀ` with a shift) into `weight.gradient` for the transposed
     /// layout; `dy` is `dY ⊙ f'(Y)` and `bias.gradient` already holds `δᵀ1`. Without a shift
     /// only the rows of the batch's columns are written, plus zeros over the rows the previous
@@ -81,17 +61,13 @@ extension Dense {
         let shifted = inputShift != nil
         weight.gradient.withUnsafeMutableBufferPointer { gp in
           dy.withUnsafeBufferPointer { dyp in
-            x.columns.withUnsafeBufferPointer { cols in
-              x.offsets.withUnsafeBufferPointer { offs in
-                x.rowIndex.withUnsafeBufferPointer { ri in
-                  x.values.withUnsafeBufferPointer { vs in
-                    x.slot.withUnsafeBufferPointer { slot in
+            x.withBuffers { cb in
                       bias.gradient.withUnsafeBufferPointer { db in
                         (inputShift ?? []).withUnsafeBufferPointer { sp in
-                          guard let g = gp.baseAddress, let d = dyp.baseAddress, let o = offs.baseAddress else { return }
+                          guard let g = gp.baseAddress, let d = dyp.baseAddress, let o = cb.offsets.baseAddress else { return }
                           let io = TransposedGradientPointers(
-                              g: g, dy: d, columns: cols.baseAddress, offsets: o, rowIndex: ri.baseAddress,
-                              values: vs.baseAddress, slot: slot.baseAddress, shift: sp.baseAddress, biasGradient: db.baseAddress)
+                              g: g, dy: d, columns: cb.columns.baseAddress, offsets: o, rowIndex: cb.rowIndex.baseAddress,
+                              values: cb.values.baseAddress, slot: cb.slot.baseAddress, shift: sp.baseAddress, biasGradient: db.baseAddress)
                           WorkerPool.run(parts: parts) { part in
                               let (lo, hi) = Self.outputRange(part: part, of: parts, outputs: out)
                               if shifted, let shift = io.shift {
@@ -106,10 +82,6 @@ extension Dense {
                           for c in stale { (g + Int(c) * out).update(repeating: 0, count: out) }
                         }
                       }
-                    }
-                  }
-                }
-              }
             }
           }
         }

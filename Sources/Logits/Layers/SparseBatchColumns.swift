@@ -101,6 +101,30 @@ public final class SparseBatchColumns {
         }
     }
 
+    /// The column grouping's buffers (see the type), valid only inside `body`.
+    struct Buffers {
+        let columns: UnsafeBufferPointer<Int32>
+        let offsets: UnsafeBufferPointer<Int>
+        let rowIndex: UnsafeBufferPointer<Int32>
+        let values: UnsafeBufferPointer<Float>
+        let slot: UnsafeBufferPointer<Int32>
+    }
+
+    /// Calls `body` with the column grouping's buffers.
+    func withBuffers<R>(_ body: (Buffers) throws -> R) rethrows -> R {
+        try columns.withUnsafeBufferPointer { c in
+            try offsets.withUnsafeBufferPointer { o in
+                try rowIndex.withUnsafeBufferPointer { r in
+                    try values.withUnsafeBufferPointer { v in
+                        try slot.withUnsafeBufferPointer { s in
+                            try body(Buffers(columns: c, offsets: o, rowIndex: r, values: v, slot: s))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Makes room for `parts x rows` accumulators (no allocation once large enough).
     func reserveLanes(parts: Int) {
         let needed = parts * rows

@@ -72,27 +72,15 @@ import Testing
                 var g = Matrix(rows: d, cols: n, repeating: shifted ? .nan : 0)
                 g.withUnsafeMutableBufferPointer { gp in
                     dy.withUnsafeBufferPointer { dp in
-                        columns.columns.withUnsafeBufferPointer { cols in
-                            columns.offsets.withUnsafeBufferPointer { offs in
-                                columns.rowIndex.withUnsafeBufferPointer { ri in
-                                    columns.values.withUnsafeBufferPointer { vs in
-                                        columns.slot.withUnsafeBufferPointer { slot in
-                                            shift.withUnsafeBufferPointer { sp in
-                                                db.withUnsafeBufferPointer { bp in
-                                                    if shifted {
-                                                        logits_csc_gradient_shifted(
-                                                            0, d, 0, n, slot.baseAddress, offs.baseAddress, ri.baseAddress, vs.baseAddress,
-                                                            dp.baseAddress, n, sp.baseAddress, bp.baseAddress, gp.baseAddress, level)
-                                                    } else {
-                                                        logits_csc_gradient(
-                                                            0, cols.count, 0, n, cols.baseAddress, offs.baseAddress, ri.baseAddress,
-                                                            vs.baseAddress, dp.baseAddress, n, gp.baseAddress, level)
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
+                        columns.withBuffers { cb in
+                            if shifted {
+                                logits_csc_gradient_shifted(
+                                    0, d, 0, n, cb.slot.baseAddress, cb.offsets.baseAddress, cb.rowIndex.baseAddress,
+                                    cb.values.baseAddress, dp.baseAddress, n, shift, db, gp.baseAddress, level)
+                            } else {
+                                logits_csc_gradient(
+                                    0, cb.columns.count, 0, n, cb.columns.baseAddress, cb.offsets.baseAddress,
+                                    cb.rowIndex.baseAddress, cb.values.baseAddress, dp.baseAddress, n, gp.baseAddress, level)
                             }
                         }
                     }
@@ -123,6 +111,35 @@ import Testing
             var s = Double(bias[o])
             for c in 0..<d { s -= Double(shift[c]) * Double(wt[c, o]) }
             #expect(out[o] == Float(s), "bias \(o): \(out[o]) vs \(s)")
+        }
+    }
+}
+
+/// `Dense.foldedBias(inputShift:)`: `b − W s` in either weight layout, and a forward with the
+/// folded bias equals the forward that recomputes it from the shift.
+@Suite struct FoldedBiasTests {
+    @Test func foldedBiasMatchesTheShiftedForward() throws {
+        var rng = SeededGenerator(seed: 4)
+        let (d, n) = (37, 21)
+        let layer = Dense(inputs: d, outputs: n, initializer: .pytorchDefault, rng: &rng, fusedActivation: .relu)
+        let shift = (0..<d).map { c in c % 5 == 0 ? Float(0) : Float.random(in: 0...1, using: &rng) }
+        let x = try SparseTransposedKernelTests.batch(rows: 6, d: d, perRow: 4, rng: &rng)
+        let columns = SparseBatchColumns()
+        columns.build(x)
+        for layout in [Dense.WeightLayout.outputsByInputs, .inputsByOutputs] {
+            layer.setWeightLayout(layout)
+            let folded = try layer.foldedBias(inputShift: shift)
+            let w = layer.weight.canonicalValue
+            for o in 0..<n {
+                var s = Double(layer.bias.value[0, o])
+                for c in 0..<d { s -= Double(w[o, c]) * Double(shift[c]) }
+                #expect(abs(Double(folded[0, o]) - s) <= 1e-6 * max(1, abs(s)), "\(layout) output \(o)")
+            }
+            var recomputed = Matrix(rows: 0, cols: 0), viaFolded = Matrix(rows: 0, cols: 0)
+            try layer.forward(sparse: columns, inputShift: shift, into: &recomputed)
+            try layer.forward(sparse: columns, inputShift: nil, foldedBias: folded, into: &viaFolded)
+            #expect(viaFolded == recomputed, "\(layout)")
+            #expect(throws: LogitsError.self) { try layer.foldedBias(inputShift: [1, 2]) }
         }
     }
 }
