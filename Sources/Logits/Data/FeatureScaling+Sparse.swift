@@ -11,7 +11,8 @@ import Foundation
 ///   `.centredStandardDeviation`) gives a non-zero shift, which training and inference apply
 ///   inside the first layer (`Dense.forward(sparse:inputShift:into:)`), so the data stays sparse.
 /// - `continuous`: `shift = 0`, `scale = std` (population std around the mean), i.e.
-///   scikit-learn's `StandardScaler(with_mean=False)` — the dense fit would subtract the mean.
+///   scikit-learn's `StandardScaler(with_mean=False)` — the dense fit would subtract the mean —
+///   with the dense fit's floor for columns sharing one value range.
 ///
 /// `std² = (Σ_stored (v - mean)² + (N - nnz_c) mean²) / N`: the two-pass formula of the dense fit
 /// with the implicit zeros counted, so binary and count columns get the very same divisors as
@@ -58,7 +59,6 @@ extension FeatureScaling {
             }
         }
         var kinds = [FeatureKind](repeating: .continuous, count: d)
-        var kept: [Int] = [], shift: [Float] = [], scale: [Float] = []
         for c in 0..<d {
             squares[c] += Double(n - stored[c]) * sums[c] * sums[c]
             if nonFinite[c] {
@@ -70,7 +70,13 @@ extension FeatureScaling {
             } else if onlyCounts[c] {
                 kinds[c] = .count
             }
-            let std = (squares[c] / Double(n)).squareRoot()
+        }
+        let stds = squares.map { ($0 / Double(n)).squareRoot() }
+        let floors = Self.sharedRangeFloors(kinds: kinds, low: low.map(Double.init), high: high.map(Double.init), std: stds,
+                                            fraction: policy.sharedRangeFloor)
+        var kept: [Int] = [], shift: [Float] = [], scale: [Float] = []
+        for c in 0..<d {
+            let std = stds[c]
             let (m, k): (Double, Double)
             switch kinds[c] {
             case .constant:
@@ -78,7 +84,7 @@ extension FeatureScaling {
                 (m, k) = (0, 1)
             case .binary: (m, k) = Self.scaling(policy.binary, mean: sums[c], std: std, maxAbs: maxAbs[c])
             case .count: (m, k) = Self.scaling(policy.counts, mean: sums[c], std: std, maxAbs: maxAbs[c])
-            case .continuous: (m, k) = (0, std)
+            case .continuous: (m, k) = (0, max(std, floors[c]))
             }
             let fk = Float(k)
             guard fk.isFinite, fk != 0 else {
