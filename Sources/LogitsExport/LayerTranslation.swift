@@ -7,7 +7,7 @@ enum LayerTranslation {
     static func append(_ stage: any Layer, input: String, to g: inout ONNXGraphBuilder, isLast: Bool) throws -> String {
         switch stage {
         case let dense as Dense:
-            let w = try g.floatInitializer(dense.weight.name, shape: dense.weight.shape, values: dense.weight.value.storage)
+            let w = try g.floatInitializer(dense.weight.name, shape: dense.weight.shape, values: dense.weight.canonicalValue.storage)
             let b = try g.floatInitializer(dense.bias.name, shape: [dense.outputCount], values: dense.bias.value.storage)
             guard dense.weight.shape == [dense.outputCount, dense.inputCount] else {
                 throw ONNXExportError.inconsistentModel("'\(dense.weight.name)' has shape \(dense.weight.shape), expected [\(dense.outputCount), \(dense.inputCount)]")

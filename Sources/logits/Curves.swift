@@ -36,7 +36,7 @@ struct Curves: ParsableCommand {
     func run() throws {
         try resources.apply()
         let classifier = try ModelInput.classifier(model)
-        let set = try classifier.align(try dataOptions.load(data), source: data)
+        let set = try classifier.align(try dataOptions.load(data, matching: classifier.featureNames), source: data)
         let logits = try classifier.logits(set.featureMatrix)
         let outputs = logits.cols
         let truth = try BinaryMatrix(targets: set.targets, outputs: outputs)

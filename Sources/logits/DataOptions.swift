@@ -24,6 +24,13 @@ enum TaskChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, multiclass, multilabel
 }
 
+/// `--index-base`: the first feature index of a LIBSVM file.
+enum IndexBaseChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto
+    case zero = "0"
+    case one = "1"
+}
+
 /// The options shared by every command that reads a labelled data file.
 struct DataOptions: ParsableArguments {
     @Option(help: "Data format: auto (from the file name), arff, libsvm, csv or idx.")
@@ -55,8 +62,29 @@ struct DataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("ARFF: nominal attributes that must be used (comma-separated names): one over --one-hot-limit is an error instead of a warning.", valueName: "names"))
     var keepNominal: String?
 
+    @Option(help: ArgumentHelp("LIBSVM: the first feature index: 1 (LIBSVM), 0 (scikit-learn's dump_svmlight_file default) or auto (0 when index 0 appears in the file, else 1; a file read for a model, or a test file, takes the base of the model's or training file's numbered columns).", valueName: "auto|0|1"))
+    var indexBase: IndexBaseChoice = .auto
+
+    /// `loadOptions()`, with `--index-base auto` resolved from `featureNames` when they are a
+    /// LIBSVM file's numbered columns (`"0", "1", ...` or `"1", "2", ...`): a model's, or the training
+    /// file's for its test file, so that both read the same way.
+    func loadOptions(matching featureNames: [String]?) throws -> LoadOptions {
+        var options = try loadOptions()
+        if indexBase == .auto, let names = featureNames, let first = names.first.flatMap({ Int($0) }), first == 0 || first == 1,
+           names.enumerated().allSatisfy({ Int($0.element) == first + $0.offset }) {
+            options.detectsFeatureIndexBase = false
+            options.featureIndexBase = first
+        }
+        return options
+    }
+
     func loadOptions() throws -> LoadOptions {
         var options = LoadOptions()
+        switch indexBase {
+        case .auto: options.detectsFeatureIndexBase = true
+        case .zero: options.featureIndexBase = 0
+        case .one: options.featureIndexBase = 1
+        }
         if let labels {
             let trimmed = labels.trimmingCharacters(in: .whitespaces)
             if let spec = try Self.prefixedLabelSpec(trimmed) {
@@ -111,10 +139,11 @@ struct DataOptions: ParsableArguments {
         }
     }
 
-    /// Loads `path`, with a clear error for a missing file.
-    func load(_ path: String) throws -> Dataset {
+    /// Loads `path`, with a clear error for a missing file; `featureNames` (a model's or the
+    /// training file's) fix `--index-base auto` as in `loadOptions(matching:)`.
+    func load(_ path: String, matching featureNames: [String]? = nil) throws -> Dataset {
         try Self.checkReadable(path, what: "data file")
-        let data = try Dataset.load(from: path, format: format.dataFormat, options: loadOptions())
+        let data = try Dataset.load(from: path, format: format.dataFormat, options: loadOptions(matching: featureNames))
         for line in data.warnings { FileHandle.standardError.write(Data("warning: \(path): \(line)\n".utf8)) }
         return data
     }

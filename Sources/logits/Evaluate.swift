@@ -49,14 +49,14 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         try resources.apply()
         let classifier = try ModelInput.classifier(model)
-        let set = try dataOptions.load(data)
+        let set = try dataOptions.load(data, matching: classifier.featureNames)
         let override = try threshold.map { [try Classifier.logitThreshold(probability: $0)] }
         var propensity: LabelPropensity? = nil
         if let propensityTrain {
             guard !classifier.isMultiClass else {
                 throw ValidationError("--propensity-train is for multi-label models; this model is multi-class")
             }
-            propensity = try LabelPropensity(training: try dataOptions.load(propensityTrain), labelNames: classifier.labelNames,
+            propensity = try LabelPropensity(training: try dataOptions.load(propensityTrain, matching: classifier.featureNames), labelNames: classifier.labelNames,
                                              source: propensityTrain)
         }
         let report = try EvaluationReport(classifier: classifier, data: set, source: data, k: k, logitThresholds: override,

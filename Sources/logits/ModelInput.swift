@@ -32,7 +32,7 @@ enum ModelInput {
                                                  featureNames: classifier.featureNames, options: csv).features), path)
         }
         let options = try DataOptions.parse(["--format", format.rawValue] + (labels.map { ["--labels", $0] } ?? []) + storage)
-        let set = try options.load(path)
+        let set = try options.load(path, matching: classifier.featureNames)
         return (try classifier.alignFeatures(of: set, source: path), path)
     }
 }

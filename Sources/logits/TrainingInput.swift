@@ -16,7 +16,7 @@ struct TrainingInput {
                                  testName: "yeast-test.arff (bundled)", isBundled: true)
         }
         let train = try options.load(data)
-        let testSet = try test.map { try options.load($0) }
+        let testSet = try test.map { try options.load($0, matching: train.featureNames) }
         return TrainingInput(train: train, test: testSet, trainName: data, testName: test, isBundled: false)
     }
 }

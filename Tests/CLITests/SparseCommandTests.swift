@@ -20,6 +20,32 @@ struct SparseCommandTests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.safetensors").path))
     }
 
+    /// A zero-based file (scikit-learn's `dump_svmlight_file` default) trains with the default
+    /// `--index-base auto`; its test file, and a file given to `predict`, read with the training
+    /// file's base even when they lack index 0 (the same row predicts the same in both files).
+    @Test func zeroBasedFilesReadWithTheTrainingBase() throws {
+        let dir = try CLITestData.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var lines: [String] = []
+        for r in 0..<40 { lines.append("\(r % 2) \(r % 2 == 0 ? "0" : "1"):1 \(2 + r % 3):0.5") }
+        let train = dir.appendingPathComponent("train0.svm").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: train, atomically: true, encoding: .utf8)
+        let test = dir.appendingPathComponent("test0.svm").path  // no index 0 in it
+        try "1 1:1 3:0.5\n1 1:1 2:0.5\n".write(toFile: test, atomically: true, encoding: .utf8)
+        let model = dir.appendingPathComponent("m.safetensors").path
+        let run = try CLIRunner.run(["train", "--data", train, "--test", test, "--hidden", "4", "--epochs", "3", "--no-select", "--out", model])
+        #expect(run.status == 0, "\(run.stderr)")
+        let onTest = try CLIRunner.run(["predict", "--model", model, "--data", test])
+        let onTrain = try CLIRunner.run(["predict", "--model", model, "--data", train])
+        #expect(onTest.status == 0 && onTrain.status == 0, "\(onTest.stderr) \(onTrain.stderr)")
+        // Row 1 of the training file is "1 1:1 3:0.5", the first row of the test file.
+        let a = onTest.stdout.split(separator: "\n"), b = onTrain.stdout.split(separator: "\n")
+        #expect(a.count == 3 && b.count == 41)
+        #expect(a[1].split(separator: ",").dropFirst() == b[2].split(separator: ",").dropFirst(), "\(a[1]) vs \(b[2])")
+        let strict = try CLIRunner.run(["train", "--data", train, "--index-base", "1"])
+        #expect(strict.status == 1 && strict.stderr.contains("train0.svm:1") && strict.stderr.contains("index 0"), "\(strict.stderr)")
+    }
+
     @Test func tfidfModelPredictsTheSameOnSparseAndDenseInput() throws {
         let dir = try CLITestData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -100,6 +100,31 @@ struct logits_adam_constants {
 void logits_adam_avx2(long lo, long hi, const float *g, float *w, float *m, float *v,
                       const struct logits_adam_constants *k);
 
+// MARK: - Sparse first layer, transposed weight (sparse_dense.c)
+
+/// Y[r, o] = Σ_{k in row r} vals[k] Wt[cols[k], o] for the CSR rows r in [r0, r1) and the output
+/// columns o in [o0, o1) (row_offsets has rows + 1 entries); Wt is D x n and Y B x n, row-major.
+/// use_avx2 != 0 (only when logits_cpu_has_avx2_fma() returns 1) takes the AVX2/FMA loop.
+void logits_csr_times_dense(long r0, long r1, long o0, long o1, const long *row_offsets, const int *cols,
+                            const float *vals, const float *wt, long n, float *y, int use_avx2);
+
+/// G[columns[j], o] = Σ_{k in [offsets[j], offsets[j+1])} vals[k] dY[row_index[k], o] for j in
+/// [j0, j1) and o in [o0, o1): the weight gradient Xᵀ dY of a batch grouped by column (G is D x n,
+/// dY B x n).
+void logits_csc_gradient(long j0, long j1, long o0, long o1, const int *columns, const long *offsets,
+                         const int *row_index, const float *vals, const float *dy, long n, float *g, int use_avx2);
+
+/// As logits_csc_gradient over every column c in [c0, c1) of G, each row started at
+/// -shift[c] * bias_gradient (the rank-1 term of centred input); slot[c] is the batch column j
+/// of c, or -1 when c is absent (the row is then -shift[c] * bias_gradient alone).
+void logits_csc_gradient_shifted(long c0, long c1, long o0, long o1, const int *slot, const long *offsets,
+                                 const int *row_index, const float *vals, const float *dy, long n, const float *shift,
+                                 const float *bias_gradient, float *g, int use_avx2);
+
+/// out[o] = bias[o] - Σ_c shift[c] Wt[c, o], summed in double (acc: n doubles of scratch).
+void logits_shifted_bias_transposed(const float *wt, long d, long n, const float *shift, const float *bias,
+                                    double *acc, float *out);
+
 // MARK: - Training-step profile (step_profile.c)
 
 /// Accumulator slots of the step profile (the Swift side, `TrainingProfile`, names them).

@@ -4,8 +4,9 @@
 /// Each batch of at most `inferenceBatchRows` rows is TF-IDF weighted (if the model has it) and
 /// divided by the standardizer's scales; when the standardizer also centres (binary columns,
 /// or a model trained on dense data) the first layer subtracts `mean / scale` itself
-/// (`Standardizer.sparseInputShift`, `Dense.forward(sparse:inputShift:into:)`: bias `b − W s`,
-/// `out x D` multiply-adds per batch), which equals the dense `(x − mean) / scale` up to rounding.
+/// (`Standardizer.sparseInputShift`: the first layer's bias becomes `b − W s`, computed once when
+/// the classifier is made, `sparseFoldedBias`), which equals the dense `(x − mean) / scale` up to
+/// rounding.
 extension Classifier {
     /// Logits `N x C` of raw features, dense or sparse.
     /// - Throws: `LogitsError.shapeMismatch` when the feature count is not `D`.
@@ -38,7 +39,7 @@ extension Classifier {
             features.gatherRows(start..<end, into: &batch)
             if let termWeighting { try termWeighting.apply(to: &batch) }  // keeps the zeros
             if let standardizer { try standardizer.divide(&batch) }
-            try network.logits(.sparse(batch), inputShift: shift, into: &batchOut, workspace: &workspace)
+            try network.logits(.sparse(batch), inputShift: shift, foldedBias: sparseFoldedBias, into: &batchOut, workspace: &workspace)
             out.withUnsafeMutableBufferPointer { dst in
                 batchOut.withUnsafeBufferPointer { src in
                     guard let s = src.baseAddress, let t = dst.baseAddress else { return }

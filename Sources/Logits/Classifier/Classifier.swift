@@ -36,6 +36,11 @@ public final class Classifier: @unchecked Sendable {
     public let standardizer: Standardizer?
     /// `C` logit thresholds (multi-label / binary); empty for multi-class.
     public let logitThresholds: [Double]
+    /// The first layer's bias with the standardizer's centring folded in, `b − W s` for
+    /// `s = standardizer.sparseInputShift` (`nil` when it does not centre): sparse rows then need
+    /// no `out x D` pass per batch. Computed once here; the network's weights must not change
+    /// afterwards.
+    public let sparseFoldedBias: Matrix?
 
     /// Number of input features `D`.
     public var inputCount: Int { network.inputCount }
@@ -85,6 +90,11 @@ public final class Classifier: @unchecked Sendable {
         self.featureNames = features
         self.standardizer = standardizer
         self.termWeighting = termWeighting
+        if let shift = standardizer?.sparseInputShift, let first = network.stages.first as? Dense {
+            self.sparseFoldedBias = try first.foldedBias(inputShift: shift)
+        } else {
+            self.sparseFoldedBias = nil
+        }
         if case .multiClass = task {
             self.logitThresholds = []
         } else {

@@ -11,7 +11,10 @@ import Foundation
 ///   every row needs exactly one label (class indices); with `task: .binary` one label in
 ///   {-1, 0, +1, 1} per row (-1 and 0 are negative). Otherwise an `N x L` 0/1 label matrix.
 /// - Feature indices start at `LoadOptions.featureIndexBase` (1, as in LIBSVM) and must be
-///   strictly ascending within a row; omitted features are 0.
+///   strictly ascending within a row; omitted features are 0. With
+///   `LoadOptions.detectsFeatureIndexBase` a file in which index 0 appears is read zero-based
+///   (scikit-learn's `load_svmlight_file(zero_based="auto")`; its `dump_svmlight_file` writes
+///   zero-based files by default). Feature names are the file's own indices either way.
 /// - `D` and `L` come from the options, else from an optional first header line `N D L`
 ///   (Extreme Classification Repository), else from the largest index seen.
 /// - `#` starts a comment.
@@ -39,7 +42,11 @@ enum LIBSVMLoader {
         var header: Header? = nil
         var maxFeature = -1
         var maxLabel = -1
-        let base = options.featureIndexBase
+        // Detection reads indices from 0 and shifts them by one at the end when no 0 appeared.
+        let detect = options.detectsFeatureIndexBase && options.featureIndexBase == 1
+        var base = detect ? 0 : options.featureIndexBase
+        var sawZero = false
+        var beyondOneBased: (line: Int, pair: Int, index: Int)? = nil  // index == declared count: fine one-based only
         let binary = options.task == .binary
         var lines = ByteLines(bytes, from: ByteLines.byteOrderMarkLength(bytes))
         var sawAnything = false
@@ -104,10 +111,16 @@ enum LIBSVMLoader {
                                         message: "feature index \(index) follows \(previous); expected strictly ascending indices")
                 }
                 previous = index
+                if index == 0 { sawZero = true }
                 let column = index - base
                 if let limit = options.featureCount ?? header?.features, column >= limit {
-                    throw DataFileError(file: file, line: number, column: pair,
-                                        message: "feature index \(index) is beyond the \(limit) declared features; expected \(base)...\(limit - 1 + base)")
+                    if detect && column == limit && !sawZero {
+                        if beyondOneBased == nil { beyondOneBased = (number, pair, index) }
+                    } else {
+                        let expected = detect && !sawZero ? "1...\(limit) (one-based) or 0...\(limit - 1) (zero-based)" : "\(base)...\(limit - 1 + base)"
+                        throw DataFileError(file: file, line: number, column: pair,
+                                            message: "feature index \(index) is beyond the \(limit) declared features; expected \(expected)")
+                    }
                 }
                 guard column < Int(Int32.max) else {
                     throw DataFileError(file: file, line: number, column: pair, message: "feature index \(index) is too large")
@@ -133,6 +146,19 @@ enum LIBSVMLoader {
             rowStart.append(columns.count)
             labelStart.append(labelValues.count)
             rowLines.append(number)
+        }
+        if detect {
+            if sawZero {
+                if let b = beyondOneBased, let limit = options.featureCount ?? header?.features {
+                    throw DataFileError(file: file, line: b.line, column: b.pair,
+                                        message: "feature index \(b.index) is beyond the \(limit) declared features of this zero-based file (it has index 0); expected 0...\(limit - 1)")
+                }
+            } else {
+                // One-based after all: column = index - 1.
+                base = 1
+                for k in columns.indices { columns[k] -= 1 }
+                maxFeature -= 1
+            }
         }
         let n = rowLines.count
         guard n > 0 else {

@@ -58,6 +58,10 @@ public struct LoadOptions: Sendable, Equatable {
     public var labelCount: Int?
     /// LIBSVM: the index of the first feature (1 as in LIBSVM/SVMlight, 0 as in some XC files).
     public var featureIndexBase: Int
+    /// LIBSVM, with `featureIndexBase == 1`: read the file zero-based when index 0 appears in it
+    /// (scikit-learn's `zero_based="auto"`). A zero-based file without a 0 reads one-based; the
+    /// feature names are the file's indices either way, so columns still match by name.
+    public var detectsFeatureIndexBase = false
     /// CSV: the field delimiter; `nil` detects comma, tab or semicolon.
     public var delimiter: Character?
     /// CSV: whether the first row is a header. `nil` (default): a header is required, and a

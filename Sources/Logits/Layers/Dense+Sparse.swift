@@ -1,3 +1,5 @@
+import CLogitsKernels
+
 /// The first layer of a network on sparse input (`X` a CSR batch, regrouped by column in a
 /// `SparseBatchColumns`): the same products as `Dense.forward` / `backward`, touching only the
 /// stored entries of `X`, with `W` kept in PyTorch's `out x in` layout.
@@ -24,23 +26,57 @@ extension Dense {
     /// `y = f(X Wᵀ + b)` for the sparse batch in `x` (`x.rows x inputCount`), or
     /// `f(X Wᵀ + b − W s)` with `inputShift = s` (see the extension); `y` is resized.
     /// - Throws: `LogitsError.shapeMismatch` when `x.cols != inputCount` or `s` is not `D` long.
-    public func forward(sparse x: SparseBatchColumns, inputShift: [Float]? = nil, into y: inout Matrix) throws {
+    ///
+    /// `foldedBias`, when given, is `b − W s` as computed once by `foldedBias(inputShift:)` for
+    /// fixed weights (inference): it is used as the bias and `inputShift` is not read, which saves
+    /// the `out x D` multiply-adds of every call.
+    public func forward(sparse x: SparseBatchColumns, inputShift: [Float]? = nil, foldedBias: Matrix? = nil,
+                        into y: inout Matrix) throws {
         guard x.cols == inputCount, inputShift.map({ $0.count == inputCount }) ?? true else {
             throw LogitsError.shapeMismatch("Dense expects \(inputCount) input features (and shifts), got \(x.cols) (\(inputShift?.count ?? x.cols))")
         }
-        let rows = x.rows, out = outputCount, inCount = inputCount
+        if let foldedBias, foldedBias.count != outputCount {
+            throw LogitsError.shapeMismatch("folded bias has \(foldedBias.count) values, expected \(outputCount)")
+        }
+        let rows = x.rows, out = outputCount
         y.resize(rows: rows, cols: out)
         guard rows > 0, out > 0 else { return }
+        if weightLayout == .inputsByOutputs {
+            sparseProductTransposed(x, into: &y)
+        } else {
+            sparseProduct(x, into: &y)
+        }
+        var effectiveBias = bias.value
+        if let foldedBias {
+            effectiveBias = foldedBias
+        } else if let inputShift {
+            shiftedBias(inputShift, into: &x.shiftedBias, scratch: &x.shiftAccumulator)
+            effectiveBias = x.shiftedBias
+        }
+        let act = fusedActivation
+        effectiveBias.withUnsafeBufferPointer { bp in
+            y.withUnsafeMutableBufferPointer { yp in
+                guard let b = bp.baseAddress, let yo = yp.baseAddress else { return }
+                if let act {
+                    act.forwardAddingBias(b, to: yo, rows: rows, cols: out)
+                } else {
+                    Elementwise.addRowVector(b, to: yo, rows: rows, cols: out)
+                }
+            }
+        }
+    }
+
+    /// `Y = X Wᵀ` (no bias) for the `out x in` layout: blocks of 8 outputs gathered per column.
+    private func sparseProduct(_ x: SparseBatchColumns, into y: inout Matrix) {
+        let rows = x.rows, out = outputCount, inCount = inputCount
         let blocks = (out + 7) / 8
         let parts = Self.sparseParts(blocks: blocks, nonZeros: x.values.count, outputs: out)
         x.reserveLanes(parts: parts)
         let u = x.columns.count
         weight.value.withUnsafeBufferPointer { wp in
           y.withUnsafeMutableBufferPointer { yp in
-            x.columns.withUnsafeBufferPointer { cols in
-              x.offsets.withUnsafeBufferPointer { offs in
-                x.rowIndex.withUnsafeBufferPointer { ri in
-                  x.values.withUnsafeBufferPointer { vs in
+            x.withBuffers { cb in
+                    let (cols, offs, ri, vs) = (cb.columns, cb.offsets, cb.rowIndex, cb.values)
                     x.lanes.withUnsafeMutableBufferPointer { lanes in
                       guard let w = wp.baseAddress, let yo = yp.baseAddress, let lanesBase = lanes.baseAddress else { return }
                       let io = SparseKernelPointers(w: w, y: yo, lanes: lanesBase)
@@ -72,49 +108,66 @@ extension Dense {
                           }
                       }
                     }
-                  }
-                }
-              }
             }
           }
         }
-        let act = fusedActivation
-        var effectiveBias = bias.value
-        if let inputShift {
-            // b − W s in Double (out x D multiply-adds per call, 8 lanes of Double).
-            x.shiftedBias.resize(rows: 1, cols: out)
-            let biasValues = bias.value
+    }
+
+    /// `b − W s` (`1 x out`, summed in Double: `out x D` multiply-adds) for `inputShift = s`,
+    /// computed once for fixed weights; pass it as `foldedBias` to `forward(sparse:...)`.
+    /// - Throws: `LogitsError.shapeMismatch` when `s` is not `D` long.
+    public func foldedBias(inputShift: [Float]) throws -> Matrix {
+        guard inputShift.count == inputCount else {
+            throw LogitsError.shapeMismatch("input shift has \(inputShift.count) values, expected \(inputCount)")
+        }
+        var out = Matrix(rows: 1, cols: outputCount)
+        var scratch: [Double] = []
+        shiftedBias(inputShift, into: &out, scratch: &scratch)
+        return out
+    }
+
+    /// `b − W s` into `out` (resized to `1 x out`) in either weight layout; `scratch` holds
+    /// `out` doubles for the transposed one (grown once).
+    func shiftedBias(_ inputShift: [Float], into out: inout Matrix, scratch: inout [Double]) {
+        out.resize(rows: 1, cols: outputCount)
+        if weightLayout == .inputsByOutputs {
+            if scratch.count < outputCount { scratch = [Double](repeating: 0, count: outputCount) }
             weight.value.withUnsafeBufferPointer { wp in
                 inputShift.withUnsafeBufferPointer { sp in
-                    guard let w = wp.baseAddress, let sh = sp.baseAddress else { return }
-                    for o in 0..<out {
-                        let row = w + o * inCount
-                        var low = SIMD4<Double>.zero, high = SIMD4<Double>.zero
-                        var c = 0
-                        while c + 8 <= inCount {
-                            let wv = Elementwise.load8(row + c), sv = Elementwise.load8(sh + c)
-                            low += SIMD4<Double>(wv.lowHalf) * SIMD4<Double>(sv.lowHalf)
-                            high += SIMD4<Double>(wv.highHalf) * SIMD4<Double>(sv.highHalf)
-                            c += 8
+                    bias.value.withUnsafeBufferPointer { bp in
+                        scratch.withUnsafeMutableBufferPointer { acc in
+                            out.withUnsafeMutableBufferPointer { dst in
+                                guard let w = wp.baseAddress, let s = sp.baseAddress, let b = bp.baseAddress,
+                                      let a = acc.baseAddress, let d = dst.baseAddress else { return }
+                                logits_shifted_bias_transposed(w, inputCount, outputCount, s, b, a, d)
+                            }
                         }
-                        var dot = (low + high).sum()
-                        while c < inCount {
-                            dot += Double(row[c]) * Double(sh[c])
-                            c += 1
-                        }
-                        x.shiftedBias[0, o] = Float(Double(biasValues[0, o]) - dot)
                     }
                 }
             }
-            effectiveBias = x.shiftedBias
+            return
         }
-        effectiveBias.withUnsafeBufferPointer { bp in
-            y.withUnsafeMutableBufferPointer { yp in
-                guard let b = bp.baseAddress, let yo = yp.baseAddress else { return }
-                if let act {
-                    act.forwardAddingBias(b, to: yo, rows: rows, cols: out)
-                } else {
-                    Elementwise.addRowVector(b, to: yo, rows: rows, cols: out)
+        let out0 = outputCount, inCount = inputCount
+        let biasValues = bias.value
+        weight.value.withUnsafeBufferPointer { wp in
+            inputShift.withUnsafeBufferPointer { sp in
+                guard let w = wp.baseAddress, let sh = sp.baseAddress else { return }
+                for o in 0..<out0 {
+                    let row = w + o * inCount
+                    var low = SIMD4<Double>.zero, high = SIMD4<Double>.zero
+                    var c = 0
+                    while c + 8 <= inCount {
+                        let wv = Elementwise.load8(row + c), sv = Elementwise.load8(sh + c)
+                        low += SIMD4<Double>(wv.lowHalf) * SIMD4<Double>(sv.lowHalf)
+                        high += SIMD4<Double>(wv.highHalf) * SIMD4<Double>(sv.highHalf)
+                        c += 8
+                    }
+                    var dot = (low + high).sum()
+                    while c < inCount {
+                        dot += Double(row[c]) * Double(sh[c])
+                        c += 1
+                    }
+                    out[0, o] = Float(Double(biasValues[0, o]) - dot)
                 }
             }
         }
@@ -128,6 +181,10 @@ extension Dense {
             throw LogitsError.shapeMismatch("Dense backward: batch \(x.rows) x \(x.cols), gradient \(dy.rows) x \(dy.cols); expected \(x.rows) x \(outputCount) for \(inputCount) inputs")
         }
         activationAndBiasBackward(output: y, outputGradient: &dy)
+        if weightLayout == .inputsByOutputs {
+            sparseWeightGradientTransposed(x, inputShift: inputShift, dy: dy)
+            return
+        }
         let accumulate = inputShift != nil
         if let inputShift {
             // dW = −(δᵀ1) sᵀ over every column (zeros where s_c = 0), then += δᵀX below.
@@ -162,10 +219,8 @@ extension Dense {
         let u = x.columns.count
         weight.gradient.withUnsafeMutableBufferPointer { gp in
           dy.withUnsafeBufferPointer { dyp in
-            x.columns.withUnsafeBufferPointer { cols in
-              x.offsets.withUnsafeBufferPointer { offs in
-                x.rowIndex.withUnsafeBufferPointer { ri in
-                  x.values.withUnsafeBufferPointer { vs in
+            x.withBuffers { cb in
+                    let (cols, offs, ri, vs) = (cb.columns, cb.offsets, cb.rowIndex, cb.values)
                     stale.withUnsafeBufferPointer { st in
                       x.lanes.withUnsafeMutableBufferPointer { lanes in
                         guard let g = gp.baseAddress, let d = dyp.baseAddress, let lanesBase = lanes.baseAddress else { return }
@@ -204,9 +259,6 @@ extension Dense {
                         }
                       }
                     }
-                  }
-                }
-              }
             }
           }
         }

@@ -8,7 +8,21 @@
 /// separate pass over `Y`), and its backward applies `dY ⊙ f'(Y)` in place in the same pass that
 /// sums the bias gradient. The fused activation is still a separate
 /// module for naming (it has no parameters).
+///
+/// **Weight layout.** `W` is stored `out x in` (PyTorch's layout, `weightLayout ==
+/// .outputsByInputs`) except while a trainer runs the layer on sparse input: it then stores `Wᵀ`
+/// (`in x out`, `.inputsByOutputs`), so that each stored value of a sparse batch reads or writes one
+/// contiguous row of `out` weights (`Dense+SparseTransposed.swift`). The products are the same in
+/// either layout; `Parameter.isStoredTransposed` tells readers of `weight.value`, and
+/// `MLP.stateDict()` always gives PyTorch's layout.
 public final class Dense: Layer {
+    /// How `weight.value` (and its gradient) is stored.
+    public enum WeightLayout: Sendable {
+        /// `out x in`, PyTorch's `nn.Linear.weight`.
+        case outputsByInputs
+        /// `in x out`: `Wᵀ`, the layout of the sparse training kernels.
+        case inputsByOutputs
+    }
     public let inputCount: Int
     public let outputCount: Int
     /// `out x in` weight (`<index>.weight`).
@@ -19,6 +33,8 @@ public final class Dense: Layer {
     public let fusedActivation: Activation?
 
     public var parameters: [Parameter] { [weight, bias] }
+    /// How `weight.value` is stored now (see the type).
+    public var weightLayout: WeightLayout { weight.isStoredTransposed ? .inputsByOutputs : .outputsByInputs }
     /// Which weight-gradient columns the last sparse backward wrote (`Dense+Sparse.swift`).
     let sparseState = DenseSparseState()
 
@@ -39,10 +55,26 @@ public final class Dense: Layer {
         self.fusedActivation = fusedActivation
     }
 
+    /// Stores `weight.value` in `layout` (a transpose when it changes; the gradient is zeroed in
+    /// the new shape). Optimizer state kept across the change would no longer line up with the
+    /// weights: change the layout between trainings only.
+    public func setWeightLayout(_ layout: WeightLayout) {
+        guard layout != weightLayout else { return }
+        weight.value = weight.value.transposed()
+        weight.gradient = Matrix(rows: weight.value.rows, cols: weight.value.cols)
+        weight.isStoredTransposed = layout == .inputsByOutputs
+        sparseState.written.removeAll()
+        sparseState.stale.removeAll()
+        sparseState.wholeGradientWritten = false
+    }
+
+    /// `op(W)` of the forward product `X op(W)`: `Wᵀ` of either layout.
+    private var weightTranspose: Transpose { weightLayout == .outputsByInputs ? .transpose : .none }
+
     public func forward(_ x: Matrix, into y: inout Matrix, training: Bool) throws {
         try checkInput(x, "Dense")
         // Bias and activation run as the GEMM's epilogue, on each block of Y while it is in cache.
-        try Gemm.multiplyAddingBias(x, .none, weight.value, .transpose, bias: bias.value,
+        try Gemm.multiplyAddingBias(x, .none, weight.value, weightTranspose, bias: bias.value,
                                     activation: fusedActivation, into: &y)
     }
 
@@ -52,9 +84,13 @@ public final class Dense: Layer {
     ) throws {
         activationAndBiasBackward(output: y, outputGradient: &dy)
         sparseState.wholeGradientWritten = true  // the GEMM below rewrites all of dW
-        try Gemm.multiply(dy, .transpose, x, .none, into: &weight.gradient)
+        if weightLayout == .outputsByInputs {
+            try Gemm.multiply(dy, .transpose, x, .none, into: &weight.gradient)   // dW = dYᵀ X
+        } else {
+            try Gemm.multiply(x, .transpose, dy, .none, into: &weight.gradient)   // dWᵀ = Xᵀ dY
+        }
         if computeInputGradient {
-            try Gemm.multiply(dy, .none, weight.value, .none, into: &dx)
+            try Gemm.multiply(dy, .none, weight.value, weightLayout == .outputsByInputs ? .none : .transpose, into: &dx)
         }
     }
 

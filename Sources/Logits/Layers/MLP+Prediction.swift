@@ -32,9 +32,11 @@ extension MLP {
         return out
     }
 
-    /// Logits of dense or sparse features written into `out` (resized to `B x outputs`).
-    public func logits(_ x: FeatureMatrix, inputShift: [Float]? = nil, into out: inout Matrix, workspace: inout ModelWorkspace) throws {
-        try forward(x, inputShift: inputShift, workspace: &workspace, training: false)
+    /// Logits of dense or sparse features written into `out` (resized to `B x outputs`);
+    /// `foldedBias` as in `forward(_:inputShift:foldedBias:workspace:training:)`.
+    public func logits(_ x: FeatureMatrix, inputShift: [Float]? = nil, foldedBias: Matrix? = nil,
+                       into out: inout Matrix, workspace: inout ModelWorkspace) throws {
+        try forward(x, inputShift: inputShift, foldedBias: foldedBias, workspace: &workspace, training: false)
         let src = workspace.outputs[workspace.outputs.count - 1]
         out.resize(rows: src.rows, cols: src.cols)
         out.withUnsafeMutableBufferPointer { d in

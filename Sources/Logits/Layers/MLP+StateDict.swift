@@ -24,7 +24,7 @@ extension MLP {
     /// same spec (see `MLPSpec`), ready to be written as safetensors and loaded by PyTorch's
     /// `load_state_dict`.
     public func stateDict() -> [NamedTensor] {
-        parameters.map { NamedTensor(name: $0.name, shape: $0.shape, values: $0.value.storage) }
+        parameters.map { NamedTensor(name: $0.name, shape: $0.shape, values: $0.canonicalValue.storage) }
     }
 
     /// Replaces every parameter from `stateDict` (any order). Nothing is changed when it throws.
@@ -53,7 +53,13 @@ extension MLP {
             throw LogitsError.invalidValue("state dict has unexpected '\(extra.name)'; the model has \(parameters.map(\.name))")
         }
         for p in parameters {
-            if let t = byName[p.name] { p.value.storage = t.values }
+            guard let t = byName[p.name] else { continue }
+            if p.isStoredTransposed, p.shape.count == 2 {
+                // Validated above: `shape` values; stored transposed.
+                p.value = try Matrix(rows: p.shape[0], cols: p.shape[1], storage: t.values).transposed()
+            } else {
+                p.value.storage = t.values
+            }
         }
     }
 

@@ -111,7 +111,9 @@ public final class MLP {
     /// The batch's column grouping stays in the workspace for `backward(input:)`. With
     /// `inputShift = s` the network sees `X − 1sᵀ` without densifying `X` (`Dense.forward(sparse:inputShift:into:)`).
     /// - Throws: `LogitsError.shapeMismatch` if `x.cols != inputs`.
-    public func forward(_ x: SparseMatrix, inputShift: [Float]? = nil, workspace ws: inout ModelWorkspace, training: Bool) throws {
+    /// `foldedBias`: the first layer's `b − W s`, precomputed for fixed weights (`Dense.foldedBias(inputShift:)`).
+    public func forward(_ x: SparseMatrix, inputShift: [Float]? = nil, foldedBias: Matrix? = nil,
+                        workspace ws: inout ModelWorkspace, training: Bool) throws {
         guard x.cols == spec.inputs else {
             throw LogitsError.shapeMismatch("model expects \(spec.inputs) input features, got \(x.cols)")
         }
@@ -122,15 +124,16 @@ public final class MLP {
         let columns = ws.sparseColumns ?? SparseBatchColumns()
         ws.sparseColumns = columns
         columns.build(x)
-        try first.forward(sparse: columns, inputShift: inputShift, into: &ws.outputs[0])
+        try first.forward(sparse: columns, inputShift: inputShift, foldedBias: foldedBias, into: &ws.outputs[0])
         try forwardStages(after: 0, workspace: &ws, training: training)
     }
 
     /// `forward` on dense or sparse features (`inputShift`: sparse only, see `forward(_:inputShift:...)`).
-    public func forward(_ x: FeatureMatrix, inputShift: [Float]? = nil, workspace ws: inout ModelWorkspace, training: Bool) throws {
+    public func forward(_ x: FeatureMatrix, inputShift: [Float]? = nil, foldedBias: Matrix? = nil,
+                        workspace ws: inout ModelWorkspace, training: Bool) throws {
         switch x {
         case .dense(let m): try forward(m, workspace: &ws, training: training)
-        case .sparse(let s): try forward(s, inputShift: inputShift, workspace: &ws, training: training)
+        case .sparse(let s): try forward(s, inputShift: inputShift, foldedBias: foldedBias, workspace: &ws, training: training)
         }
     }
 

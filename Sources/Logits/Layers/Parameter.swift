@@ -13,6 +13,12 @@ public final class Parameter {
     public var value: Matrix
     /// `d loss / d value` of the last backward pass (same shape as `value`).
     public var gradient: Matrix
+    /// Whether `value` and `gradient` hold the transpose of the `shape` tensor (a `Dense` layer
+    /// training on sparse input, `Dense.WeightLayout.inputsByOutputs`); see `canonicalValue`.
+    public internal(set) var isStoredTransposed = false
+
+    /// `value` in the layout of `shape` (a transposed copy when `isStoredTransposed`).
+    public var canonicalValue: Matrix { isStoredTransposed ? value.transposed() : value }
 
     /// A parameter holding `value`, with a zero gradient.
     public init(name: String, value: Matrix, isVector: Bool) {

@@ -24,6 +24,13 @@ public final class SparseBatchColumns {
     var lanes: [SIMD8<Float>] = []
     /// `1 x out` scratch of the first layer's shifted bias `b − W s` (centred sparse input).
     var shiftedBias = Matrix(rows: 0, cols: 0)
+    /// The batch itself, row by row (CSR, a copy of `build`'s argument): the transposed-weight
+    /// kernels read it row-wise.
+    var rowOffsets: [Int] = [0]
+    var rowColumns: [Int32] = []
+    var rowValues: [Float] = []
+    /// `out` doubles of scratch for the shifted bias of the transposed layout.
+    var shiftAccumulator: [Double] = []
 
     public init() {}
 
@@ -84,6 +91,38 @@ public final class SparseBatchColumns {
         offsets = offs
         rowIndex = ri
         values = vs
+        x.withUnsafeBuffers { xo, xc, xv in
+            rowOffsets.removeAll(keepingCapacity: true)
+            rowOffsets.append(contentsOf: xo)
+            rowColumns.removeAll(keepingCapacity: true)
+            rowColumns.append(contentsOf: xc)
+            rowValues.removeAll(keepingCapacity: true)
+            rowValues.append(contentsOf: xv)
+        }
+    }
+
+    /// The column grouping's buffers (see the type), valid only inside `body`.
+    struct Buffers {
+        let columns: UnsafeBufferPointer<Int32>
+        let offsets: UnsafeBufferPointer<Int>
+        let rowIndex: UnsafeBufferPointer<Int32>
+        let values: UnsafeBufferPointer<Float>
+        let slot: UnsafeBufferPointer<Int32>
+    }
+
+    /// Calls `body` with the column grouping's buffers.
+    func withBuffers<R>(_ body: (Buffers) throws -> R) rethrows -> R {
+        try columns.withUnsafeBufferPointer { c in
+            try offsets.withUnsafeBufferPointer { o in
+                try rowIndex.withUnsafeBufferPointer { r in
+                    try values.withUnsafeBufferPointer { v in
+                        try slot.withUnsafeBufferPointer { s in
+                            try body(Buffers(columns: c, offsets: o, rowIndex: r, values: v, slot: s))
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Makes room for `parts x rows` accumulators (no allocation once large enough).

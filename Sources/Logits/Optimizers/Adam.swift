@@ -57,10 +57,11 @@ public final class Adam: Optimizer {
                                   let ma = mp.baseAddress, let va = vp.baseAddress else { return }
                             let io = Pointers(g: g, w: w, m: ma, v: va)
                             // Elementwise: splitting into chunks never changes the result. Chunks
-                            // are claimed dynamically by the pool's threads. Only very large
-                            // tensors are split: the update is memory-bound, and on a shared machine
-                            // a worker descheduled inside its chunk made the 2-thread step of the
-                            // MLP presets (0.5M parameters) several times slower than 1 thread (measured).
+                            // are claimed dynamically by the pool's threads, and a worker that has
+                            // not started is withdrawn, so a descheduled worker holds up at most one
+                            // chunk. The update is bound by its two divisions and square root per
+                            // element (PyTorch's operations, kept for bit equality), not by memory,
+                            // so a second core speeds it up (`logits-bench optimizer`).
                             let parts = Threading.threadCount > 1 && n >= Self.parallelThreshold ? (n + Self.chunk - 1) / Self.chunk : 1
                             WorkerPool.run(parts: parts) { part in
                                 let lo = part * Self.chunk, hi = parts == 1 ? n : min(n, lo + Self.chunk)
@@ -73,10 +74,11 @@ public final class Adam: Optimizer {
         }
     }
 
-    /// Elements per parallel part (a multiple of 8; 256 KiB per array).
-    static let chunk = 65_536
-    /// Parameter tensors from this many elements are updated by the worker pool.
-    static let parallelThreshold = 1 << 21
+    /// Elements per parallel part (a multiple of 8; 128 KiB per array).
+    static let chunk = 32_768
+    /// Parameter tensors from this many elements are updated by the worker pool (at least two
+    /// chunks; smaller ones cost less than a hand-off).
+    static let parallelThreshold = 1 << 16
 }
 
 extension Adam {

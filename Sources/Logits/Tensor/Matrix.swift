@@ -103,13 +103,19 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
         storage.withUnsafeMutableBufferPointer { $0.update(repeating: value) }
     }
 
-    /// The transpose, `cols x rows` (allocates).
+    /// The transpose, `cols x rows` (allocates). Walks 32 x 32 tiles, so that both sides stay in
+    /// cache for large matrices.
     public func transposed() -> Matrix {
         var t = Matrix(rows: cols, cols: rows)
+        let m = rows, n = cols, tile = 32
         storage.withUnsafeBufferPointer { src in
             t.storage.withUnsafeMutableBufferPointer { dst in
-                for r in 0..<rows {
-                    for c in 0..<cols { dst[c * rows + r] = src[r * cols + c] }
+                for r0 in stride(from: 0, to: m, by: tile) {
+                    for c0 in stride(from: 0, to: n, by: tile) {
+                        for r in r0..<Swift.min(r0 + tile, m) {
+                            for c in c0..<Swift.min(c0 + tile, n) { dst[c * m + r] = src[r * n + c] }
+                        }
+                    }
                 }
             }
         }

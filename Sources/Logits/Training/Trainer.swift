@@ -136,6 +136,13 @@ public struct Trainer: Sendable {
             try DataParallelRun(context: $0, model: model, config: config, validation: denseValidation)
         }
 
+        // On sparse input the first layer trains on Wᵀ (`in x out`: each stored value of a batch
+        // touches one contiguous weight row) and is given back in PyTorch's layout, however the
+        // fit ends. The snapshots below are taken and restored in the training layout.
+        let sparseFirstLayer = trainX.isSparse ? model.stages.first as? Dense : nil
+        sparseFirstLayer?.setWeightLayout(.inputsByOutputs)
+        defer { sparseFirstLayer?.setWeightLayout(.outputsByInputs) }
+
         // Weights to fall back on (the initial ones until an epoch improves); a deep copy, so the
         // optimizer's in-place updates never trigger copy-on-write.
         var best = model.parameters.map { p in

@@ -33,6 +33,31 @@ import Testing
         #expect(ds.targets == .matrix(try Matrix([[1, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1]])))
     }
 
+    /// scikit-learn's `zero_based="auto"`: a file with index 0 reads zero-based, one without it
+    /// one-based, and the feature names are the file's own indices either way.
+    @Test func detectsTheIndexBase() throws {
+        var auto = LoadOptions()
+        auto.detectsFeatureIndexBase = true
+        // What dump_svmlight_file writes by default (zero-based); the 0 comes late in the file.
+        let zero = try load("1 2:2\n0 1:1\n1 0:0.5 2:1\n", options: auto)
+        #expect(zero.featureNames == ["0", "1", "2"])
+        #expect(zero.features.nestedRows == [[0, 0, 2], [0, 1, 0], [0.5, 0, 1]])
+        let one = try load("1 1:1 3:2\n0 2:1\n", options: auto)
+        #expect(one.featureNames == ["1", "2", "3"])
+        #expect(one.features.nestedRows == [[1, 0, 2], [0, 1, 0]])
+        #expect(try load("1 1:1 3:2\n0 2:1\n").features == one.features, "auto equals one-based on a one-based file")
+        // A declared count: D is fine one-based, but not once a 0 shows the file is zero-based.
+        let declared = try load("2 3 2\n0 3:1\n1 1:1\n", options: auto)
+        #expect(declared.featureNames == ["1", "2", "3"] && declared.features[0, 2] == 1)
+        let beyond = try error("2 3 2\n0 3:1\n1 0:1\n", options: auto)
+        #expect(beyond.line == 2 && beyond.message.contains("zero-based") && beyond.message.contains("0...2"))
+        let far = try error("2 3 2\n0 4:1\n1 1:1\n", options: auto)
+        #expect(far.line == 2 && far.message.contains("1...3 (one-based) or 0...2 (zero-based)"))
+        // Without detection, index 0 is still an error naming the flag's alternative.
+        let strict = try error("1 0:1\n")
+        #expect(strict.line == 1 && strict.message.contains("below the first index 1"))
+    }
+
     @Test func headerLineAndOptions() throws {
         let ds = try load("3 5 4\n0,3 0:1 4:2\n1 2:3\n2\n", options: LoadOptions(featureIndexBase: 0))
         #expect(ds.count == 3 && ds.featureCount == 5 && ds.labelNames.count == 4)
