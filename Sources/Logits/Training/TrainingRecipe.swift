@@ -26,7 +26,7 @@ import Foundation
 ///    validation logits of the chosen early-stopped model, with its logits on the training rows
 ///    for labels rare on validation (`EvaluationHooks.thresholdTuner`).
 /// 7. **Refit** (small data with a split and a test set, by default): a fresh model with the same
-///    seed and settings trained on all rows for the best epoch count; it keeps the thresholds of 5.
+///    seed and settings trained on all rows for the best epoch count; it keeps the thresholds of 6.
 public struct TrainingRecipe: Sendable {
     public var options: TrainingOptions
     public var hooks: EvaluationHooks
@@ -213,6 +213,7 @@ public struct TrainingRecipe: Sendable {
         var baseline: BaselineComparison?
         var thresholds: [Double]?
         if let valX, let valY {
+            let validationLogits = try model.logits(valX, inputShift: inputShift)  // the chosen early-stopped model
             let record = result.history.first { $0.epoch == result.bestEpoch }
             if let modelLoss = record?.validationLoss {
                 var comparison = BaselineComparison(
@@ -225,7 +226,7 @@ public struct TrainingRecipe: Sendable {
                     comparison.metricName = name
                     comparison.metricHigherIsBetter = mode == .max
                     comparison.baselineMetric = try? compute(constant, valY)
-                    comparison.modelMetric = try? compute(try model.logits(valX, inputShift: inputShift), valY)
+                    comparison.modelMetric = try? compute(validationLogits, valY)
                 }
                 baseline = comparison
             }
@@ -236,7 +237,7 @@ public struct TrainingRecipe: Sendable {
                 guard case .matrix(let trainingY) = fitY else {
                     throw LogitsError.invalidValue("threshold tuning needs a label matrix")  // unreachable: valY is one
                 }
-                thresholds = try tuner(try model.logits(valX, inputShift: inputShift), y,
+                thresholds = try tuner(validationLogits, y,
                                        try model.logits(fitX, inputShift: inputShift), trainingY)  // already scaled
             }
         }
