@@ -1,3 +1,5 @@
+import Foundation
+
 /// The std floor for continuous columns that share one value range (`Policy.sharedRangeFloor`).
 ///
 /// Columns measured on one scale, such as the pixels of an image (every one in [0, 1]), are one
@@ -32,6 +34,18 @@ extension FeatureScaling {
             : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         for c in group { floors[c] = fraction * median }
         return floors
+    }
+
+    /// The summary of `floors` (from `sharedRangeFloors`): nil when no column got one.
+    static func floorSummary(floors: [Double], std: [Double]) -> SharedRangeFloor? {
+        let group = floors.indices.filter { floors[$0] > 0 }
+        guard let first = group.first else { return nil }
+        return SharedRangeFloor(floor: floors[first], raised: group.filter { std[$0] < floors[$0] }.count, groupSize: group.count)
+    }
+
+    /// A floor for a summary line: 3 significant digits.
+    static func short(_ value: Double) -> String {
+        String(format: "%.3g", value)
     }
 
     private struct RangeKey: Hashable {

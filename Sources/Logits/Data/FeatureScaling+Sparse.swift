@@ -95,6 +95,7 @@ extension FeatureScaling {
             scale.append(fk)
         }
         try self.init(inputCount: d, kinds: kinds, kept: kept, shift: shift, scale: scale, policy: policy)
+        sharedRangeFloor = Self.floorSummary(floors: floors, std: stds)
     }
 
     /// `summaryLines` for a fit on sparse data: continuous columns are divided by their std, not centred.

@@ -113,6 +113,17 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
     public var scale: [Float]
     /// The choices the transform was fitted with (for `summaryLines`).
     public var policy: Policy
+    /// The std floor applied to continuous columns sharing one value range and how many of them
+    /// it raised (`FeatureScaling+SharedRange.swift`), or nil when no column shared a range.
+    public var sharedRangeFloor: SharedRangeFloor?
+
+    /// What the shared-range floor did: the floor `β · median std` and the number of columns
+    /// whose std was below it.
+    public struct SharedRangeFloor: Codable, Sendable, Equatable {
+        public var floor: Double
+        public var raised: Int
+        public var groupSize: Int
+    }
 
     /// The input columns not kept (the constant ones, when `Policy.dropConstant`), ascending.
     public var dropped: [Int] {
@@ -188,6 +199,7 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
         }
         let stds = squares.map { ($0 / Double(n)).squareRoot() }
         let floors = Self.sharedRangeFloors(kinds: kinds, low: low, high: high, std: stds, fraction: policy.sharedRangeFloor)
+        self.sharedRangeFloor = Self.floorSummary(floors: floors, std: stds)
         var kept: [Int] = [], shift: [Float] = [], scale: [Float] = []
         for c in 0..<d {
             let std = stds[c]
@@ -278,7 +290,13 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
             lines.append("binary {0,1}: \(plural(n)) " + (policy.binary == .maxAbs ? "kept as they are (not centred)" : uncentred(policy.binary)))
         }
         if let n = counts[.count] { lines.append("non-negative counts: \(plural(n)) \(uncentred(policy.counts))") }
-        if let n = counts[.continuous] { lines.append("continuous: \(plural(n)) standardized (x - mean) / std") }
+        if let n = counts[.continuous] {
+            var text = "continuous: \(plural(n)) standardized (x - mean) / std"
+            if let f = sharedRangeFloor, f.raised > 0 {
+                text += "; \(f.groupSize) share one value range, \(f.raised) of them with a std below \(Self.short(f.floor)) divided by that floor"
+            }
+            lines.append(text)
+        }
         let dropped = self.dropped
         if !dropped.isEmpty {
             var text = "constant: \(plural(dropped.count)) dropped"

@@ -156,6 +156,10 @@ import Testing
         // Off: every column its own std (scikit-learn's StandardScaler).
         let plain = try FeatureScaling(fitting: x, policy: .init(sharedRangeFloor: 0))
         for c in 0..<5 { #expect(abs(Double(plain.scale[c]) - stds[c]) < 1e-4 * max(1, stds[c])) }
+        // The fit records the floor, and the summary says what it did (2 of the 4 are below the median).
+        let record = try #require(floored.sharedRangeFloor)
+        #expect(abs(record.floor - median) < 1e-12 && record.raised == 2 && record.groupSize == 4 && plain.sharedRangeFloor == nil)
+        #expect(floored.summaryLines().contains { $0.contains("4 share one value range, 2 of them with a std below") })
         // β = 0.5 halves the floor.
         let half = try FeatureScaling(fitting: x, policy: .init(sharedRangeFloor: 0.5))
         #expect(abs(Double(half.scale[3]) - max(stds[3], 0.5 * median)) < 1e-6)
