@@ -6,13 +6,13 @@ import Logits
 /// `TrainingOptions`: an unset flag stays `nil` there, so the `TrainingRecipe` decides it.
 /// Numeric flags take negative values (`--lr -1`) so that validation can say what is wrong.
 struct TrainFlags: ParsableArguments {
-    @Option(help: "Hidden layer widths, comma-separated ('none' for a linear model). Default: 256 (up to 10 000 training rows; 512 for 1 000-50 000 features), else 512,256.")
+    @Option(help: "Hidden layer widths, comma-separated ('none' for a linear model). Default: 256 (up to 10 000 training rows; 512 for 1 000-50 000 features), else 512,256 (512 for sparse data with over 10 000 columns).")
     var hidden: String?
 
     @Option(help: "Hidden activation: \(Activation.named.map(\.name).joined(separator: ", ")).")
     var activation: String = "relu"
 
-    @Option(parsing: .unconditional, help: "Dropout probability after each hidden activation. Default: chosen on the validation split (small data), 0.2 (large).")
+    @Option(parsing: .unconditional, help: "Dropout probability after each hidden activation. Default: chosen on the validation split (small data), 0.2 (large), 0 (large, sparse, over 10 000 columns).")
     var dropout: Float?
 
     @Flag(help: "Add a LayerNorm after each hidden Linear.")

@@ -10,9 +10,16 @@ import Foundation
 /// - `binary`, `count`: as the dense fit (`Policy`); a centring choice (`.centredOnly`,
 ///   `.centredStandardDeviation`) gives a non-zero shift, which training and inference apply
 ///   inside the first layer (`Dense.forward(sparse:inputShift:into:)`), so the data stays sparse.
-/// - `continuous`: `shift = 0`, `scale = std` (population std around the mean), i.e.
-///   scikit-learn's `StandardScaler(with_mean=False)` — the dense fit would subtract the mean —
-///   with the dense fit's floor for columns sharing one value range.
+/// - `continuous`: `shift = 0` (the dense fit would subtract the mean) and, by default
+///   (`Policy.sparseContinuous = .commonRootMeanSquare`), one `scale` shared by all of them: the
+///   root mean square of their `N x C` values, `rms = sqrt(Σ_stored v² / (N C))`, over the `C`
+///   continuous columns with finite values. TF-IDF rows (unit L2 norm) then have squared norm
+///   about `C` as the first layer's default init expects, with the TF-IDF weights unchanged.
+///   `.standardDeviation`: `scale = std` per column (with the dense fit's floor for columns
+///   sharing one value range), scikit-learn's
+///   `StandardScaler(with_mean=False)`, which lifts a rare column's values by `1 / sqrt(p)`
+///   (about 100 for a word in 0.01 % of the rows); on the EUR-Lex-shaped set it made the MLP
+///   collapse to the label priors (docs/data.md, "EUR-Lex-shaped data").
 ///
 /// `std² = (Σ_stored (v - mean)² + (N - nnz_c) mean²) / N`: the two-pass formula of the dense fit
 /// with the implicit zeros counted, so binary and count columns get the very same divisors as
@@ -25,6 +32,7 @@ extension FeatureScaling {
         guard n > 0 else { throw LogitsError.invalidValue("cannot fit feature scaling on 0 rows") }
         var stored = [Int](repeating: 0, count: d)
         var sums = [Double](repeating: 0, count: d)
+        var rawSquares = [Double](repeating: 0, count: d)  // Σ v² (for the common root mean square)
         var maxAbs = [Double](repeating: 0, count: d)
         var low = [Float](repeating: .infinity, count: d), high = [Float](repeating: -.infinity, count: d)
         var nonFinite = [Bool](repeating: false, count: d)
@@ -35,6 +43,7 @@ extension FeatureScaling {
                 let c = Int(columns[k]), v = values[k]
                 stored[c] += 1
                 sums[c] += Double(v)
+                rawSquares[c] += Double(v) * Double(v)
                 maxAbs[c] = max(maxAbs[c], abs(Double(v)))
                 if !v.isFinite { nonFinite[c] = true }
                 low[c] = min(low[c], v)
@@ -59,6 +68,7 @@ extension FeatureScaling {
             }
         }
         var kinds = [FeatureKind](repeating: .continuous, count: d)
+        var continuousSquares = 0.0, continuousColumns = 0
         for c in 0..<d {
             squares[c] += Double(n - stored[c]) * sums[c] * sums[c]
             if nonFinite[c] {
@@ -69,8 +79,12 @@ extension FeatureScaling {
                 kinds[c] = .binary
             } else if onlyCounts[c] {
                 kinds[c] = .count
+            } else {
+                continuousSquares += rawSquares[c]
+                continuousColumns += 1
             }
         }
+        let commonRMS = continuousColumns > 0 ? (continuousSquares / (Double(n) * Double(continuousColumns))).squareRoot() : 1
         let stds = squares.map { ($0 / Double(n)).squareRoot() }
         let floors = Self.sharedRangeFloors(kinds: kinds, low: low.map(Double.init), high: high.map(Double.init), std: stds,
                                             fraction: policy.sharedRangeFloor)
@@ -84,7 +98,8 @@ extension FeatureScaling {
                 (m, k) = (0, 1)
             case .binary: (m, k) = Self.scaling(policy.binary, mean: sums[c], std: std, maxAbs: maxAbs[c])
             case .count: (m, k) = Self.scaling(policy.counts, mean: sums[c], std: std, maxAbs: maxAbs[c])
-            case .continuous: (m, k) = (0, max(std, floors[c]))
+            case .continuous:
+                (m, k) = (0, policy.sparseContinuous == .commonRootMeanSquare && !nonFinite[c] ? commonRMS : max(std, floors[c]))
             }
             let fk = Float(k)
             guard fk.isFinite, fk != 0 else {
@@ -95,15 +110,19 @@ extension FeatureScaling {
             scale.append(fk)
         }
         try self.init(inputCount: d, kinds: kinds, kept: kept, shift: shift, scale: scale, policy: policy)
-        sharedRangeFloor = Self.floorSummary(floors: floors, std: stds)
+        // The common scale replaces the per-column std, and with it the floor.
+        sharedRangeFloor = policy.sparseContinuous == .commonRootMeanSquare ? nil : Self.floorSummary(floors: floors, std: stds)
     }
 
-    /// `summaryLines` for a fit on sparse data: continuous columns are divided by their std, not centred.
+    /// `summaryLines` for a fit on sparse data: continuous columns are divided by one common scale
+    /// (its value given) or by their std, not centred.
     public func sparseSummaryLines(featureNames: [String]? = nil) -> [String] {
-        summaryLines(featureNames: featureNames).map { line in
-            line.hasPrefix("continuous:")
-                ? line.replacingOccurrences(of: "standardized (x - mean) / std", with: "divided by their std, not centred (sparse data)")
-                : line
+        let common = zip(kept, scale).first { kinds[$0.0] == .continuous }?.1
+        let how = policy.sparseContinuous == .commonRootMeanSquare
+            ? "divided by one common scale \(common.map { "\($0)" } ?? "n/a") (the root mean square of their values), not centred (sparse data)"
+            : "divided by their std, not centred (sparse data)"
+        return summaryLines(featureNames: featureNames).map { line in
+            line.hasPrefix("continuous:") ? line.replacingOccurrences(of: "standardized (x - mean) / std", with: how) : line
         } + [shift.contains { $0 != 0 }
              ? "sparse features (CSR): zeros stay zeros; the centring is applied in the first layer (bias b - W mean/scale)"
              : "sparse features (CSR): no centring, zeros stay zeros"]

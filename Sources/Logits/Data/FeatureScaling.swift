@@ -62,6 +62,18 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
         }
     }
 
+    /// How the continuous columns of sparse (CSR) data are divided (they are never centred there).
+    public enum SparseContinuousScale: String, Codable, Sendable, CaseIterable {
+        /// One divisor for all of them: the root mean square of their `N x C` values (`C`
+        /// continuous columns, implicit zeros counted), `rms = sqrt(Σ v² / (N C))`. The values
+        /// get mean square 1 over the block, as PyTorch's default init expects, while the columns
+        /// keep their relative weights (TF-IDF data is weighted already). The default.
+        case commonRootMeanSquare
+        /// Each column by its own population std (scikit-learn's `StandardScaler(with_mean=False)`):
+        /// a rare column's values grow to about `1 / sqrt(p)` (p: its fraction of non-zeros).
+        case standardDeviation
+    }
+
     /// The choices per feature kind.
     public struct Policy: Codable, Sendable, Equatable {
         /// Divisor for {0, 1} columns (default `.maxAbs`, i.e. unchanged).
@@ -75,29 +87,35 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
         /// (`FeatureScaling+SharedRange.swift`); 0 turns the floor off. Default
         /// `defaultSharedRangeFloor`.
         public var sharedRangeFloor: Double
+        /// Divisor of continuous columns in a fit on sparse data (default `.commonRootMeanSquare`);
+        /// the dense fit standardizes them whatever this says.
+        public var sparseContinuous: SparseContinuousScale
 
         /// 1: a pixel column whose std is below the median pixel's is divided by the median std
         /// (measured on MNIST and Fashion-MNIST, docs/training.md, "Pixels").
         public static let defaultSharedRangeFloor = 1.0
 
         public init(binary: UncenteredScale = .maxAbs, counts: UncenteredScale = .standardDeviation, dropConstant: Bool = true,
-                    sharedRangeFloor: Double = Policy.defaultSharedRangeFloor) {
+                    sharedRangeFloor: Double = Policy.defaultSharedRangeFloor,
+                    sparseContinuous: SparseContinuousScale = .commonRootMeanSquare) {
             self.binary = binary
             self.counts = counts
             self.dropConstant = dropConstant
             self.sharedRangeFloor = sharedRangeFloor
+            self.sparseContinuous = sparseContinuous
         }
 
-        private enum CodingKeys: String, CodingKey { case binary, counts, dropConstant, sharedRangeFloor }
+        private enum CodingKeys: String, CodingKey { case binary, counts, dropConstant, sharedRangeFloor, sparseContinuous }
 
-        /// Decodes a policy; one saved before `sharedRangeFloor` existed gets 0 (no floor, as it
-        /// was fitted).
+        /// Decodes a policy; one saved before `sharedRangeFloor` or `sparseContinuous` existed
+        /// gets what it was fitted with: no floor (0) and per-column std (`.standardDeviation`).
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             binary = try c.decode(UncenteredScale.self, forKey: .binary)
             counts = try c.decode(UncenteredScale.self, forKey: .counts)
             dropConstant = try c.decode(Bool.self, forKey: .dropConstant)
             sharedRangeFloor = try c.decodeIfPresent(Double.self, forKey: .sharedRangeFloor) ?? 0
+            sparseContinuous = try c.decodeIfPresent(SparseContinuousScale.self, forKey: .sparseContinuous) ?? .standardDeviation
         }
     }
 

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// The policy, in order:
 /// 1. **Settings.** `plan(rows:task:hasTestSet:sparse:features:)` fills every unset option from
-///    `TrainingDefaults.recommended(rows:features:)`; nothing the user set is overridden.
+///    `TrainingDefaults.recommended(rows:features:sparse:)`; nothing the user set is overridden.
 /// 2. **Features.** With `tfidf`, term counts are TF-IDF weighted and L2-normalized
 ///    (`TermWeighting`, stored in the model) and not standardized. Otherwise scaled as
 ///    `FeatureScaling` decides from all training rows (binary columns:
@@ -51,12 +51,13 @@ public struct TrainingRecipe: Sendable {
     /// - Parameters:
     ///   - sparse: whether the features are held as CSR (a centring of their {0,1} columns is
     ///     applied inside the first layer).
-    ///   - features: the number of input columns (the default hidden width depends on it,
-    ///     `TrainingDefaults.recommended(rows:features:)`; 0: unknown).
+    ///   - features: the number of input columns (the default hidden width depends on it, and
+    ///     wide sparse data gets the wide-sparse defaults: `TrainingDefaults.recommended(rows:features:sparse:)`;
+    ///     0: unknown).
     public func plan(rows: Int, task: ClassificationTask, hasTestSet: Bool, sparse: Bool = false,
                      features: Int = 0) throws -> TrainingPlan {
         let o = options
-        let d = TrainingDefaults.recommended(rows: rows, features: features)
+        let d = TrainingDefaults.recommended(rows: rows, features: features, sparse: sparse)
         let validation = o.validationFraction ?? d.validationFraction
         let refit = o.refit ?? (d.refit && hasTestSet && validation > 0)
         if refit && validation == 0 {

@@ -75,10 +75,15 @@ import Testing
         // Columns: binary, counts, continuous (negative values), constant zero.
         let dense = try Matrix([[1, 0, -1.5, 0], [0, 3, 0, 0], [1, 1, 2.5, 0], [0, 0, 0, 0], [1, 5, 1, 0]])
         let sparse = try SparseMatrix(dense: dense)
-        let a = try FeatureScaling(fitting: dense), b = try FeatureScaling(fitting: sparse)
+        let a = try FeatureScaling(fitting: dense)
+        let b = try FeatureScaling(fitting: sparse, policy: .init(sparseContinuous: .standardDeviation))
         #expect(a.kinds == b.kinds && a.kept == b.kept && a.kept == [0, 1, 2])
         #expect(b.shift == [0, 0, 0])
         for k in 0..<3 { #expect(abs(a.scale[k] - b.scale[k]) <= 1e-6 * a.scale[k]) }  // same std / max-abs divisors
+        // The default divides the continuous column by the root mean square of its values
+        // (numpy: np.sqrt((x ** 2).mean()) = 1.378404875209022), the others as the dense fit.
+        let c = try FeatureScaling(fitting: sparse)
+        #expect(abs(Double(c.scale[2]) - 1.378404875209022) <= 1e-6 && c.scale[0] == b.scale[0] && c.scale[1] == b.scale[1])
         #expect(a.shift[2] != 0)  // the dense fit centres the continuous column; the sparse one does not
         #expect(FeatureKind.classify(sparse) == FeatureKind.classify(dense))
         var scaled = sparse
