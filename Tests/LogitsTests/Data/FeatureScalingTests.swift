@@ -165,8 +165,10 @@ import Testing
         #expect(abs(Double(half.scale[3]) - max(stds[3], 0.5 * median)) < 1e-6)
         // The rare pixel's single 1 is (1 - mean) / median ≈ 2.7 units, not (1 - mean) / 0.111 ≈ 8.9.
         #expect(try floored.apply(to: x)[37, 3] < 3 && plain.apply(to: x)[37, 3] > 8)
-        // Sparse fit: the same floors (its continuous columns are not centred, scales equal).
-        let sparse = try FeatureScaling(fitting: try SparseMatrix(dense: x))
+        // Sparse fit with per-column std: the same floors (its continuous columns are not
+        // centred, scales equal). Its default, one common scale, has no floor to apply.
+        let sparse = try FeatureScaling(fitting: try SparseMatrix(dense: x), policy: .init(sparseContinuous: .standardDeviation))
+        #expect(try FeatureScaling(fitting: try SparseMatrix(dense: x)).sharedRangeFloor == nil)
         for c in 0..<5 { #expect(abs(sparse.scale[c] - floored.scale[c]) < 1e-5 * max(1, floored.scale[c])) }
     }
 
