@@ -237,7 +237,7 @@ struct TrainMPI: ParsableCommand {
                 testSet = t
             }
         }
-        let defaults = TrainingDefaults.recommended(rows: train.count)
+        let defaults = TrainingDefaults.recommended(rows: train.count, features: train.featureCount)
         let spec = MLPSpec(inputs: train.featureCount, hidden: try hidden.map(Self.parseHidden) ?? defaults.hidden,
                            outputs: train.task.outputCount, dropout: dropout ?? defaults.dropout)
         let model = try MLP(spec: spec, seed: seed)

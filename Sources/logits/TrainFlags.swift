@@ -6,7 +6,7 @@ import Logits
 /// `TrainingOptions`: an unset flag stays `nil` there, so the `TrainingRecipe` decides it.
 /// Numeric flags take negative values (`--lr -1`) so that validation can say what is wrong.
 struct TrainFlags: ParsableArguments {
-    @Option(help: "Hidden layer widths, comma-separated ('none' for a linear model). Default: 256 (up to 10 000 training rows), else 512,256 (512 for sparse data with over 10 000 columns).")
+    @Option(help: "Hidden layer widths, comma-separated ('none' for a linear model). Default: 256 (up to 10 000 training rows; 512 for 1 000-50 000 features), else 512,256 (512 for sparse data with over 10 000 columns).")
     var hidden: String?
 
     @Option(help: "Hidden activation: \(Activation.named.map(\.name).joined(separator: ", ")).")

@@ -54,11 +54,7 @@ struct TrainSummary {
         } else {
             out += "Trained \(r.history.count) epochs. \(fmt(seconds, 2)) s.\n"
         }
-        if let b = trained.baseline {
-            out += b.modelIsBetter
-                ? "Validation loss \(fmt(b.modelLoss)) beats the constant baseline's \(fmt(b.baselineLoss)) (each \(baselineWhat)).\n"
-                : "WARNING: the model does not beat the constant baseline (each \(baselineWhat)): validation loss \(fmt(b.modelLoss)) vs \(fmt(b.baselineLoss)). Try other settings (e.g. --weight-decay 0.01, --no-standardize).\n"
-        }
+        if let b = trained.baseline { out += Self.baselineLine(b, what: baselineWhat) + "\n" }
         if let (name, set) = evaluated, let report {
             out += "\n\(name.prefix(1).uppercased() + name.dropFirst()) metrics (\(set.count) rows, \(decisionText)):\n"
             var t = TextTable(["metric", "value"])
@@ -70,6 +66,28 @@ struct TrainSummary {
         }
         out += "\nSaved \(displayPath(modelURL)) and \(displayPath(historyURL))\n"
         return out
+    }
+
+    /// The baseline verdict: beats it (loss and metric), beats it on the metric with a loss
+    /// above the baseline's (a note on calibration, no warning), or a WARNING when it loses on
+    /// both (or on the loss with no metric).
+    static func baselineLine(_ b: BaselineComparison, what: String) -> String {
+        let metric: String
+        if let name = b.metricName, let m = b.modelMetric, let base = b.baselineMetric {
+            metric = "\(name) \(fmt(m)) vs \(fmt(base))"
+        } else {
+            metric = ""
+        }
+        let loss = "validation loss \(fmt(b.modelLoss)) vs \(fmt(b.baselineLoss))"
+        if !b.modelIsBetter {
+            return "WARNING: the model does not beat the constant baseline (each \(what)): \(loss)"
+                + (metric.isEmpty ? "" : ", \(metric)") + ". Try other settings (e.g. --weight-decay 0.01, --no-standardize)."
+        }
+        if b.beatsOnLoss {
+            return "The model beats the constant baseline (each \(what)): \(loss)" + (metric.isEmpty ? "" : ", \(metric)") + "."
+        }
+        return "The model beats the constant baseline (each \(what)) on \(metric), but its \(loss) is higher: "
+            + "its probabilities on the held-out rows are mis-calibrated (rankings and tuned thresholds are fine; probabilities are not)."
     }
 
     private var baselineWhat: String {
@@ -130,7 +148,11 @@ struct TrainSummary {
         if let b = trained.baseline {
             entries.append(MetricEntry("baseline", .object([
                 MetricEntry("validation_loss", .number(b.baselineLoss)), MetricEntry("model_validation_loss", .number(b.modelLoss)),
-                MetricEntry("model_beats_baseline", .bool(b.modelIsBetter))])))
+                MetricEntry("model_beats_baseline", .bool(b.modelIsBetter)),
+                MetricEntry("model_beats_baseline_loss", .bool(b.beatsOnLoss)),
+                MetricEntry("metric", b.metricName.map { .string($0) } ?? .null),
+                MetricEntry("validation_metric", b.baselineMetric.map { .number($0) } ?? .null),
+                MetricEntry("model_validation_metric", b.modelMetric.map { .number($0) } ?? .null)])))
         }
         if !trained.classifier.isMultiClass && !trained.classifier.hasDefaultThresholds {
             entries.append(MetricEntry("thresholds_logit", .numbers(trained.classifier.logitThresholds)))

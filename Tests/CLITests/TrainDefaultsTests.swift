@@ -35,4 +35,19 @@ struct TrainDefaultsTests {
         }
         #expect(throws: (any Error).self) { try Train.parse(["--binary-scaling", "minmax"]) }
     }
+
+    @Test("The baseline line: a warning only when the model loses on both the loss and the metric")
+    func baselineLine() {
+        let what = "label predicted with its training base rate"
+        let both = TrainSummary.baselineLine(BaselineComparison(baselineLoss: 0.5, modelLoss: 0.4, metricName: "val_lrap",
+                                                                baselineMetric: 0.6, modelMetric: 0.8, metricHigherIsBetter: true), what: what)
+        #expect(both.hasPrefix("The model beats the constant baseline") && both.contains("val_lrap 0.8000 vs 0.6000"))
+        let calibration = TrainSummary.baselineLine(BaselineComparison(baselineLoss: 0.069, modelLoss: 0.110, metricName: "val_lrap",
+                                                                       baselineMetric: 0.21, modelMetric: 0.45, metricHigherIsBetter: true), what: what)
+        #expect(!calibration.contains("WARNING") && calibration.contains("mis-calibrated") && calibration.contains("0.1100 vs 0.0690"))
+        let neither = TrainSummary.baselineLine(BaselineComparison(baselineLoss: 0.069, modelLoss: 0.110, metricName: "val_lrap",
+                                                                   baselineMetric: 0.45, modelMetric: 0.40, metricHigherIsBetter: true), what: what)
+        #expect(neither.hasPrefix("WARNING: the model does not beat the constant baseline"))
+        #expect(TrainSummary.baselineLine(BaselineComparison(baselineLoss: 0.069, modelLoss: 0.110), what: what).hasPrefix("WARNING"))
+    }
 }

@@ -23,6 +23,90 @@ struct TrainingRecipeTests {
         #expect(large.candidates.isEmpty && !large.refit && large.validationFraction == 0 && large.cosineSchedule)
     }
 
+    @Test("Small data with a wide input (1 000-50 000 features) gets a 512-wide hidden layer; --hidden is kept")
+    func widthFromInputWidth() throws {
+        let task = ClassificationTask.multiLabel(labels: 159)
+        let recipe = TrainingRecipe(hooks: .standard)
+        #expect(try recipe.plan(rows: 350, task: task, hasTestSet: true, features: 1836).hidden == [512])
+        #expect(try recipe.plan(rows: 350, task: task, hasTestSet: true, features: 1000).hidden == [512])
+        #expect(try recipe.plan(rows: 1500, task: task, hasTestSet: true, features: 999).hidden == [256])
+        #expect(try recipe.plan(rows: 1500, task: task, hasTestSet: true, features: 103).hidden == [256])
+        #expect(try recipe.plan(rows: 1500, task: task, hasTestSet: true, features: 50_001).hidden == [256])
+        #expect(try recipe.plan(rows: 1500, task: task, hasTestSet: true).hidden == [256])  // features unknown
+        // The rule changes only the width: the selection grid and the rest stay the small-data ones.
+        let wide = try recipe.plan(rows: 350, task: task, hasTestSet: true, features: 1836)
+        let narrow = try recipe.plan(rows: 350, task: task, hasTestSet: true, features: 103)
+        #expect(wide.candidates == narrow.candidates && wide.epochs == narrow.epochs && wide.batchSize == narrow.batchSize)
+        // Large data keeps its two layers whatever the input width.
+        #expect(try recipe.plan(rows: 60_000, task: .multiClass(classes: 10), hasTestSet: true, features: 1836).hidden == [512, 256])
+        var o = TrainingOptions()
+        o.hidden = [64]
+        #expect(try TrainingRecipe(options: o, hooks: .standard).plan(rows: 350, task: task, hasTestSet: true, features: 1836).hidden == [64])
+        // `train` passes the data's feature count: a 1 000-column set trains a 512-wide layer.
+        let x = try Matrix((0..<30).map { r in (0..<1000).map { c in Float((r * 7 + c * 13) % 5) * 0.25 - 0.5 } })
+        let y = try Matrix((0..<30).map { r in [r % 2 == 0 ? 1 : 0, r % 3 == 0 ? 1 : 0] })
+        var quick = TrainingOptions()
+        quick.epochs = 1
+        quick.selectHyperparameters = false
+        quick.validationFraction = 0
+        let trained = try TrainingRecipe(options: quick, hooks: .standard).train(try Dataset(features: x, targets: .matrix(y)))
+        #expect(trained.plan.hidden == [512] && trained.classifier.network.spec.hidden == [512])
+    }
+
+    @Test("The baseline verdict: the model beats the constant predictor on the loss or on the metric, else not")
+    func baselineRule() {
+        // Loss above the baseline's but a better ranking (bibtex-350's early-stopping model): beats it.
+        let ranking = BaselineComparison(baselineLoss: 0.069, modelLoss: 0.110, metricName: "val_lrap",
+                                         baselineMetric: 0.21, modelMetric: 0.45, metricHigherIsBetter: true)
+        #expect(ranking.modelIsBetter && !ranking.beatsOnLoss && ranking.beatsOnMetric == true)
+        // Worse on both: does not.
+        let neither = BaselineComparison(baselineLoss: 0.069, modelLoss: 0.110, metricName: "val_lrap",
+                                         baselineMetric: 0.45, modelMetric: 0.40, metricHigherIsBetter: true)
+        #expect(!neither.modelIsBetter && neither.beatsOnMetric == false)
+        // A tie on the metric is not a win.
+        #expect(!BaselineComparison(baselineLoss: 1, modelLoss: 2, metricName: "val_accuracy", baselineMetric: 0.5,
+                                    modelMetric: 0.5, metricHigherIsBetter: true).modelIsBetter)
+        // Lower is better for a metric in min mode; no metric: the loss alone decides.
+        #expect(BaselineComparison(baselineLoss: 1, modelLoss: 2, metricName: "m", baselineMetric: 0.5,
+                                   modelMetric: 0.4, metricHigherIsBetter: false).modelIsBetter)
+        #expect(!BaselineComparison(baselineLoss: 1, modelLoss: 2).modelIsBetter)
+        #expect(BaselineComparison(baselineLoss: 2, modelLoss: 1).modelIsBetter)
+        #expect(BaselineComparison(baselineLoss: 1, modelLoss: 2, metricName: "m", baselineMetric: .nan,
+                                   modelMetric: 0.9, metricHigherIsBetter: true).beatsOnMetric == nil)
+    }
+
+    @Test("Labels independent of the features: the model does not beat the constant baseline, and the run says so")
+    func baselineNotBeaten() throws {
+        // Multi-class, classes drawn with prior 0.6 / 0.3 / 0.1 independently of pure-noise features:
+        // nothing beats predicting the majority class, whose accuracy is its share of the validation rows.
+        var rng = SeededGenerator(seed: 11)
+        let rows = 300
+        var xs: [[Float]] = [], ys: [Int] = []
+        for _ in 0..<rows {
+            xs.append((0..<20).map { _ in Float(rng.normal()) })
+            let u = Double(rng.next() % 1000) / 1000
+            ys.append(u < 0.6 ? 0 : u < 0.9 ? 1 : 2)
+        }
+        let data = try Dataset(features: try Matrix(xs), targets: .classIndices(ys))
+        var o = TrainingOptions()
+        o.hidden = [64]
+        o.epochs = 40
+        o.patience = 40
+        o.learningRate = 0.01
+        o.weightDecay = 0
+        o.dropout = 0
+        o.seed = 1
+        let trained = try TrainingRecipe(options: o, hooks: .standard).train(data)
+        let b = try #require(trained.baseline)
+        let validation = try #require(trained.validation)
+        guard case .classIndices(let vy) = validation.targets else { Issue.record("class targets expected"); return }
+        // The constant predictor's accuracy: the majority training class (0) on the validation rows.
+        let majorityShare = Double(vy.filter { $0 == 0 }.count) / Double(vy.count)
+        #expect(b.metricName == "val_accuracy")
+        #expect(abs((b.baselineMetric ?? -1) - majorityShare) < 1e-12)
+        #expect(!b.modelIsBetter && !b.beatsOnLoss && b.beatsOnMetric == false)
+    }
+
     @Test("Training is reproducible by seed and reports every candidate, the baseline and the choice")
     func reproducible() throws {
         var o = TrainingOptions()
@@ -44,7 +128,8 @@ struct TrainingRecipeTests {
         #expect(a.selection.allSatisfy { $0.score >= chosen.score })  // validation loss: lowest wins
         #expect(a.plan.weightDecay == chosen.candidate.weightDecay)
         let baseline = try #require(a.baseline)
-        #expect(baseline.modelIsBetter)
+        #expect(baseline.modelIsBetter && baseline.beatsOnLoss && baseline.beatsOnMetric == true)
+        #expect(baseline.metricName == "val_lrap" && baseline.metricHigherIsBetter == true)
         #expect(a.result.refitHistory?.count == a.result.bestEpoch)
     }
 

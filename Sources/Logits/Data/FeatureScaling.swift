@@ -20,7 +20,9 @@
 ///   `std = sqrt(sum_i (x_i - mean)^2 / N)` (population std around the mean, not the root mean
 ///   square), which brings counts of any range to unit variance while zeros stay zeros.
 /// - `continuous`: `shift = mean`, `scale = std` (population std, ddof 0), exactly scikit-learn's
-///   `StandardScaler()`.
+///   `StandardScaler()`; except that columns sharing one value range (pixels) get a floor on the
+///   std, `max(std, β · the group's median std)` (`Policy.sharedRangeFloor`,
+///   `FeatureScaling+SharedRange.swift`).
 /// `Policy` can switch binary and count columns to any `UncenteredScale`.
 public struct FeatureScaling: Codable, Sendable, Equatable {
     /// How a binary or count column is scaled (not centred, except the two centred choices).
@@ -80,16 +82,40 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
         public var counts: UncenteredScale
         /// Drop constant columns (default true); when false they are kept with shift = value, scale = 1 (giving 0).
         public var dropConstant: Bool
+        /// `β` of the std floor for continuous columns that share one value range (e.g. pixels):
+        /// such a column is divided by `max(std, β · the group's median std)`
+        /// (`FeatureScaling+SharedRange.swift`); 0 turns the floor off. Default
+        /// `defaultSharedRangeFloor`.
+        public var sharedRangeFloor: Double
         /// Divisor of continuous columns in a fit on sparse data (default `.commonRootMeanSquare`);
         /// the dense fit standardizes them whatever this says.
         public var sparseContinuous: SparseContinuousScale
 
+        /// 1: a pixel column whose std is below the median pixel's is divided by the median std
+        /// (measured on MNIST and Fashion-MNIST, docs/training.md, "Pixels").
+        public static let defaultSharedRangeFloor = 1.0
+
         public init(binary: UncenteredScale = .maxAbs, counts: UncenteredScale = .standardDeviation, dropConstant: Bool = true,
+                    sharedRangeFloor: Double = Policy.defaultSharedRangeFloor,
                     sparseContinuous: SparseContinuousScale = .commonRootMeanSquare) {
             self.binary = binary
             self.counts = counts
             self.dropConstant = dropConstant
+            self.sharedRangeFloor = sharedRangeFloor
             self.sparseContinuous = sparseContinuous
+        }
+
+        private enum CodingKeys: String, CodingKey { case binary, counts, dropConstant, sharedRangeFloor, sparseContinuous }
+
+        /// Decodes a policy; one saved before `sharedRangeFloor` or `sparseContinuous` existed
+        /// gets what it was fitted with: no floor (0) and per-column std (`.standardDeviation`).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            binary = try c.decode(UncenteredScale.self, forKey: .binary)
+            counts = try c.decode(UncenteredScale.self, forKey: .counts)
+            dropConstant = try c.decode(Bool.self, forKey: .dropConstant)
+            sharedRangeFloor = try c.decodeIfPresent(Double.self, forKey: .sharedRangeFloor) ?? 0
+            sparseContinuous = try c.decodeIfPresent(SparseContinuousScale.self, forKey: .sparseContinuous) ?? .standardDeviation
         }
     }
 
@@ -105,6 +131,17 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
     public var scale: [Float]
     /// The choices the transform was fitted with (for `summaryLines`).
     public var policy: Policy
+    /// The std floor applied to continuous columns sharing one value range and how many of them
+    /// it raised (`FeatureScaling+SharedRange.swift`), or nil when no column shared a range.
+    public var sharedRangeFloor: SharedRangeFloor?
+
+    /// What the shared-range floor did: the floor `β · median std` and the number of columns
+    /// whose std was below it.
+    public struct SharedRangeFloor: Codable, Sendable, Equatable {
+        public var floor: Double
+        public var raised: Int
+        public var groupSize: Int
+    }
 
     /// The input columns not kept (the constant ones, when `Policy.dropConstant`), ascending.
     public var dropped: [Int] {
@@ -157,6 +194,7 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
         var sums = [Double](repeating: 0, count: d)
         var squares = [Double](repeating: 0, count: d)
         var maxAbs = [Double](repeating: 0, count: d)
+        var low = [Double](repeating: .infinity, count: d), high = [Double](repeating: -.infinity, count: d)
         features.withUnsafeBufferPointer { x in
             for r in 0..<n {
                 let base = r * d
@@ -164,6 +202,8 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
                     let v = Double(x[base + c])
                     sums[c] += v
                     maxAbs[c] = max(maxAbs[c], abs(v))
+                    low[c] = min(low[c], v)
+                    high[c] = max(high[c], v)
                 }
             }
             for c in 0..<d { sums[c] /= Double(n) }  // now the means
@@ -175,9 +215,12 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
                 }
             }
         }
+        let stds = squares.map { ($0 / Double(n)).squareRoot() }
+        let floors = Self.sharedRangeFloors(kinds: kinds, low: low, high: high, std: stds, fraction: policy.sharedRangeFloor)
+        self.sharedRangeFloor = Self.floorSummary(floors: floors, std: stds)
         var kept: [Int] = [], shift: [Float] = [], scale: [Float] = []
         for c in 0..<d {
-            let std = (squares[c] / Double(n)).squareRoot()
+            let std = stds[c]
             let (s, k): (Double, Double)
             switch kinds[c] {
             case .constant:
@@ -188,7 +231,7 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
             case .count:
                 (s, k) = Self.scaling(policy.counts, mean: sums[c], std: std, maxAbs: maxAbs[c])
             case .continuous:
-                (s, k) = (sums[c], std)
+                (s, k) = (sums[c], max(std, floors[c]))
             }
             let fs = Float(s), fk = Float(k)
             guard fs.isFinite, fk.isFinite, fk != 0 else {
@@ -265,7 +308,13 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
             lines.append("binary {0,1}: \(plural(n)) " + (policy.binary == .maxAbs ? "kept as they are (not centred)" : uncentred(policy.binary)))
         }
         if let n = counts[.count] { lines.append("non-negative counts: \(plural(n)) \(uncentred(policy.counts))") }
-        if let n = counts[.continuous] { lines.append("continuous: \(plural(n)) standardized (x - mean) / std") }
+        if let n = counts[.continuous] {
+            var text = "continuous: \(plural(n)) standardized (x - mean) / std"
+            if let f = sharedRangeFloor, f.raised > 0 {
+                text += "; \(f.groupSize) share one value range, \(f.raised) of them with a std below \(Self.short(f.floor)) divided by that floor"
+            }
+            lines.append(text)
+        }
         let dropped = self.dropped
         if !dropped.isEmpty {
             var text = "constant: \(plural(dropped.count)) dropped"

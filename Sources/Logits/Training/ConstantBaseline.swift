@@ -24,6 +24,14 @@ public enum ConstantBaseline {
         }
     }
 
+    /// The constant logits of `training` repeated on `rows` rows: a `rows x C` matrix.
+    public static func logitMatrix(of training: Targets, outputs c: Int, rows: Int) -> Matrix {
+        let z = logits(of: training, outputs: c)
+        var m = Matrix(rows: rows, cols: c)
+        for r in 0..<rows { for j in 0..<c { m[r, j] = z[j] } }
+        return m
+    }
+
     /// The loss of the constant logits of `training` on `validation` (rows `N_val`).
     /// - Parameters:
     ///   - loss: the training loss.
@@ -33,10 +41,7 @@ public enum ConstantBaseline {
     ///   - mask: the validation rows' target mask (missing labels add nothing), or `nil`.
     public static func loss(_ loss: any TrainingLoss, training: Targets, validation: Targets, outputs c: Int,
                             mask: Matrix? = nil) throws -> Double {
-        let z = logits(of: training, outputs: c)
-        let n = validation.count
-        var logits = Matrix(rows: n, cols: c)
-        for r in 0..<n { for j in 0..<c { logits[r, j] = z[j] } }
+        let logits = logitMatrix(of: training, outputs: c, rows: validation.count)
         var gradient = Matrix(rows: 0, cols: 0)
         if let mask, let masked = loss as? any LossFunction {
             return Double(try masked.lossAndGradient(logits: logits, targets: validation, mask: mask, gradient: &gradient))

@@ -19,11 +19,14 @@ import Foundation
 /// 4. **Model selection** (small data, weight decay and dropout both unset): every candidate of
 ///    `TrainingDefaults.selectionGrid` is trained with early stopping on the same split and the
 ///    best monitored validation value wins (ties: the earlier candidate).
-/// 5. **Thresholds** (multi-label with a split): per-label logit thresholds tuned on the
+/// 5. **Baseline.** The constant predictor (training base rates / class prior) scored on the
+///    validation rows with the loss and, with `EvaluationHooks.metricMonitor`, the metric
+///    (`BaselineComparison`: the model beats it on either).
+/// 6. **Thresholds** (multi-label with a split): per-label logit thresholds tuned on the
 ///    validation logits of the chosen early-stopped model, with its logits on the training rows
 ///    for labels rare on validation (`EvaluationHooks.thresholdTuner`).
-/// 6. **Refit** (small data with a split and a test set, by default): a fresh model with the same
-///    seed and settings trained on all rows for the best epoch count; it keeps the thresholds of 5.
+/// 7. **Refit** (small data with a split and a test set, by default): a fresh model with the same
+///    seed and settings trained on all rows for the best epoch count; it keeps the thresholds of 6.
 public struct TrainingRecipe: Sendable {
     public var options: TrainingOptions
     public var hooks: EvaluationHooks
@@ -45,11 +48,14 @@ public struct TrainingRecipe: Sendable {
 
     /// The settings a run on `rows` rows of `task` will use.
     /// - Throws: `LogitsError.invalidValue` for contradictory options (e.g. a refit without a split).
-    /// - Parameter sparse: whether the features are held as CSR (a centring of their {0,1}
-    ///   columns is applied inside the first layer).
-    /// - Parameter features: the feature count (with `sparse`, wide data gets the wide-sparse
-    ///   defaults of `TrainingDefaults.recommended(rows:features:sparse:)`).
-    public func plan(rows: Int, task: ClassificationTask, hasTestSet: Bool, sparse: Bool = false, features: Int = 0) throws -> TrainingPlan {
+    /// - Parameters:
+    ///   - sparse: whether the features are held as CSR (a centring of their {0,1} columns is
+    ///     applied inside the first layer).
+    ///   - features: the number of input columns (the default hidden width depends on it, and
+    ///     wide sparse data gets the wide-sparse defaults: `TrainingDefaults.recommended(rows:features:sparse:)`;
+    ///     0: unknown).
+    public func plan(rows: Int, task: ClassificationTask, hasTestSet: Bool, sparse: Bool = false,
+                     features: Int = 0) throws -> TrainingPlan {
         let o = options
         let d = TrainingDefaults.recommended(rows: rows, features: features, sparse: sparse)
         let validation = o.validationFraction ?? d.validationFraction
@@ -96,7 +102,7 @@ public struct TrainingRecipe: Sendable {
                       onEvent: ((Event) -> Void)? = nil) throws -> TrainedClassifier {
         let task = data.task
         var plan = try self.plan(rows: data.count, task: task, hasTestSet: hasTestSet, sparse: data.isSparse,
-                                  features: data.featureCount)
+                                 features: data.featureCount)
         if options.monitorMetric && hooks.metricMonitor == nil {
             throw LogitsError.unavailable("early stopping on a metric needs EvaluationHooks.metricMonitor (LogitsEvaluation's .standard)")
         }
@@ -208,11 +214,22 @@ public struct TrainingRecipe: Sendable {
         var baseline: BaselineComparison?
         var thresholds: [Double]?
         if let valX, let valY {
+            let validationLogits = try model.logits(valX, inputShift: inputShift)  // the chosen early-stopped model
             let record = result.history.first { $0.epoch == result.bestEpoch }
             if let modelLoss = record?.validationLoss {
-                baseline = BaselineComparison(
+                var comparison = BaselineComparison(
                     baselineLoss: try ConstantBaseline.loss(loss, training: fitY, validation: valY, outputs: task.outputCount, mask: valMask),
                     modelLoss: modelLoss)
+                // The ranking/accuracy metric too, when the hooks give one (a loss above the
+                // baseline's can come from mis-calibrated probabilities on unfamiliar rows alone).
+                if case .metric(let name, let mode, let compute)? = hooks.metricMonitor?(task) {
+                    let constant = ConstantBaseline.logitMatrix(of: fitY, outputs: task.outputCount, rows: valY.count)
+                    comparison.metricName = name
+                    comparison.metricHigherIsBetter = mode == .max
+                    comparison.baselineMetric = try? compute(constant, valY)
+                    comparison.modelMetric = try? compute(validationLogits, valY)
+                }
+                baseline = comparison
             }
             if plan.tuneThresholds, case .matrix(let y) = valY {
                 guard let tuner = hooks.thresholdTuner else {
@@ -221,7 +238,7 @@ public struct TrainingRecipe: Sendable {
                 guard case .matrix(let trainingY) = fitY else {
                     throw LogitsError.invalidValue("threshold tuning needs a label matrix")  // unreachable: valY is one
                 }
-                thresholds = try tuner(try model.logits(valX, inputShift: inputShift), y,
+                thresholds = try tuner(validationLogits, y,
                                        try model.logits(fitX, inputShift: inputShift), trainingY)  // already scaled
             }
         }

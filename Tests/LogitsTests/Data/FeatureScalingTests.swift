@@ -120,4 +120,84 @@ import Testing
             "constant: 2 features dropped (two, zero)",
         ])
     }
+
+    /// 100 rows: four "pixel" columns in [0, 1] (min 0 and max 1 each), one of them nearly
+    /// constant (a single 1), and one continuous column in its own units.
+    static func pixels() throws -> Matrix {
+        try Matrix((0..<100).map { r -> [Float] in
+            let a: Float = r % 2 == 0 ? 1 : 0                        // std 0.5
+            let b: Float = r % 4 == 0 ? 1 : (r % 4 == 1 ? 0.5 : 0)    // std about 0.4
+            let c: Float = r % 10 == 0 ? 1 : 0.25 * Float(r % 3)      // mixed, in [0, 1]
+            let rare: Float = r == 37 ? 1 : 0                         // one 1 (std 0.111 with the 0.5 below)
+            return [a, b, c, rare, Float(r) * 3.5 - 20]
+        })
+    }
+
+    @Test("Continuous columns sharing one value range get a std floor: the group's median std; others keep their std")
+    func sharedRangeFloor() throws {
+        // `a` and `rare` are binary on their own; make every pixel column continuous by a 0.5 in row 99.
+        var x = try Self.pixels()
+        x[99, 0] = 0.5
+        x[99, 3] = 0.5
+        #expect(FeatureKind.classify(x) == [.continuous, .continuous, .continuous, .continuous, .continuous])
+        func std(_ c: Int) -> Double {
+            let v = (0..<x.rows).map { Double(x[$0, c]) }
+            let m = v.reduce(0, +) / Double(v.count)
+            return (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count)).squareRoot()
+        }
+        let stds = (0..<5).map(std)
+        let median = Array(stds[0..<4]).sorted()[1...2].reduce(0, +) / 2   // the four [0, 1] columns
+        #expect(stds[3] < median)                                           // the rare one is below it
+        let floored = try FeatureScaling(fitting: x)
+        #expect(floored.policy.sharedRangeFloor == 1)
+        for c in 0..<4 { #expect(abs(Double(floored.scale[c]) - max(stds[c], median)) < 1e-6) }
+        #expect(abs(Double(floored.scale[4]) - stds[4]) < 1e-4)             // its own range: plain std
+        #expect(floored.shift == (try FeatureScaling(fitting: x, policy: .init(sharedRangeFloor: 0))).shift)
+        // Off: every column its own std (scikit-learn's StandardScaler).
+        let plain = try FeatureScaling(fitting: x, policy: .init(sharedRangeFloor: 0))
+        for c in 0..<5 { #expect(abs(Double(plain.scale[c]) - stds[c]) < 1e-4 * max(1, stds[c])) }
+        // The fit records the floor, and the summary says what it did (2 of the 4 are below the median).
+        let record = try #require(floored.sharedRangeFloor)
+        #expect(abs(record.floor - median) < 1e-12 && record.raised == 2 && record.groupSize == 4 && plain.sharedRangeFloor == nil)
+        #expect(floored.summaryLines().contains { $0.contains("4 share one value range, 2 of them with a std below") })
+        // β = 0.5 halves the floor.
+        let half = try FeatureScaling(fitting: x, policy: .init(sharedRangeFloor: 0.5))
+        #expect(abs(Double(half.scale[3]) - max(stds[3], 0.5 * median)) < 1e-6)
+        // The rare pixel's single 1 is (1 - mean) / median ≈ 2.7 units, not (1 - mean) / 0.111 ≈ 8.9.
+        #expect(try floored.apply(to: x)[37, 3] < 3 && plain.apply(to: x)[37, 3] > 8)
+        // Sparse fit with per-column std: the same floors (its continuous columns are not
+        // centred, scales equal). Its default, one common scale, has no floor to apply.
+        let sparse = try FeatureScaling(fitting: try SparseMatrix(dense: x), policy: .init(sparseContinuous: .standardDeviation))
+        #expect(try FeatureScaling(fitting: try SparseMatrix(dense: x)).sharedRangeFloor == nil)
+        for c in 0..<5 { #expect(abs(sparse.scale[c] - floored.scale[c]) < 1e-5 * max(1, floored.scale[c])) }
+    }
+
+    @Test("No floor without a shared range: columns in their own units (yeast-like) keep their std exactly")
+    func noSharedRange() throws {
+        var rng = SeededGenerator(seed: 3)
+        let x = try Matrix((0..<200).map { _ in (0..<6).map { c in Float(rng.normal()) * Float(c + 1) * 0.1 + Float(c) } })
+        let floored = try FeatureScaling(fitting: x)
+        let plain = try FeatureScaling(fitting: x, policy: .init(sharedRangeFloor: 0))
+        #expect(floored.scale == plain.scale && floored.shift == plain.shift)
+        // Half of the continuous columns sharing a range is enough; fewer is not.
+        #expect(FeatureScaling.sharedRangeFloors(kinds: [.continuous, .continuous, .continuous, .continuous],
+                                                 low: [0, 0, -1, -2], high: [1, 1, 3, 5], std: [0.5, 0.1, 1, 2], fraction: 1)
+            == [0.3, 0.3, 0, 0])  // group {0, 1}: median (0.5 + 0.1) / 2
+        #expect(FeatureScaling.sharedRangeFloors(kinds: [.continuous, .continuous, .continuous, .continuous, .continuous],
+                                                 low: [0, 0, -1, -2, -3], high: [1, 1, 3, 5, 7], std: [0.5, 0.1, 1, 2, 3], fraction: 1)
+            == [0, 0, 0, 0, 0])
+        // A column inside the shared range joins the group; binary and count columns never do.
+        #expect(FeatureScaling.sharedRangeFloors(kinds: [.continuous, .continuous, .continuous, .binary],
+                                                 low: [0, 0, 0.2, 0], high: [1, 1, 0.6, 1], std: [0.4, 0.2, 0.01, 0.5], fraction: 1)
+            == [0.2, 0.2, 0.2, 0])
+    }
+
+    @Test("A policy saved before the floor existed decodes with the floor off")
+    func oldPolicyDecodes() throws {
+        let old = #"{"binary":"maxAbs","counts":"standardDeviation","dropConstant":true}"#
+        let p = try JSONDecoder().decode(FeatureScaling.Policy.self, from: Data(old.utf8))
+        #expect(p.sharedRangeFloor == 0 && p.binary == .maxAbs)
+        let round = try JSONDecoder().decode(FeatureScaling.Policy.self, from: try JSONEncoder().encode(FeatureScaling.Policy()))
+        #expect(round == FeatureScaling.Policy())
+    }
 }

@@ -9,7 +9,7 @@ import Logits
               (15_449, 186_104, true, [512], Float(0)),       // EUR-Lex shape
               (15_449, 186_104, false, [512, 256], Float(0.2)), // the same held dense
               (12_920, 500, true, [512, 256], Float(0.2)),      // delicious (CSR, narrow)
-              (4_880, 1_836, true, [256], Float(0.5)),          // bibtex (CSR, small, narrow)
+              (4_880, 1_836, true, [512], Float(0.5)),          // bibtex (CSR, small: the 1 000-50 000 feature width rule)
               (5_000, 186_104, true, [256], Float(0.5)),        // small wide sparse: not measured, small rule
               (10_001, 10_000, true, [512, 256], Float(0.2)),   // 10 000 columns is not wide
               (10_001, 10_001, true, [512], Float(0)),
