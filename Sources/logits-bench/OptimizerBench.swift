@@ -3,8 +3,8 @@ import Foundation
 import Logits
 
 /// `logits-bench optimizer`: microseconds per AdamW step on one parameter tensor of each size,
-/// per thread count (the update splits tensors of at least `2^16` elements across the worker
-/// pool). Median of repeats, steps measured back to back as in training.
+/// per thread count (the update splits large tensors across the worker
+/// pool from `2^19` elements). Median of repeats, steps measured back to back as in training.
 struct OptimizerBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optimizer",
