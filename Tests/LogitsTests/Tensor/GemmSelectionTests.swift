@@ -74,7 +74,7 @@ import Testing
         #endif
     }
 
-    @Test("default: the fastest candidate by measurement, each one reported", .enabled(if: !hasDarwin))
+    @Test("default: the fastest candidate by measurement (or an earlier one within the tie margin), each one reported", .enabled(if: !hasDarwin))
     func defaultSelection() throws {
         let selection = try Gemm.select(environment: [:]).get()
         let labels = selection.measurements.map(\.label)
@@ -84,13 +84,19 @@ import Testing
         }
         #expect(labels.contains("openblas") == Self.openBLASLoads)
         #expect(selection.measurements.allSatisfy { $0.gflops > 0 && $0.gflops.isFinite })
-        // Fastest first, and that one was chosen.
+        // Fastest first; the chosen one is the fastest or, within `tieMargin` of it, an earlier
+        // candidate (so that timing noise does not flip the choice between processes).
         let rates = selection.measurements.map(\.gflops)
         #expect(rates == rates.sorted(by: >))
-        let best = try #require(selection.measurements.first)
-        #expect(selection.backend.name == best.backend.name)
-        if let swift = selection.backend as? SwiftGemm { #expect(best.label == "swift/\(swift.kernel.rawValue)") }
-        #expect(selection.reason.contains("fastest measured: \(best.label)"))
+        let fastest = try #require(selection.measurements.first)
+        let chosenLabel = (selection.backend as? SwiftGemm).map { "swift/\($0.kernel.rawValue)" } ?? selection.backend.name
+        let chosen = try #require(selection.measurements.first { $0.label == chosenLabel }, "\(chosenLabel) in \(labels)")
+        #expect(chosen.gflops >= fastest.gflops * (1 - Gemm.tieMargin))
+        if chosen.label == fastest.label {
+            #expect(selection.reason.contains("fastest measured: \(fastest.label)"))
+        } else {
+            #expect(selection.reason.contains("of the fastest, preferred: \(chosen.label)"), "\(selection.reason)")
+        }
         for m in selection.measurements { #expect(selection.reason.contains(m.label)) }
         let empty = try Gemm.select(environment: ["LOGITS_BACKEND": ""]).get()
         #expect(!empty.measurements.isEmpty)
