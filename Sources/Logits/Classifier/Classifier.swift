@@ -90,7 +90,7 @@ public final class Classifier: @unchecked Sendable {
         self.featureNames = features
         self.standardizer = standardizer
         self.termWeighting = termWeighting
-        if let shift = standardizer?.sparseInputShift, let first = network.stages.first as? Dense {
+        if let shift = standardizer?.sparseInputShift, let first = network.firstDense {
             self.sparseFoldedBias = try first.foldedBias(inputShift: shift)
         } else {
             self.sparseFoldedBias = nil

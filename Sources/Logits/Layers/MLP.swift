@@ -25,6 +25,8 @@ public final class MLP {
     public let spec: MLPSpec
     /// Executable stages (fused where possible), in order.
     public let stages: [any Layer]
+    /// The first stage as the `Dense` layer every MLP starts with (the one that takes sparse input).
+    public var firstDense: Dense? { stages.first as? Dense }
     /// The modules of the equivalent PyTorch `nn.Sequential`.
     public let modules: [Module]
     /// Every trainable parameter in state-dict order (`0.weight`, `0.bias`, ...).
@@ -117,7 +119,7 @@ public final class MLP {
         guard x.cols == spec.inputs else {
             throw LogitsError.shapeMismatch("model expects \(spec.inputs) input features, got \(x.cols)")
         }
-        guard let first = stages.first as? Dense else {
+        guard let first = firstDense else {
             throw LogitsError.unavailable("sparse input needs a Linear first layer")  // every MLP starts with one
         }
         ws.prepare(for: self, batch: x.rows, withGradients: training)
@@ -163,7 +165,7 @@ public final class MLP {
             try backward(input: m)
         case .sparse(let s):
             guard let columns = workspace.sparseColumns, columns.rows == s.rows, columns.cols == s.cols,
-                  let first = stages.first as? Dense else {
+                  let first = firstDense else {
                 throw LogitsError.invalidValue("backward on a sparse batch needs forwardTraining on that batch first")
             }
             try backwardStages(downTo: 1)

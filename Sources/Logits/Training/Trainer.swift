@@ -139,7 +139,7 @@ public struct Trainer: Sendable {
         // On sparse input the first layer trains on Wᵀ (`in x out`: each stored value of a batch
         // touches one contiguous weight row) and is given back in PyTorch's layout, however the
         // fit ends. The snapshots below are taken and restored in the training layout.
-        let sparseFirstLayer = trainX.isSparse ? model.stages.first as? Dense : nil
+        let sparseFirstLayer = trainX.isSparse ? model.firstDense : nil
         sparseFirstLayer?.setWeightLayout(.inputsByOutputs)
         defer { sparseFirstLayer?.setWeightLayout(.outputsByInputs) }
 

@@ -55,7 +55,7 @@ enum SparseFixtures {
         guard case .matrix(let y) = data.dense.targets else { Issue.record("expected a label matrix"); return }
         let spec = MLPSpec(inputs: x.cols, hidden: [64, 32], outputs: y.cols)
         let dense = try MLP(spec: spec, seed: 7), sparse = try MLP(spec: spec, seed: 7)
-        let first = try #require(sparse.stages.first as? Dense)
+        let first = try #require(sparse.firstDense)
         first.setWeightLayout(layout)
         #expect(first.weightLayout == layout && first.weight.isStoredTransposed == (layout == .inputsByOutputs))
         // Column means as the shift; the dense model sees the centred matrix.
