@@ -48,7 +48,8 @@ struct Train: ParsableCommand {
         let recipe = TrainingRecipe(options: options, hooks: .standard)
         let plan = try recipe.plan(rows: input.train.count, task: input.train.task, hasTestSet: input.test != nil,
                                    sparse: input.train.isSparse, features: input.train.featureCount)
-        try recipe.checkMemory(plan, inputs: input.train.featureCount, outputs: input.train.task.outputCount)  // before the data check
+        try recipe.checkMemory(plan, inputs: input.train.featureCount, outputs: input.train.task.outputCount,
+                               sparseInput: input.train.isSparse)  // before the data check
         let header = TrainSummary.header(input: input, plan: plan, lossDescription: try flags.lossDescription(task: input.train.task))
         let diagnostics = input.train.diagnostics
         if !json { try StandardOutput.write((header + diagnostics.lines().map { "Data check: " + $0 }).joined(separator: "\n") + "\n") }

@@ -95,23 +95,30 @@ public struct MLPSpec: Codable, Sendable, Equatable {
         checkedParameterCount.flatMap { MemoryBudget.product($0, 8) }
     }
 
-    /// Bytes to train with batches of `batch` rows: 16 per parameter (value, gradient, two
-    /// optimizer moments) plus, per stage width `w`, `batch x w` float32 activations and
-    /// gradients (twice that with LayerNorm); `nil` on overflow.
-    public func trainingBytes(batch: Int) -> Int? {
-        guard let params = checkedParameterCount.flatMap({ MemoryBudget.product($0, 16) }) else { return nil }
+    /// Bytes to train with batches of `batch` rows: 20 per parameter (value, gradient, two
+    /// optimizer moments, and the best-epoch copy early stopping falls back on) plus, per stage
+    /// width `w`, `batch x w` float32 activations and gradients (twice that with LayerNorm); on
+    /// sparse input (`sparseInput`), 8 more bytes per first-layer weight for turning that weight and
+    /// its gradient to the `in x out` training layout (the old and new copies coexist while it
+    /// turns). `nil` on overflow.
+    public func trainingBytes(batch: Int, sparseInput: Bool = false) -> Int? {
+        guard let params = checkedParameterCount.flatMap({ MemoryBudget.product($0, 20) }) else { return nil }
         var widths = 0
         for h in hidden + [outputs] {
             guard let w = MemoryBudget.sum(widths, MemoryBudget.product(h, layerNorm ? 4 : 2)) else { return nil }
             widths = w
         }
-        return MemoryBudget.sum(params, MemoryBudget.product(batch, widths, 4))
+        var transposeScratch: Int? = 0
+        if sparseInput, let firstWeight = parameterShapes().first(where: { $0.1.count == 2 })?.1 {
+            transposeScratch = MemoryBudget.product(firstWeight + [8])
+        }
+        return MemoryBudget.sum(MemoryBudget.sum(params, MemoryBudget.product(batch, widths, 4)), transposeScratch)
     }
 
     /// Checks the sizes against the memory budget: the model alone, or training with `batch`.
     /// - Throws: `MemoryBudgetError` naming the layer sizes and the bytes needed.
-    public func checkMemory(batch: Int? = nil) throws {
-        let bytes = batch.map(trainingBytes) ?? modelBytes
+    public func checkMemory(batch: Int? = nil, sparseInput: Bool = false) throws {
+        let bytes = batch.map { trainingBytes(batch: $0, sparseInput: sparseInput) } ?? modelBytes
         let layers = ([inputs] + hidden + [outputs]).map(String.init).joined(separator: " -> ")
         let what = batch.map { "training an MLP \(layers) with batches of \($0)" } ?? "an MLP \(layers)"
         try MemoryBudget.check(bytes: bytes, what: what)

@@ -55,7 +55,7 @@ public struct Trainer: Sendable {
         onEvent: ((TrainingEvent) -> Void)? = nil
     ) throws -> TrainingResult {
         try config.validate()
-        try model.spec.checkMemory(batch: min(config.batchSize, features.rows))  // optimizer state + workspaces fit the budget
+        try model.spec.checkMemory(batch: min(config.batchSize, features.rows), sparseInput: features.isSparse)  // optimizer state + workspaces fit the budget
         let outputs = model.outputCount
         if features.isSparse, config.distributed != nil {
             throw LogitsError.unavailable("data-parallel training needs dense features; load the data with --dense")

@@ -107,7 +107,7 @@ public struct TrainingRecipe: Sendable {
             throw LogitsError.unavailable("early stopping on a metric needs EvaluationHooks.metricMonitor (LogitsEvaluation's .standard)")
         }
         let monitor: Monitor = options.monitorMetric ? hooks.metricMonitor!(task) : .validationLoss  // trap-ok: checked just above
-        try checkMemory(plan, inputs: data.featureCount, outputs: task.outputCount)
+        try checkMemory(plan, inputs: data.featureCount, outputs: task.outputCount, sparseInput: data.isSparse)
 
         // Term counts weighted by TF-IDF when asked (fitted on all training rows; zeros stay zeros).
         var raw = data.featureMatrix
@@ -179,7 +179,7 @@ public struct TrainingRecipe: Sendable {
                 onEvent?(.phase("train"))
             }
             let candidateSpec = spec(plan, inputs: data.featureCount, outputs: task.outputCount, dropout: candidate.dropout)
-            try candidateSpec.checkMemory(batch: plan.batchSize)  // before anything is allocated
+            try candidateSpec.checkMemory(batch: plan.batchSize, sparseInput: data.isSparse)  // before anything is allocated
             let model = try MLP(spec: candidateSpec, seed: plan.seed)
             var config = trainerConfig(plan, loss: loss, monitor: monitor, weightDecay: candidate.weightDecay)
             config.sparseInputShift = inputShift
@@ -286,9 +286,11 @@ public struct TrainingRecipe: Sendable {
     /// Checks that the network of `plan` (`inputs` features, `outputs` outputs) and its training
     /// state fit the memory budget, before anything is allocated for it; `train` does it before
     /// the per-column preprocessing statistics (a tiny file with a huge feature index stops here).
+    /// `sparseInput`: the data is CSR, so the first layer's weight is turned to `in x out` for training.
     /// - Throws: `MemoryBudgetError` naming the layer sizes and the bytes needed.
-    public func checkMemory(_ plan: TrainingPlan, inputs: Int, outputs: Int) throws {
-        try spec(plan, inputs: inputs, outputs: outputs, dropout: plan.dropout).checkMemory(batch: plan.batchSize)
+    public func checkMemory(_ plan: TrainingPlan, inputs: Int, outputs: Int, sparseInput: Bool = false) throws {
+        try spec(plan, inputs: inputs, outputs: outputs, dropout: plan.dropout)
+            .checkMemory(batch: plan.batchSize, sparseInput: sparseInput)
     }
 
     private func spec(_ plan: TrainingPlan, inputs: Int, outputs: Int, dropout: Float) -> MLPSpec {

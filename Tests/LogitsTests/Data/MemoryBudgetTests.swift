@@ -54,6 +54,21 @@ import Testing
         _ = try MemoryBudget.withLimit(bytes: Self.gib) { try MLP(spec: MLPSpec(inputs: 4, hidden: [16], outputs: 3)) }
     }
 
+    @Test func trainingEstimateCountsTheBestCopyAndTheSparseTranspose() throws {
+        // 10 -> 4 -> 3: 44 + 15 = 59 parameters; per row of a batch 2 x (4 + 3) floats.
+        let spec = MLPSpec(inputs: 10, hidden: [4], outputs: 3)
+        let dense = 59 * 20 + 8 * 2 * 7 * 4  // value, gradient, two moments, best copy; activations
+        #expect(spec.trainingBytes(batch: 8) == dense)
+        // Sparse input: the first weight (4 x 10) and its gradient coexist in both layouts while turning.
+        #expect(spec.trainingBytes(batch: 8, sparseInput: true) == dense + 40 * 8)
+        let wide = MLPSpec(inputs: 50_000_000, hidden: [8], outputs: 2)
+        let denseBytes = try #require(wide.trainingBytes(batch: 1))
+        MemoryBudget.withLimit(bytes: denseBytes + 1) {
+            #expect(throws: Never.self) { try wide.checkMemory(batch: 1) }
+            #expect(throws: MemoryBudgetError.self) { try wide.checkMemory(batch: 1, sparseInput: true) }
+        }
+    }
+
     @Test func parameterShapesMatchTheBuiltModel() throws {
         for spec in [MLPSpec(inputs: 5, hidden: [7, 4], outputs: 3, dropout: 0.1),
                      MLPSpec(inputs: 3, hidden: [6], outputs: 2, layerNorm: true),
