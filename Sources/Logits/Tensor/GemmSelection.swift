@@ -76,7 +76,7 @@ extension Gemm {
     /// - `LOGITS_BACKEND` set (non-empty): exactly that backend, or the error saying why it cannot be used;
     /// - otherwise by measurement: every candidate that loads (Accelerate on Apple, OpenBLAS, and the
     ///   Swift driver with each micro-kernel `LOGITS_CPU` allows) is timed on a few MLP-shaped
-    ///   products (`GemmProbe`, a few milliseconds in all, `Threading.threadCount` threads) and the
+    ///   products (`GemmProbe`, 10-50 milliseconds in all, `Threading.threadCount` threads) and the
     ///   fastest is chosen. Nothing is cached: the choice is made again in each process, on the CPU
     ///   and library it runs with.
     ///
