@@ -18,10 +18,10 @@ public struct GemmMeasurement: Sendable {
 ///   512³). The small products alone (a quarter millisecond a round) ranked OpenBLAS at 66 and at
 ///   122 GFLOP/s in two processes on one idle 2-vCPU Zen 3, and the choice flipped.
 ///
-/// Each candidate runs the small products once untimed (page faults, worker start-up), then up to
-/// `rounds` timed rounds of all six (best kept) until `budget` seconds of timed rounds have passed.
-/// A candidate slower than `slowGFLOPS` on its warm-up (the portable kernel of a debug build) is
-/// timed on the small products only, once, so that a debug build's probe stays well under a second.
+/// Each candidate runs the small products once untimed (page faults, worker start-up) and once
+/// timed. A candidate slower than `slowGFLOPS` there (the portable kernel of a debug build) keeps
+/// that figure, so that a debug build's probe stays well under a second; the others run up to
+/// `rounds` timed rounds of all six products (best kept) until `budget` seconds have passed.
 /// Release builds on a 2-vCPU machine: 2-5 ms per fast candidate. OpenBLAS-like libraries whose
 /// threads keep spinning after a call are best passed last.
 enum GemmProbe {
@@ -69,10 +69,10 @@ enum GemmProbe {
                 }
                 return max(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9, 1e-9)
             }
-            let warmUp = time(small)
-            if flops(small) / warmUp / 1e9 < slowGFLOPS {
-                return GemmMeasurement(label: candidate.label, backend: candidate.backend,
-                                       gflops: flops(small) / time(small) / 1e9)
+            _ = time(small)  // warm-up: page faults, a library's thread start-up
+            let smallRate = flops(small) / time(small) / 1e9
+            if smallRate < slowGFLOPS {
+                return GemmMeasurement(label: candidate.label, backend: candidate.backend, gflops: smallRate)
             }
             let all = small + mid
             var best = Double.infinity, spent = 0.0
