@@ -20,9 +20,10 @@ public struct GemmMeasurement: Sendable {
 ///
 /// Each candidate runs the small products once untimed (page faults, worker start-up) and once
 /// timed. A candidate slower than `slowGFLOPS` there (the portable kernel of a debug build) keeps
-/// that figure, so that a debug build's probe stays well under a second; the others run up to
-/// `rounds` timed rounds of all six products (best kept) until `budget` seconds have passed.
-/// Release builds on a 2-vCPU machine: 2-5 ms per fast candidate. OpenBLAS-like libraries whose
+/// that figure, so that a debug build's probe stays well under a second; the others run, in each
+/// of `passes` interleaved passes, up to `rounds` timed rounds of all six products until `budget`
+/// seconds have passed, and keep their best round. Release builds on a 2-vCPU machine: about
+/// 10 ms per fast candidate. OpenBLAS-like libraries whose
 /// threads keep spinning after a call are best passed last.
 enum GemmProbe {
     /// (transA, transB, m, n, k) of the small products.
@@ -46,8 +47,11 @@ enum GemmProbe {
     /// Warm-up speed below which a candidate is timed on the small products only.
     static let slowGFLOPS = 5.0
 
-    static func measure(_ candidates: [(label: String, backend: any GemmBackend)], rounds: Int = 3,
-                        budget: Double = 0.02) -> [GemmMeasurement] {
+    /// Measures every candidate in `passes` interleaved passes (A B C, A B C), keeping each one's
+    /// best round: a slow spell of the machine (a vCPU taken away, a new thread not yet moved to
+    /// an idle core) then costs one pass of every candidate, not all of one candidate's rounds.
+    static func measure(_ candidates: [(label: String, backend: any GemmBackend)], rounds: Int = 2,
+                        passes: Int = 2, budget: Double = 0.01) -> [GemmMeasurement] {
         let largest = (small + mid).map { max($0.2 * $0.4, $0.4 * $0.3, $0.2 * $0.3) }.max() ?? 0
         let a = UnsafeMutablePointer<Float>.allocate(capacity: largest)
         let b = UnsafeMutablePointer<Float>.allocate(capacity: largest)
@@ -57,31 +61,43 @@ enum GemmProbe {
             a[i] = Float((i * 7919) % 251) / 251 - 0.5
             b[i] = Float((i * 104_729) % 241) / 241 - 0.5
         }
-        return candidates.map { candidate in
-            /// Seconds to run `products` once.
-            func time(_ products: [(Transpose, Transpose, Int, Int, Int)]) -> Double {
-                let start = DispatchTime.now().uptimeNanoseconds
-                for (ta, tb, m, n, k) in products {
-                    candidate.backend.sgemm(
-                        transA: ta, transB: tb, m: m, n: n, k: k, alpha: 1,
-                        a: a, lda: ta == .none ? k : m, b: b, ldb: tb == .none ? n : k,
-                        beta: 0, c: c, ldc: n)
+        /// Seconds for `backend` to run `products` once.
+        func time(_ backend: any GemmBackend, _ products: [(Transpose, Transpose, Int, Int, Int)]) -> Double {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for (ta, tb, m, n, k) in products {
+                backend.sgemm(
+                    transA: ta, transB: tb, m: m, n: n, k: k, alpha: 1,
+                    a: a, lda: ta == .none ? k : m, b: b, ldb: tb == .none ? n : k,
+                    beta: 0, c: c, ldc: n)
+            }
+            return max(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9, 1e-9)
+        }
+        let all = small + mid
+        // Best GFLOP/s so far per candidate; nil until its first pass.
+        var rates = [Double?](repeating: nil, count: candidates.count)
+        var slow = [Bool](repeating: false, count: candidates.count)
+        for pass in 0..<max(1, passes) {
+            for (i, candidate) in candidates.enumerated() where !slow[i] {
+                if pass == 0 {
+                    _ = time(candidate.backend, small)  // warm-up: page faults, a library's thread start-up
+                    let smallRate = flops(small) / time(candidate.backend, small) / 1e9
+                    if smallRate < slowGFLOPS {
+                        slow[i] = true
+                        rates[i] = smallRate
+                        continue
+                    }
                 }
-                return max(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9, 1e-9)
+                var best = Double.infinity, spent = 0.0
+                for _ in 0..<max(1, rounds) where spent < budget {
+                    let t = time(candidate.backend, all)
+                    best = min(best, t)
+                    spent += t
+                }
+                rates[i] = max(rates[i] ?? 0, flops(all) / best / 1e9)
             }
-            _ = time(small)  // warm-up: page faults, a library's thread start-up
-            let smallRate = flops(small) / time(small) / 1e9
-            if smallRate < slowGFLOPS {
-                return GemmMeasurement(label: candidate.label, backend: candidate.backend, gflops: smallRate)
-            }
-            let all = small + mid
-            var best = Double.infinity, spent = 0.0
-            for _ in 0..<max(1, rounds) where spent < budget {
-                let t = time(all)
-                best = min(best, t)
-                spent += t
-            }
-            return GemmMeasurement(label: candidate.label, backend: candidate.backend, gflops: flops(all) / best / 1e9)
+        }
+        return candidates.enumerated().map { i, candidate in
+            GemmMeasurement(label: candidate.label, backend: candidate.backend, gflops: rates[i] ?? 0)
         }
     }
 }

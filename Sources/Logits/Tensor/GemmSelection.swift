@@ -101,19 +101,26 @@ extension Gemm {
         for kernel in SwiftGemm.Kernel.allCases.reversed() where kernel.level <= level {
             candidates.append(("swift/\(kernel.rawValue)", SwiftGemm(kernel: kernel)))
         }
-        // Libraries last: OpenBLAS's threads keep spinning for a while after a call.
+        // The package's kernels are timed before any library is even loaded: OpenBLAS starts its
+        // threads when it loads and they keep spinning for a while (also after each call). Timed
+        // while they spun, the Swift driver's worker shared a core with them and the driver ran at
+        // one thread's speed in about half the processes on a 2-vCPU Zen 3 (80 vs 150 GFLOP/s).
+        var measuredAll = GemmProbe.measure(candidates)
+        var libraries: [(label: String, backend: any GemmBackend)] = []
         for kind in [GemmBackendKind.accelerate, .openblas] {
             #if !canImport(Darwin)
             if kind == .accelerate { continue }
             #endif
             do {
                 let loaded = try backend(kind, environment: environment)
-                candidates.append((kind.rawValue, loaded))
+                libraries.append((kind.rawValue, loaded))
             } catch {
                 skipped.append("\(error)")
             }
         }
-        let measured = GemmProbe.measure(candidates).sorted { $0.gflops > $1.gflops }
+        candidates += libraries
+        measuredAll += GemmProbe.measure(libraries)
+        let measured = measuredAll.sorted { $0.gflops > $1.gflops }
         guard let fastest = measured.first else {
             return .success(GemmSelection(backend: SwiftGemm(kernel: .portable), reason: "portable Swift kernel (nothing to measure)", skipped: skipped))
         }
