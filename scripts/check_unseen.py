@@ -9,6 +9,7 @@ Multi-class: test accuracy and log loss. Multi-label (`make_multilabel_classific
 features): micro-F1 at each tool's thresholds and label ranking average precision (LRAP).
 
     python3 scripts/check_unseen.py [--logits .build/release/logits] [--seeds 0,1,2] [--only NAME,...]
+                                    [--logits-args '--hidden 512']
 
 Prints a Markdown table of means over the seeds (and each tool's worst seed) and writes the
 per-seed rows as JSON to --out.
@@ -29,6 +30,7 @@ p.add_argument("--logits", default=".build/release/logits")
 p.add_argument("--seeds", default="0,1,2")
 p.add_argument("--only", default="")
 p.add_argument("--out", default=".build/check-unseen.json")
+p.add_argument("--logits-args", default="", help="extra `logits train` flags, e.g. '--hidden 512' (a variant to compare)")
 a = p.parse_args()
 
 
@@ -80,7 +82,7 @@ def run_logits(X_tr, Y_tr, X_te, Y_te, multilabel, seed):
         write_csv(te, X_te, Y_te, multilabel)
         labels = ["--labels", "prefix:label_"] if multilabel else ["--labels", "column:class"]
         out = subprocess.run([a.logits, "train", "--data", tr, "--test", te, *labels, "--seed", str(seed),
-                              "--out", os.path.join(d, "m.safetensors"), "--json"],
+                              "--out", os.path.join(d, "m.safetensors"), "--json", *a.logits_args.split()],
                              capture_output=True, text=True)
         if out.returncode != 0:
             sys.exit(f"logits train failed ({out.returncode}): {out.stderr.strip()[-400:]}")

@@ -115,7 +115,8 @@ import Testing
     func parallelBitwise(_ kernel: SwiftGemm.Kernel) {
         let serial = SwiftGemm(threads: 1, parallelThreshold: Int.max, kernel: kernel)
         // Column splits (m < n) with m > mc and k > kc (several A blocks), a row split, the MLP's layouts.
-        let shapes = [(m: 103, n: 150, k: 517), (m: 20, n: 300, k: 300), (m: 7, n: 64, k: 9), (m: 150, n: 40, k: 260)]
+        let shapes = [(m: 103, n: 150, k: 517), (m: 20, n: 300, k: 300), (m: 7, n: 64, k: 9), (m: 150, n: 40, k: 260),
+                      (m: 300, n: 280, k: 70)]  // square-ish: split by columns at 2 threads, by rows at 3 (avx2)
         for threads in [2, 3] {
             let parallel = SwiftGemm(threads: threads, parallelThreshold: 0, kernel: kernel)
             for shape in shapes {
