@@ -110,7 +110,7 @@ public struct SwiftGemm: GemmBackend {
     static let minChunkTiles = 2
     /// Multiply-adds (`m * n * k`) below which a call stays on the calling thread:
     /// thread fan-out costs tens of microseconds, more than it saves on small products.
-    public static let defaultParallelThreshold = 1 << 21
+    public static let defaultParallelThreshold = 1 << 20
 
     public func sgemm(
         transA: Transpose, transB: Transpose,
