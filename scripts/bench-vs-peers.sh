@@ -5,7 +5,7 @@
 # Prints the CPU and two tables of ratios (Logits / PyTorch); raw JSON goes to $OUT.
 #
 # Environment: THREADS (training threads, default 2), DATASETS (default yeast,fashion-mnist,delicious,mnist),
-# GEMM_RUNS (gemm_peak.py --runs, default 1), OUT (default .build/bench-vs-peers), PEERS (default ../shared/peers),
+# GEMM_RUNS (gemm_peak.py --runs, default 1), GEMM_ROUNDS (alternating Logits/peer GEMM rounds, best per row kept; default 2), OUT (default .build/bench-vs-peers), PEERS (default ../shared/peers),
 # EPOCHS (both sides; default: each preset's), QUIET_WAIT (seconds to wait for other processes to leave the
 # CPUs idle before each timed step, via the peers' quiet.py; default 60, 0 to skip),
 # SPARSE_DATASETS (sparse first layer: logits-bench train --input sparse vs scripts/torch_sparse_peer.py;
@@ -17,6 +17,7 @@ OUT=${OUT:-.build/bench-vs-peers}
 THREADS=${THREADS:-2}
 DATASETS=${DATASETS:-yeast,fashion-mnist,delicious,mnist}
 GEMM_RUNS=${GEMM_RUNS:-1}
+GEMM_ROUNDS=${GEMM_ROUNDS:-2}
 QUIET_WAIT=${QUIET_WAIT:-60}
 EPOCH_ARGS=()
 if [ -n "${EPOCHS:-}" ]; then EPOCH_ARGS=(--epochs "$EPOCHS"); fi
@@ -31,11 +32,37 @@ lscpu | sed -n 's/^Model name: *//p' | head -1 > "$OUT/cpu.txt"
 echo "CPU: $(cat "$OUT/cpu.txt"), $(nproc) CPUs; flags: $(grep -o -w -E 'avx2|fma|avx512f' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 
 if [ "${SKIP_GEMM:-0}" != 1 ]; then
-  quiet
-  "$BENCH" gemm --json --threads 1,2 --repeats 5 \
-    --shapes 64x256x103,128x512x784,256x256x256,512x512x512,1024x1024x1024 > "$OUT/logits-gemm.json"
-  quiet
-  python3 "$PEERS/gemm_peak.py" --runs "$GEMM_RUNS" --repeats 3 --min-time 0.1 --out "$OUT/peer-gemm.json" > "$OUT/peer-gemm.txt"
+  # GEMM_ROUNDS alternating rounds (Logits, peer, Logits, peer, ...), each side's best per row kept:
+  # this VM's speed drifts by up to 20 % over minutes, and one round puts Logits and torch.mm
+  # minutes apart.
+  for round in $(seq 1 "$GEMM_ROUNDS"); do
+    quiet
+    "$BENCH" gemm --json --threads 1,2 --repeats 5 \
+      --shapes 64x256x103,128x512x784,256x256x256,512x512x512,1024x1024x1024 > "$OUT/logits-gemm-$round.json"
+    quiet
+    python3 "$PEERS/gemm_peak.py" --runs "$GEMM_RUNS" --repeats 3 --min-time 0.1 --out "$OUT/peer-gemm-$round.json" \
+      > "$OUT/peer-gemm-$round.txt"
+  done
+  python3 - "$OUT" "$GEMM_ROUNDS" <<'PY'
+import json, os, sys
+out, rounds = sys.argv[1], int(sys.argv[2])
+mine = [json.load(open(os.path.join(out, f"logits-gemm-{r}.json"))) for r in range(1, rounds + 1)]
+best = {}
+for rows in mine:
+    for g in rows:
+        key = (g["backend"], g["m"], g["n"], g["k"], g["threads"])
+        if key not in best or g["gflops"] > best[key]["gflops"]:
+            best[key] = g
+json.dump(list(best.values()), open(os.path.join(out, "logits-gemm.json"), "w"))
+peers = [json.load(open(os.path.join(out, f"peer-gemm-{r}.json"))) for r in range(1, rounds + 1)]
+merged = peers[0]
+for other in peers[1:]:
+    for row, o in zip(merged["rows"], other["rows"]):
+        for field, value in o.items():
+            if field not in ("M", "N", "K") and isinstance(value, (int, float)):
+                row[field] = max(row.get(field) or 0, value)
+json.dump(merged, open(os.path.join(out, "peer-gemm.json"), "w"))
+PY
 fi
 
 if [ "${SKIP_TRAIN:-0}" != 1 ]; then
@@ -68,7 +95,7 @@ def load(name):
     return json.load(open(path)) if os.path.exists(path) else None
 gemm, peer = load("logits-gemm.json"), load("peer-gemm.json")
 if gemm and peer:
-    print("\nGEMM GFLOP/s (Logits default backend vs torch.mm, same run)")
+    print("\nGEMM GFLOP/s (Logits default backend vs torch.mm, same run, best of the alternating rounds)")
     print(f"default backend: {gemm[0]['selection']}")
     print("| shape | threads | Logits default | torch.mm | ratio | best Logits backend |")
     print("| --- | --- | --- | --- | --- | --- |")
