@@ -5,7 +5,8 @@
 # Prints the CPU and two tables of ratios (Logits / PyTorch); raw JSON goes to $OUT.
 #
 # Environment: THREADS (training threads, default 2), DATASETS (default yeast,fashion-mnist,delicious,mnist),
-# GEMM_RUNS (gemm_peak.py --runs, default 1), GEMM_ROUNDS (alternating Logits/peer GEMM rounds, best per row kept; default 2), OUT (default .build/bench-vs-peers), PEERS (default ../shared/peers),
+# GEMM_RUNS (gemm_peak.py --runs, default 1), GEMM_ROUNDS (alternating Logits/peer GEMM rounds, best per row kept; default 2),
+# TRAIN_ROUNDS (the same for the training runs; default 1), OUT (default .build/bench-vs-peers), PEERS (default ../shared/peers),
 # EPOCHS (both sides; default: each preset's), QUIET_WAIT (seconds to wait for other processes to leave the
 # CPUs idle before each timed step, via the peers' quiet.py; default 60, 0 to skip),
 # SPARSE_DATASETS (sparse first layer: logits-bench train --input sparse vs scripts/torch_sparse_peer.py;
@@ -18,6 +19,7 @@ THREADS=${THREADS:-2}
 DATASETS=${DATASETS:-yeast,fashion-mnist,delicious,mnist}
 GEMM_RUNS=${GEMM_RUNS:-1}
 GEMM_ROUNDS=${GEMM_ROUNDS:-2}
+TRAIN_ROUNDS=${TRAIN_ROUNDS:-1}
 QUIET_WAIT=${QUIET_WAIT:-60}
 EPOCH_ARGS=()
 if [ -n "${EPOCHS:-}" ]; then EPOCH_ARGS=(--epochs "$EPOCHS"); fi
@@ -66,13 +68,28 @@ PY
 fi
 
 if [ "${SKIP_TRAIN:-0}" != 1 ]; then
-  for d in ${DATASETS//,/ }; do
-    quiet
-    "$BENCH" train --config "$d" --threads "$THREADS" "${EPOCH_ARGS[@]}" --json > "$OUT/logits-train-$d.json"
-    quiet
-    OMP_NUM_THREADS=$THREADS python3 "$PEERS/torch_mlp.py" --data "$d" --threads "$THREADS" --bench "${EPOCH_ARGS[@]}" \
-      --out "$OUT/torch-train-$d.json" > /dev/null
+  # TRAIN_ROUNDS alternating rounds, each side's fastest kept (see GEMM_ROUNDS).
+  for round in $(seq 1 "$TRAIN_ROUNDS"); do
+    for d in ${DATASETS//,/ }; do
+      quiet
+      "$BENCH" train --config "$d" --threads "$THREADS" "${EPOCH_ARGS[@]}" --json > "$OUT/logits-train-$d-$round.json"
+      quiet
+      OMP_NUM_THREADS=$THREADS python3 "$PEERS/torch_mlp.py" --data "$d" --threads "$THREADS" --bench "${EPOCH_ARGS[@]}" \
+        --out "$OUT/torch-train-$d-$round.json" > /dev/null
+    done
   done
+  python3 - "$OUT" "$TRAIN_ROUNDS" "$DATASETS" <<'PY'
+import json, os, sys
+out, rounds, datasets = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(",")
+def fastest(name, rate):
+    runs = [json.load(open(os.path.join(out, f"{name}-{r}.json"))) for r in range(1, rounds + 1)]
+    return max(runs, key=rate)
+for d in datasets:
+    mine = fastest(f"logits-train-{d}", lambda run: run[0]["samples_per_s"])
+    torch = fastest(f"torch-train-{d}", lambda run: run["samples_per_s"])
+    json.dump(mine, open(os.path.join(out, f"logits-train-{d}.json"), "w"))
+    json.dump(torch, open(os.path.join(out, f"torch-train-{d}.json"), "w"))
+PY
 fi
 
 SPARSE_DATASETS=${SPARSE_DATASETS-bibtex}
