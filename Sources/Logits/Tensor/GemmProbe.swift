@@ -23,8 +23,9 @@ public struct GemmMeasurement: Sendable {
 /// that figure, so that a debug build's probe stays well under a second; the others run, in each
 /// of `passes` interleaved passes, up to `rounds` timed rounds of all six products until `budget`
 /// seconds have passed, and keep their best round. Release builds on a 2-vCPU machine: about
-/// 10 ms per fast candidate. OpenBLAS-like libraries whose
-/// threads keep spinning after a call are best passed last.
+/// 10 ms per fast candidate. `Gemm.select` measures the package's kernels in one call and the
+/// libraries in a second one, after loading them: OpenBLAS's threads spin for about 0.1 s after
+/// it loads and after each call, and would slow whatever is timed next.
 enum GemmProbe {
     /// (transA, transB, m, n, k) of the small products.
     static let small: [(Transpose, Transpose, Int, Int, Int)] = [

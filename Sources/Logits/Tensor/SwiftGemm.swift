@@ -12,10 +12,11 @@ import Foundation
 ///   `a * b + c` (packed `mulps`/`addps`; `addingProduct` would be one `fmaf` call per lane there)
 ///   and as fused `addingProduct` on arm64, where it is a native `fmla`;
 /// - work above `parallelThreshold` multiply-adds is split over `Threading.threadCount` threads
-///   by column blocks when C has enough columns for a few chunks per thread and the packed `op(A)`
-///   fits `sharedALimit`, else by blocks of the longer side, on the persistent `WorkerPool`; each worker packs into its own reused scratch buffers, except that a
-///   split over columns packs all of `op(A)` once, shared out among the workers, before computing
-///   (`PackedALayout`), and hands out its columns in a few chunks per thread, claimed one at a time;
+///   on the persistent `WorkerPool`: by column blocks when C has enough columns for a few chunks
+///   per thread and the packed `op(A)` fits `sharedALimit`, else by blocks of the longer side.
+///   Each worker packs into its own reused scratch buffers, except that a split over columns packs
+///   all of `op(A)` once, shared out among the workers, before computing (`PackedALayout`), and
+///   hands out its columns in a few chunks per thread, claimed one at a time;
 /// - an optional epilogue (`GemmEpilogue`: bias row, then activation) is applied to each finished
 ///   `mc x nc` block of C while it is still in cache, by the thread that computed it.
 ///
@@ -108,8 +109,10 @@ public struct SwiftGemm: GemmBackend {
     static let chunksPerThread = 4
     /// Micro-tiles (`nr` columns each) of the narrowest column chunk.
     static let minChunkTiles = 2
-    /// Multiply-adds (`m * n * k`) below which a call stays on the calling thread:
-    /// thread fan-out costs tens of microseconds, more than it saves on small products.
+    /// Multiply-adds (`m * n * k`) below which a call stays on the calling thread, where handing
+    /// work to the pool costs more than it saves. At 2^20 (2^21 until 2026-12-03) the 1.7 M
+    /// products of a 64-row batch on 103-256 features go parallel: 79-83 -> 85-135 GFLOP/s at 2
+    /// threads on Zen 3 (docs/gemm.md).
     public static let defaultParallelThreshold = 1 << 20
 
     public func sgemm(
