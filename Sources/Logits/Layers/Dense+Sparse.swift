@@ -80,7 +80,7 @@ extension Dense {
                     x.lanes.withUnsafeMutableBufferPointer { lanes in
                       guard let w = wp.baseAddress, let yo = yp.baseAddress, let lanesBase = lanes.baseAddress else { return }
                       let io = SparseKernelPointers(w: w, y: yo, lanes: lanesBase)
-                      WorkerPool.run(parts: parts, threads: Threading.threadCount) { part in
+                      WorkerPool.run(parts: parts) { part in
                           let acc = io.lanes + part * rows
                           // A contiguous range of blocks per part: adjacent 8-output blocks share cache lines of Y.
                           for block in (part * blocks / parts)..<((part + 1) * blocks / parts) {
@@ -225,7 +225,7 @@ extension Dense {
                       x.lanes.withUnsafeMutableBufferPointer { lanes in
                         guard let g = gp.baseAddress, let d = dyp.baseAddress, let lanesBase = lanes.baseAddress else { return }
                         let io = SparseGradientPointers(g: g, dy: d, lanes: lanesBase)
-                        WorkerPool.run(parts: parts, threads: Threading.threadCount) { part in
+                        WorkerPool.run(parts: parts) { part in
                             let dyRows = io.lanes + part * rows
                             var block = part
                             while block < blocks {

@@ -65,7 +65,7 @@ public final class Adam: Optimizer {
                             // (`logits-bench optimizer`: 940k elements 484 -> 264 us); below
                             // `parallelThreshold` waking a parked worker costs about what it saves.
                             let parts = Threading.threadCount > 1 && n >= Self.parallelThreshold ? (n + Self.chunk - 1) / Self.chunk : 1
-                            WorkerPool.run(parts: parts, threads: Threading.threadCount) { part in
+                            WorkerPool.run(parts: parts) { part in
                                 let lo = part * Self.chunk, hi = parts == 1 ? n : min(n, lo + Self.chunk)
                                 if avx2 { kernel.runAVX2(io, lo, hi) } else { kernel.run(io, lo, hi) }
                             }

@@ -202,7 +202,7 @@ public struct SwiftGemm: GemmBackend {
             }
             return
         }
-        WorkerPool.run(parts: parts) { part in
+        WorkerPool.run(parts: parts, threads: parts) { part in  // `parts` ≤ this backend's `threads`
             let lo = min(extent, (units * part / parts) * unit)
             let hi = min(extent, (units * (part + 1) / parts) * unit)
             guard lo < hi else { return }

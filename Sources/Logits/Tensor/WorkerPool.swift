@@ -18,12 +18,14 @@ public enum WorkerPool {
         return true
     }()
 
-    /// Runs `body(part)` for `part` in `0..<parts` and returns when all are done; returns how
-    /// many threads took part (1 when it ran on the caller only). `body` must be safe to call
-    /// concurrently for different parts.
+    /// Runs `body(part)` for `part` in `0..<parts` and returns when all are done, on at most
+    /// `Threading.threadCount` threads (more parts than that are claimed one at a time); returns
+    /// how many threads took part (1 when it ran on the caller only). `body` must be safe to call
+    /// concurrently for different parts. (One thread per part, as this once did, let Adam's 13
+    /// chunks start 13 threads on 2 vCPUs.)
     @discardableResult
     public static func run(parts: Int, _ body: (Int) -> Void) -> Int {
-        run(parts: parts, threads: parts, body)
+        run(parts: parts, threads: min(parts, Threading.threadCount), body)
     }
 
     /// As `run(parts:_:)` with at most `threads` threads (the caller and `threads - 1` workers),

@@ -28,6 +28,16 @@ import Testing
         #expect(WorkerPool.run(parts: 0) { _ in Issue.record("no part expected") } == 0)
     }
 
+    @Test("run(parts:) uses at most Threading.threadCount threads however many parts")
+    func partsBeyondThreadCount() {
+        for _ in 0..<50 {
+            let slots = Slots(13)
+            let used = WorkerPool.run(parts: 13) { part in slots.values[part] = slots.values[part] == -1 ? part : -99 }
+            #expect(used >= 1 && used <= Threading.threadCount)
+            #expect((0..<13).allSatisfy { slots.values[$0] == $0 })
+        }
+    }
+
     @Test("a part that calls back in runs the inner job serially instead of deadlocking")
     func nestedCall() {
         let slots = Slots(6)
