@@ -2538,11 +2538,11 @@ nonisolated extension Onnx_SimpleShardedDimProto: SwiftProtobuf.Message, SwiftPr
     // https://github.com/apple/swift-protobuf/issues/1182
     switch self.dim {
     case .dimValue?: try {
-      guard case .dimValue(let v)? = self.dim else { preconditionFailure() }
+      guard case .dimValue(let v)? = self.dim else { preconditionFailure() }  // trap-ok: generated traverse; the switch above matched this oneof case
       try visitor.visitSingularInt64Field(value: v, fieldNumber: 1)
     }()
     case .dimParam?: try {
-      guard case .dimParam(let v)? = self.dim else { preconditionFailure() }
+      guard case .dimParam(let v)? = self.dim else { preconditionFailure() }  // trap-ok: generated traverse; the switch above matched this oneof case
       try visitor.visitSingularStringField(value: v, fieldNumber: 2)
     }()
     case nil: break
@@ -3304,11 +3304,11 @@ nonisolated extension Onnx_TensorShapeProto.Dimension: SwiftProtobuf.Message, Sw
     // https://github.com/apple/swift-protobuf/issues/1182
     switch self.value {
     case .dimValue?: try {
-      guard case .dimValue(let v)? = self.value else { preconditionFailure() }
+      guard case .dimValue(let v)? = self.value else { preconditionFailure() }  // trap-ok: generated traverse; the switch above matched this oneof case
       try visitor.visitSingularInt64Field(value: v, fieldNumber: 1)
     }()
     case .dimParam?: try {
-      guard case .dimParam(let v)? = self.value else { preconditionFailure() }
+      guard case .dimParam(let v)? = self.value else { preconditionFailure() }  // trap-ok: generated traverse; the switch above matched this oneof case
       try visitor.visitSingularStringField(value: v, fieldNumber: 2)
     }()
     case nil: break
@@ -3457,15 +3457,15 @@ nonisolated extension Onnx_TypeProto: SwiftProtobuf.Message, SwiftProtobuf._Mess
       // https://github.com/apple/swift-protobuf/issues/1182
       switch _storage._value {
       case .tensorType?: try {
-        guard case .tensorType(let v)? = _storage._value else { preconditionFailure() }
+        guard case .tensorType(let v)? = _storage._value else { preconditionFailure() }  // trap-ok: generated traverse; the switch above matched this oneof case
         try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
       }()
       case .sequenceType?: try {
-        guard case .sequenceType(let v)? = _storage._value else { preconditionFailure() }
+        guard case .sequenceType(let v)? = _storage._value else { preconditionFailure() }  // trap-ok: generated traverse; the switch above matched this oneof case
         try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
       }()
       case .mapType?: try {
-        guard case .mapType(let v)? = _storage._value else { preconditionFailure() }
+        guard case .mapType(let v)? = _storage._value else { preconditionFailure() }  // trap-ok: generated traverse; the switch above matched this oneof case
         try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
       }()
       default: break
@@ -3475,15 +3475,15 @@ nonisolated extension Onnx_TypeProto: SwiftProtobuf.Message, SwiftProtobuf._Mess
       } }()
       switch _storage._value {
       case .opaqueType?: try {
-        guard case .opaqueType(let v)? = _storage._value else { preconditionFailure() }
+        guard case .opaqueType(let v)? = _storage._value else { preconditionFailure() }  // trap-ok: generated traverse; the switch above matched this oneof case
         try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
       }()
       case .sparseTensorType?: try {
-        guard case .sparseTensorType(let v)? = _storage._value else { preconditionFailure() }
+        guard case .sparseTensorType(let v)? = _storage._value else { preconditionFailure() }  // trap-ok: generated traverse; the switch above matched this oneof case
         try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
       }()
       case .optionalType?: try {
-        guard case .optionalType(let v)? = _storage._value else { preconditionFailure() }
+        guard case .optionalType(let v)? = _storage._value else { preconditionFailure() }  // trap-ok: generated traverse; the switch above matched this oneof case
         try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
       }()
       default: break
