@@ -105,31 +105,50 @@ struct EvaluationBridgeTests {
         }
     }
 
-    @Test("Tuned thresholds never add validation errors over the 0.5 cut, and never lower F1")
+    @Test("Tuned thresholds never add validation errors over the 0.5 cut, and an under-confident model's go down")
     func thresholdsAreConstrained() throws {
         var rng = SeededGenerator(seed: 11)
         let n = 200, l = 5
         var z = Matrix(rows: n, cols: l), y = Matrix(rows: n, cols: l)
         for i in 0..<n {
             for j in 0..<l {
-                let positive = rng.next() % 5 == 0
-                y[i, j] = positive ? 1 : 0
-                z[i, j] = Float(rng.normal()) - 1.5 + (positive ? 1.2 : 0)  // under-confident
+                // Under-confident: the true log-odds are z + 1, so z > -1 is the error-minimising cut.
+                z[i, j] = Float(1.5 * rng.normal() - 2)
+                let p = 1 / (1 + exp(-(Double(z[i, j]) + 1)))
+                y[i, j] = Double(rng.next() % 1_000_000) / 1_000_000 < p ? 1 : 0
             }
         }
         let t = try ThresholdTuner.perLabelF1(logits: z, targets: y)
-        for j in 0..<l {
-            func counts(_ cut: Double) -> (errors: Int, f1: Double) {
-                var tp = 0, fp = 0, fn = 0
-                for i in 0..<n {
-                    let p = Double(z[i, j]) > cut, a = y[i, j] != 0
+        // Pooled over the labels: errors and F1 at the tuned cuts against z > 0.
+        func pooled(_ cut: (Int) -> Double) -> (errors: Int, f1: Double) {
+            var tp = 0, fp = 0, fn = 0
+            for i in 0..<n {
+                for j in 0..<l {
+                    let p = Double(z[i, j]) > cut(j), a = y[i, j] != 0
                     if p && a { tp += 1 } else if p { fp += 1 } else if a { fn += 1 }
                 }
-                return (fp + fn, 2 * tp + fp + fn == 0 ? 0 : Double(2 * tp) / Double(2 * tp + fp + fn))
             }
-            #expect(counts(t[j]).errors <= counts(0).errors)
-            #expect(counts(t[j]).f1 >= counts(0).f1)
+            return (fp + fn, Double(2 * tp) / Double(2 * tp + fp + fn))
         }
+        let tuned = pooled { t[$0] }, untuned = pooled { _ in 0 }
+        #expect(tuned.errors <= untuned.errors)
+        #expect(tuned.f1 > untuned.f1)
+        let g = try ThresholdTuner.globalCut(logits: z, targets: y, columns: Array(0..<l))
+        #expect(g < 0)
+        // Each label keeps g unless its own cut removes at least max(2, 1 % of 200) of its errors.
+        for j in 0..<l where t[j] != g {
+            func errors(_ cut: Double) -> Int { (0..<n).filter { (Double(z[$0, j]) > cut) != (y[$0, j] != 0) }.count }
+            #expect(errors(t[j]) <= errors(g) - 2)
+        }
+    }
+
+    @Test("The global cut stays exactly 0 when no cut does better than z > 0 without more errors")
+    func globalCutKeepsZero() throws {
+        // Perfectly separated at 0 with a wide gap: every other cut adds errors or decides the same.
+        var z = Matrix(rows: 6, cols: 1), y = Matrix(rows: 6, cols: 1)
+        for (r, v) in [-3, -2, -1, 1, 2, 3].enumerated() { z[r, 0] = Float(v); y[r, 0] = v > 0 ? 1 : 0 }
+        #expect(try ThresholdTuner.globalCut(logits: z, targets: y, columns: [0]) == 0)
+        #expect(try ThresholdTuner.globalCut(logits: z, targets: y, columns: []) == 0)
     }
 
     @Test("Rare labels get rate-matched thresholds (numpy quantile), frequent ones the constrained F1 cut")
