@@ -15,8 +15,8 @@ import Foundation
 ///   root mean square of their `N x C` values, `rms = sqrt(Σ_stored v² / (N C))`, over the `C`
 ///   continuous columns with finite values. TF-IDF rows (unit L2 norm) then have squared norm
 ///   about `C` as the first layer's default init expects, with the TF-IDF weights unchanged.
-///   `.standardDeviation`: `scale = std` per column (with the dense fit's floor for columns
-///   sharing one value range), scikit-learn's
+///   `.standardDeviation`: `scale = std` per column (columns sharing one value range get the
+///   dense fit's scale for them, `Policy.sharedRange`, without its shift), scikit-learn's
 ///   `StandardScaler(with_mean=False)`, which lifts a rare column's values by `1 / sqrt(p)`
 ///   (about 100 for a word in 0.01 % of the rows); on the EUR-Lex-shaped set it made the MLP
 ///   collapse to the label priors (docs/data.md, "EUR-Lex-shaped data").
@@ -86,8 +86,9 @@ extension FeatureScaling {
         }
         let commonRMS = continuousColumns > 0 ? (continuousSquares / (Double(n) * Double(continuousColumns))).squareRoot() : 1
         let stds = squares.map { ($0 / Double(n)).squareRoot() }
-        let floors = Self.sharedRangeFloors(kinds: kinds, low: low.map(Double.init), high: high.map(Double.init), std: stds,
-                                            fraction: policy.sharedRangeFloor)
+        // Per-column std: the shared range's scale (never its shift: sparse data is not centred).
+        let group = Self.sharedRangeScaling(kinds: kinds, low: low.map(Double.init), high: high.map(Double.init), mean: sums,
+                                            std: stds, policy: policy)
         var kept: [Int] = [], shift: [Float] = [], scale: [Float] = []
         for c in 0..<d {
             let std = stds[c]
@@ -99,7 +100,7 @@ extension FeatureScaling {
             case .binary: (m, k) = Self.scaling(policy.binary, mean: sums[c], std: std, maxAbs: maxAbs[c])
             case .count: (m, k) = Self.scaling(policy.counts, mean: sums[c], std: std, maxAbs: maxAbs[c])
             case .continuous:
-                (m, k) = (0, policy.sparseContinuous == .commonRootMeanSquare && !nonFinite[c] ? commonRMS : max(std, floors[c]))
+                (m, k) = (0, policy.sparseContinuous == .commonRootMeanSquare && !nonFinite[c] ? commonRMS : group.overrides[c]?.scale ?? std)
             }
             let fk = Float(k)
             guard fk.isFinite, fk != 0 else {
@@ -110,8 +111,13 @@ extension FeatureScaling {
             scale.append(fk)
         }
         try self.init(inputCount: d, kinds: kinds, kept: kept, shift: shift, scale: scale, policy: policy)
-        // The common scale replaces the per-column std, and with it the floor.
-        sharedRangeFloor = policy.sparseContinuous == .commonRootMeanSquare ? nil : Self.floorSummary(floors: floors, std: stds)
+        // The common root mean square replaces the per-column std, and with it the shared range's
+        // scaling; a common shift is not applied (the data stays sparse).
+        sharedRange = policy.sparseContinuous == .commonRootMeanSquare ? nil : group.record.map { r in
+            var r = r
+            r.commonShift = r.commonShift.map { _ in 0 }
+            return r
+        }
     }
 
     /// `summaryLines` for a fit on sparse data: continuous columns are divided by one common scale

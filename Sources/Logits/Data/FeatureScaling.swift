@@ -20,8 +20,8 @@
 ///   `std = sqrt(sum_i (x_i - mean)^2 / N)` (population std around the mean, not the root mean
 ///   square), which brings counts of any range to unit variance while zeros stay zeros.
 /// - `continuous`: `shift = mean`, `scale = std` (population std, ddof 0), exactly scikit-learn's
-///   `StandardScaler()`; except that columns sharing one value range (pixels) get a floor on the
-///   std, `max(std, β · the group's median std)` (`Policy.sharedRangeFloor`,
+///   `StandardScaler()`; except that columns sharing one value range (pixels) are scaled as one
+///   quantity, by default with the mean and std of all their values (`Policy.sharedRange`,
 ///   `FeatureScaling+SharedRange.swift`).
 /// `Policy` can switch binary and count columns to any `UncenteredScale`.
 public struct FeatureScaling: Codable, Sendable, Equatable {
@@ -82,39 +82,46 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
         public var counts: UncenteredScale
         /// Drop constant columns (default true); when false they are kept with shift = value, scale = 1 (giving 0).
         public var dropConstant: Bool
-        /// `β` of the std floor for continuous columns that share one value range (e.g. pixels):
-        /// such a column is divided by `max(std, β · the group's median std)`
-        /// (`FeatureScaling+SharedRange.swift`); 0 turns the floor off. Default
+        /// Continuous columns that share one value range (e.g. pixels): one mean and std for all
+        /// of them (`.common`, the default), each its own std with a floor, or plain per-column
+        /// standardization (`FeatureScaling+SharedRange.swift`).
+        public var sharedRange: SharedRangeScale
+        /// `β` of the std floor of `.flooredStandardDeviation`: a column of the group is divided
+        /// by `max(std, β · the group's median std)`; 0 turns the floor off. Default
         /// `defaultSharedRangeFloor`.
         public var sharedRangeFloor: Double
         /// Divisor of continuous columns in a fit on sparse data (default `.commonRootMeanSquare`);
         /// the dense fit standardizes them whatever this says.
         public var sparseContinuous: SparseContinuousScale
 
-        /// 1: a pixel column whose std is below the median pixel's is divided by the median std
-        /// (measured on MNIST and Fashion-MNIST, docs/training.md, "Pixels").
+        /// 1: with `.flooredStandardDeviation`, a pixel column whose std is below the median
+        /// pixel's is divided by the median std (docs/training.md, "Pixels").
         public static let defaultSharedRangeFloor = 1.0
 
         public init(binary: UncenteredScale = .maxAbs, counts: UncenteredScale = .standardDeviation, dropConstant: Bool = true,
-                    sharedRangeFloor: Double = Policy.defaultSharedRangeFloor,
+                    sharedRange: SharedRangeScale = .common, sharedRangeFloor: Double = Policy.defaultSharedRangeFloor,
                     sparseContinuous: SparseContinuousScale = .commonRootMeanSquare) {
             self.binary = binary
             self.counts = counts
             self.dropConstant = dropConstant
+            self.sharedRange = sharedRange
             self.sharedRangeFloor = sharedRangeFloor
             self.sparseContinuous = sparseContinuous
         }
 
-        private enum CodingKeys: String, CodingKey { case binary, counts, dropConstant, sharedRangeFloor, sparseContinuous }
+        private enum CodingKeys: String, CodingKey { case binary, counts, dropConstant, sharedRange, sharedRangeFloor, sparseContinuous }
 
-        /// Decodes a policy; one saved before `sharedRangeFloor` or `sparseContinuous` existed
-        /// gets what it was fitted with: no floor (0) and per-column std (`.standardDeviation`).
+        /// Decodes a policy; one saved before `sharedRange`, `sharedRangeFloor` or
+        /// `sparseContinuous` existed gets what it was fitted with: the floor when it has a
+        /// positive `sharedRangeFloor`, else per-column std (`.standardDeviation`) for both.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             binary = try c.decode(UncenteredScale.self, forKey: .binary)
             counts = try c.decode(UncenteredScale.self, forKey: .counts)
             dropConstant = try c.decode(Bool.self, forKey: .dropConstant)
             sharedRangeFloor = try c.decodeIfPresent(Double.self, forKey: .sharedRangeFloor) ?? 0
+            sharedRange = try c.decodeIfPresent(SharedRangeScale.self, forKey: .sharedRange)
+                ?? (sharedRangeFloor > 0 ? .flooredStandardDeviation : .standardDeviation)
             sparseContinuous = try c.decodeIfPresent(SparseContinuousScale.self, forKey: .sparseContinuous) ?? .standardDeviation
         }
     }
@@ -131,17 +138,10 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
     public var scale: [Float]
     /// The choices the transform was fitted with (for `summaryLines`).
     public var policy: Policy
-    /// The std floor applied to continuous columns sharing one value range and how many of them
-    /// it raised (`FeatureScaling+SharedRange.swift`), or nil when no column shared a range.
-    public var sharedRangeFloor: SharedRangeFloor?
-
-    /// What the shared-range floor did: the floor `β · median std` and the number of columns
-    /// whose std was below it.
-    public struct SharedRangeFloor: Codable, Sendable, Equatable {
-        public var floor: Double
-        public var raised: Int
-        public var groupSize: Int
-    }
+    /// What was done to the continuous columns sharing one value range
+    /// (`FeatureScaling+SharedRange.swift`), or nil when none was (no shared range, or
+    /// `Policy.sharedRange == .standardDeviation`).
+    public var sharedRange: SharedRangeGroup?
 
     /// The input columns not kept (the constant ones, when `Policy.dropConstant`), ascending.
     public var dropped: [Int] {
@@ -216,8 +216,8 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
             }
         }
         let stds = squares.map { ($0 / Double(n)).squareRoot() }
-        let floors = Self.sharedRangeFloors(kinds: kinds, low: low, high: high, std: stds, fraction: policy.sharedRangeFloor)
-        self.sharedRangeFloor = Self.floorSummary(floors: floors, std: stds)
+        let group = Self.sharedRangeScaling(kinds: kinds, low: low, high: high, mean: sums, std: stds, policy: policy)
+        self.sharedRange = group.record
         var kept: [Int] = [], shift: [Float] = [], scale: [Float] = []
         for c in 0..<d {
             let std = stds[c]
@@ -231,7 +231,7 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
             case .count:
                 (s, k) = Self.scaling(policy.counts, mean: sums[c], std: std, maxAbs: maxAbs[c])
             case .continuous:
-                (s, k) = (sums[c], max(std, floors[c]))
+                (s, k) = group.overrides[c] ?? (sums[c], std)
             }
             let fs = Float(s), fk = Float(k)
             guard fs.isFinite, fk.isFinite, fk != 0 else {
@@ -310,9 +310,7 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
         if let n = counts[.count] { lines.append("non-negative counts: \(plural(n)) \(uncentred(policy.counts))") }
         if let n = counts[.continuous] {
             var text = "continuous: \(plural(n)) standardized (x - mean) / std"
-            if let f = sharedRangeFloor, f.raised > 0 {
-                text += "; \(f.groupSize) share one value range, \(f.raised) of them with a std below \(Self.short(f.floor)) divided by that floor"
-            }
+            if let clause = sharedRange.flatMap(Self.sharedRangeClause) { text += "; " + clause }
             lines.append(text)
         }
         let dropped = self.dropped

@@ -133,70 +133,102 @@ import Testing
         })
     }
 
-    @Test("Continuous columns sharing one value range get a std floor: the group's median std; others keep their std")
-    func sharedRangeFloor() throws {
-        // `a` and `rare` are binary on their own; make every pixel column continuous by a 0.5 in row 99.
-        var x = try Self.pixels()
+    /// `pixels()` with every [0, 1] column continuous (a 0.5 in row 99), and the population std of a column.
+    static func continuousPixels() throws -> (x: Matrix, std: (Int) -> Double, mean: (Int) -> Double) {
+        var x = try pixels()
         x[99, 0] = 0.5
         x[99, 3] = 0.5
-        #expect(FeatureKind.classify(x) == [.continuous, .continuous, .continuous, .continuous, .continuous])
+        let frozen = x
+        func mean(_ c: Int) -> Double { (0..<frozen.rows).map { Double(frozen[$0, c]) }.reduce(0, +) / Double(frozen.rows) }
         func std(_ c: Int) -> Double {
-            let v = (0..<x.rows).map { Double(x[$0, c]) }
-            let m = v.reduce(0, +) / Double(v.count)
-            return (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count)).squareRoot()
+            let m = mean(c)
+            return ((0..<frozen.rows).map { (Double(frozen[$0, c]) - m) * (Double(frozen[$0, c]) - m) }.reduce(0, +) / Double(frozen.rows)).squareRoot()
         }
+        return (x, std, mean)
+    }
+
+    @Test("Continuous columns sharing one value range share one mean and std by default: those of all their values")
+    func sharedRangeCommon() throws {
+        let (x, std, mean) = try Self.continuousPixels()
+        #expect(FeatureKind.classify(x) == [.continuous, .continuous, .continuous, .continuous, .continuous])
+        // numpy: x[:, :4].mean(), x[:, :4].std() over all 400 values.
+        let all = (0..<x.rows).flatMap { r in (0..<4).map { Double(x[r, $0]) } }
+        let mu = all.reduce(0, +) / Double(all.count)
+        let sigma = (all.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / Double(all.count)).squareRoot()
+        let common = try FeatureScaling(fitting: x)
+        #expect(common.policy.sharedRange == .common)
+        for c in 0..<4 {
+            #expect(abs(Double(common.shift[c]) - mu) < 1e-6)
+            #expect(abs(Double(common.scale[c]) - sigma) < 1e-6)
+        }
+        // The fifth column has its own range: its own mean and std.
+        #expect(abs(Double(common.shift[4]) - mean(4)) < 1e-4 && abs(Double(common.scale[4]) - std(4)) < 1e-4)
+        let record = try #require(common.sharedRange)
+        #expect(record.groupSize == 4 && record.low == 0 && record.high == 1 && record.scaling == .common)
+        let (recordedShift, recordedScale) = (try #require(record.commonShift), try #require(record.commonScale))
+        #expect(abs(recordedShift - mu) < 1e-12 && abs(recordedScale - sigma) < 1e-12)
+        #expect(common.summaryLines().contains { $0.contains("4 share one value range [0, 1] and are scaled as one quantity") })
+        // The rare pixel's single 1 is (1 - μ) / σ, about 2 units, not (1 - mean) / 0.111 ≈ 8.9.
+        let plain = try FeatureScaling(fitting: x, policy: .init(sharedRange: .standardDeviation))
+        #expect(try common.apply(to: x)[37, 3] < 3 && plain.apply(to: x)[37, 3] > 8)
+        #expect(plain.sharedRange == nil)
+        for c in 0..<5 { #expect(abs(Double(plain.scale[c]) - std(c)) < 1e-4 * max(1, std(c))) }
+        // Sparse fit with per-column std: the common scale, no shift (its default, one root mean
+        // square for all continuous columns, leaves no shared range to treat).
+        let sparse = try FeatureScaling(fitting: try SparseMatrix(dense: x), policy: .init(sparseContinuous: .standardDeviation))
+        #expect(try FeatureScaling(fitting: try SparseMatrix(dense: x)).sharedRange == nil)
+        for c in 0..<4 { #expect(abs(Double(sparse.scale[c]) - sigma) < 1e-5 && sparse.shift[c] == 0) }
+    }
+
+    @Test("The floor choice: a shared-range column's std floored at β times the group's median std")
+    func sharedRangeFloor() throws {
+        let (x, std, _) = try Self.continuousPixels()
         let stds = (0..<5).map(std)
         let median = Array(stds[0..<4]).sorted()[1...2].reduce(0, +) / 2   // the four [0, 1] columns
         #expect(stds[3] < median)                                           // the rare one is below it
-        let floored = try FeatureScaling(fitting: x)
-        #expect(floored.policy.sharedRangeFloor == 1)
+        let floored = try FeatureScaling(fitting: x, policy: .init(sharedRange: .flooredStandardDeviation))
         for c in 0..<4 { #expect(abs(Double(floored.scale[c]) - max(stds[c], median)) < 1e-6) }
         #expect(abs(Double(floored.scale[4]) - stds[4]) < 1e-4)             // its own range: plain std
-        #expect(floored.shift == (try FeatureScaling(fitting: x, policy: .init(sharedRangeFloor: 0))).shift)
-        // Off: every column its own std (scikit-learn's StandardScaler).
-        let plain = try FeatureScaling(fitting: x, policy: .init(sharedRangeFloor: 0))
-        for c in 0..<5 { #expect(abs(Double(plain.scale[c]) - stds[c]) < 1e-4 * max(1, stds[c])) }
+        let plain = try FeatureScaling(fitting: x, policy: .init(sharedRange: .standardDeviation))
+        #expect(floored.shift == plain.shift)                               // each column its own mean
         // The fit records the floor, and the summary says what it did (2 of the 4 are below the median).
-        let record = try #require(floored.sharedRangeFloor)
-        #expect(abs(record.floor - median) < 1e-12 && record.raised == 2 && record.groupSize == 4 && plain.sharedRangeFloor == nil)
-        #expect(floored.summaryLines().contains { $0.contains("4 share one value range, 2 of them with a std below") })
-        // β = 0.5 halves the floor.
-        let half = try FeatureScaling(fitting: x, policy: .init(sharedRangeFloor: 0.5))
+        let record = try #require(floored.sharedRange)
+        let recordedFloor = try #require(record.floor)
+        #expect(abs(recordedFloor - median) < 1e-12 && record.raised == 2 && record.groupSize == 4)
+        #expect(floored.summaryLines().contains { $0.contains("4 share one value range [0, 1], 2 of them with a std below") })
+        // β = 0.5 halves the floor; β = 0 is no floor.
+        let half = try FeatureScaling(fitting: x, policy: .init(sharedRange: .flooredStandardDeviation, sharedRangeFloor: 0.5))
         #expect(abs(Double(half.scale[3]) - max(stds[3], 0.5 * median)) < 1e-6)
-        // The rare pixel's single 1 is (1 - mean) / median ≈ 2.7 units, not (1 - mean) / 0.111 ≈ 8.9.
-        #expect(try floored.apply(to: x)[37, 3] < 3 && plain.apply(to: x)[37, 3] > 8)
-        // Sparse fit with per-column std: the same floors (its continuous columns are not
-        // centred, scales equal). Its default, one common scale, has no floor to apply.
-        let sparse = try FeatureScaling(fitting: try SparseMatrix(dense: x), policy: .init(sparseContinuous: .standardDeviation))
-        #expect(try FeatureScaling(fitting: try SparseMatrix(dense: x)).sharedRangeFloor == nil)
+        let none = try FeatureScaling(fitting: x, policy: .init(sharedRange: .flooredStandardDeviation, sharedRangeFloor: 0))
+        #expect(none.scale == plain.scale && none.sharedRange == nil)
+        let sparse = try FeatureScaling(fitting: try SparseMatrix(dense: x),
+                                        policy: .init(sharedRange: .flooredStandardDeviation, sparseContinuous: .standardDeviation))
         for c in 0..<5 { #expect(abs(sparse.scale[c] - floored.scale[c]) < 1e-5 * max(1, floored.scale[c])) }
     }
 
-    @Test("No floor without a shared range: columns in their own units (yeast-like) keep their std exactly")
+    @Test("No shared range: columns in their own units (yeast-like) keep their own mean and std exactly")
     func noSharedRange() throws {
         var rng = SeededGenerator(seed: 3)
         let x = try Matrix((0..<200).map { _ in (0..<6).map { c in Float(rng.normal()) * Float(c + 1) * 0.1 + Float(c) } })
-        let floored = try FeatureScaling(fitting: x)
-        let plain = try FeatureScaling(fitting: x, policy: .init(sharedRangeFloor: 0))
-        #expect(floored.scale == plain.scale && floored.shift == plain.shift)
+        let common = try FeatureScaling(fitting: x)
+        let plain = try FeatureScaling(fitting: x, policy: .init(sharedRange: .standardDeviation))
+        #expect(common.scale == plain.scale && common.shift == plain.shift && common.sharedRange == nil)
         // Half of the continuous columns sharing a range is enough; fewer is not.
-        #expect(FeatureScaling.sharedRangeFloors(kinds: [.continuous, .continuous, .continuous, .continuous],
-                                                 low: [0, 0, -1, -2], high: [1, 1, 3, 5], std: [0.5, 0.1, 1, 2], fraction: 1)
-            == [0.3, 0.3, 0, 0])  // group {0, 1}: median (0.5 + 0.1) / 2
-        #expect(FeatureScaling.sharedRangeFloors(kinds: [.continuous, .continuous, .continuous, .continuous, .continuous],
-                                                 low: [0, 0, -1, -2, -3], high: [1, 1, 3, 5, 7], std: [0.5, 0.1, 1, 2, 3], fraction: 1)
-            == [0, 0, 0, 0, 0])
+        let c4 = [FeatureKind](repeating: .continuous, count: 4), c5 = [FeatureKind](repeating: .continuous, count: 5)
+        #expect(FeatureScaling.sharedRangeGroup(kinds: c4, low: [0, 0, -1, -2], high: [1, 1, 3, 5], std: [0.5, 0.1, 1, 2])?.columns == [0, 1])
+        #expect(FeatureScaling.sharedRangeGroup(kinds: c5, low: [0, 0, -1, -2, -3], high: [1, 1, 3, 5, 7], std: [0.5, 0.1, 1, 2, 3]) == nil)
         // A column inside the shared range joins the group; binary and count columns never do.
-        #expect(FeatureScaling.sharedRangeFloors(kinds: [.continuous, .continuous, .continuous, .binary],
-                                                 low: [0, 0, 0.2, 0], high: [1, 1, 0.6, 1], std: [0.4, 0.2, 0.01, 0.5], fraction: 1)
-            == [0.2, 0.2, 0.2, 0])
+        #expect(FeatureScaling.sharedRangeGroup(kinds: [.continuous, .continuous, .continuous, .binary],
+                                                low: [0, 0, 0.2, 0], high: [1, 1, 0.6, 1], std: [0.4, 0.2, 0.01, 0.5])?.columns == [0, 1, 2])
     }
 
-    @Test("A policy saved before the floor existed decodes with the floor off")
+    @Test("A policy saved before the shared-range choice existed decodes as it was fitted")
     func oldPolicyDecodes() throws {
         let old = #"{"binary":"maxAbs","counts":"standardDeviation","dropConstant":true}"#
         let p = try JSONDecoder().decode(FeatureScaling.Policy.self, from: Data(old.utf8))
-        #expect(p.sharedRangeFloor == 0 && p.binary == .maxAbs)
+        #expect(p.sharedRangeFloor == 0 && p.sharedRange == .standardDeviation && p.binary == .maxAbs)
+        let floored = #"{"binary":"maxAbs","counts":"standardDeviation","dropConstant":true,"sharedRangeFloor":1}"#
+        #expect(try JSONDecoder().decode(FeatureScaling.Policy.self, from: Data(floored.utf8)).sharedRange == .flooredStandardDeviation)
         let round = try JSONDecoder().decode(FeatureScaling.Policy.self, from: try JSONEncoder().encode(FeatureScaling.Policy()))
         #expect(round == FeatureScaling.Policy())
     }
