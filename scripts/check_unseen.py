@@ -31,6 +31,10 @@ p.add_argument("--seeds", default="0,1,2")
 p.add_argument("--only", default="")
 p.add_argument("--out", default=".build/check-unseen.json")
 p.add_argument("--logits-args", default="", help="extra `logits train` flags, e.g. '--hidden 512' (a variant to compare)")
+p.add_argument("--logits-only", action="store_true", help="skip the scikit-learn peers (compare Logits variants)")
+p.add_argument("--minmax", action="store_true",
+               help="min-max scale every feature to [0, 1] with the training split's min and max first (as many "
+                    "published tabular sets come): every column then shares one value range")
 a = p.parse_args()
 
 
@@ -116,15 +120,19 @@ for name, X, Y, multilabel in sets():
     for seed in seeds:
         X_tr, X_te, Y_tr, Y_te = train_test_split(X, Y, test_size=0.25, random_state=seed,
                                                   stratify=None if multilabel else Y)
-        res = {"logits": run_logits(X_tr, Y_tr, X_te, Y_te, multilabel, seed),
-               "sklearn-mlp": run_sklearn(MLPClassifier(random_state=seed, max_iter=500), X_tr, Y_tr, X_te, Y_te, multilabel),
-               "sklearn-logreg": run_sklearn(LogisticRegression(max_iter=5000), X_tr, Y_tr, X_te, Y_te, multilabel)}
+        if a.minmax:
+            lo, span = X_tr.min(0), np.where(X_tr.max(0) > X_tr.min(0), X_tr.max(0) - X_tr.min(0), 1)
+            X_tr, X_te = (X_tr - lo) / span, (X_te - lo) / span
+        res = {"logits": run_logits(X_tr, Y_tr, X_te, Y_te, multilabel, seed)}
+        if not a.logits_only:
+            res["sklearn-mlp"] = run_sklearn(MLPClassifier(random_state=seed, max_iter=500), X_tr, Y_tr, X_te, Y_te, multilabel)
+            res["sklearn-logreg"] = run_sklearn(LogisticRegression(max_iter=5000), X_tr, Y_tr, X_te, Y_te, multilabel)
         rows.append({"data": name, "seed": seed, "rows": len(X_tr), "features": X.shape[1], **res})
         print(f"{name} seed {seed}: " + ", ".join(f"{k} {v}" for k, v in res["logits"].items() if k != "hp"), file=sys.stderr)
 
 os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
 json.dump(rows, open(a.out, "w"), indent=1)
-tools = ["logits", "sklearn-mlp", "sklearn-logreg"]
+tools = ["logits"] if a.logits_only else ["logits", "sklearn-mlp", "sklearn-logreg"]
 print("| data | rows x features | metric | " + " | ".join(tools) + " |")
 print("| --- | --- | --- | " + " | ".join("---" for _ in tools) + " |")
 for name in dict.fromkeys(r["data"] for r in rows):
