@@ -75,6 +75,9 @@ struct TrainFlags: ParsableArguments {
     @Option(help: "Scaling of {0,1} feature columns: auto, centred-only (x - mean), centred ((x - mean) / std), max-abs (kept as 0/1) or std (x / std). Default (auto): centred-only up to 10 000 training rows, else centred.")
     var binaryScaling: String = "auto"
 
+    @Option(help: "Continuous columns that share one value range (pixels): common (one mean and std over all their values, as torchvision's Normalize), floor (each its own mean and std, the std at least the group's median) or per-column (each its own mean and std).")
+    var sharedRange: String = "common"
+
     @Flag(help: "Term counts: weight by TF-IDF (smooth idf from the training rows) and scale rows to unit L2 norm, as scikit-learn's TfidfTransformer; replaces standardization. Stored in the model.")
     var tfidf = false
 
@@ -105,6 +108,9 @@ struct TrainFlags: ParsableArguments {
         if let hidden { _ = try parseHidden(hidden) }
         guard binaryScaling == "auto" || Self.binaryScalingChoice(binaryScaling) != nil else {
             throw ValidationError("--binary-scaling must be auto, centred-only, centred, max-abs or std (got '\(binaryScaling)')")
+        }
+        guard FeatureScaling.SharedRangeScale(name: sharedRange) != nil else {
+            throw ValidationError("--shared-range must be common, floor or per-column (got '\(sharedRange)')")
         }
         if refit == true && validation == 0 { throw ValidationError("--refit needs a validation split (--validation > 0)") }
     }
@@ -140,6 +146,7 @@ struct TrainFlags: ParsableArguments {
         o.tuneThresholds = tuneThresholds
         o.standardize = standardize
         o.binaryScaling = Self.binaryScalingChoice(binaryScaling)
+        o.sharedRange = FeatureScaling.SharedRangeScale(name: sharedRange)
         o.tfidf = tfidf
         o.sublinearTF = sublinearTf
         return o

@@ -34,6 +34,27 @@ struct TrainDefaultsTests {
             #expect(try Train.parse(["--binary-scaling", name]).flags.trainingOptions(task: .multiLabel(labels: 3)).binaryScaling?.name == name)
         }
         #expect(throws: (any Error).self) { try Train.parse(["--binary-scaling", "minmax"]) }
+        #expect(try Train.parse([]).flags.trainingOptions(task: .multiClass(classes: 3)).sharedRange == .common)
+        let choices: [(String, FeatureScaling.SharedRangeScale)] = [("common", .common), ("floor", .flooredStandardDeviation),
+                                                                    ("per-column", .standardDeviation)]
+        for (name, choice) in choices {
+            #expect(try Train.parse(["--shared-range", name]).flags.trainingOptions(task: .multiClass(classes: 3)).sharedRange == choice)
+        }
+        #expect(throws: (any Error).self) { try Train.parse(["--shared-range", "global"]) }
+    }
+
+    @Test("The plan records the shared-range scaling, and the recipe fits the features with it")
+    func sharedRangeInPlan() throws {
+        let task = ClassificationTask.multiClass(classes: 10)
+        let byDefault = try TrainingRecipe(options: TrainingOptions(), hooks: .standard).plan(rows: 60_000, task: task, hasTestSet: true)
+        #expect(byDefault.sharedRange == .common && byDefault.entries.contains { $0 == ("shared_range", "common") })
+        var o = TrainingOptions()
+        o.sharedRange = .standardDeviation
+        #expect(try TrainingRecipe(options: o, hooks: .standard).plan(rows: 60_000, task: task, hasTestSet: true)
+            .entries.contains { $0 == ("shared_range", "per-column") })
+        o.standardize = false
+        #expect(try TrainingRecipe(options: o, hooks: .standard).plan(rows: 60_000, task: task, hasTestSet: true)
+            .entries.contains { $0 == ("shared_range", "none") })
     }
 
     @Test("The baseline line: a warning only when the model loses on both the loss and the metric")

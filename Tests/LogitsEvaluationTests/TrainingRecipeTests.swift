@@ -133,6 +133,33 @@ struct TrainingRecipeTests {
         #expect(a.result.refitHistory?.count == a.result.bestEpoch)
     }
 
+    @Test("Pixel-like columns (one shared range) get one mean and std by default; --shared-range per-column gives each its own")
+    func sharedRangeScaling() throws {
+        // Three [0, 1] columns with different spreads, and one column in its own units.
+        let rows = 40
+        let x = try Matrix((0..<rows).map { (r: Int) -> [Float] in
+            let p0: Float = r % 10 == 0 ? 1 : Float(r % 3) * 0.05
+            let p1: Float = Float(r % 7) / 6
+            let p2: Float = r == 0 ? 1 : (r == 1 ? 0 : 0.5)
+            return [p0, p1, p2, Float(r) * 0.37 - 3]
+        })
+        let data = try Dataset(features: x, targets: .classIndices((0..<rows).map { $0 % 2 }),
+                               featureNames: ["p0", "p1", "p2", "real"], labelNames: ["a", "b"])
+        var o = TrainingOptions()
+        o.hidden = [4]
+        o.epochs = 1
+        o.selectHyperparameters = false
+        o.validationFraction = 0
+        let common = try #require(try TrainingRecipe(options: o, hooks: .standard).train(data).classifier.standardizer)
+        #expect(common.mean[0] == common.mean[1] && common.mean[1] == common.mean[2])
+        #expect(common.scale[0] == common.scale[1] && common.scale[1] == common.scale[2])
+        #expect(common.mean[3] != common.mean[0])  // its own range: its own mean
+        o.sharedRange = .standardDeviation
+        let own = try #require(try TrainingRecipe(options: o, hooks: .standard).train(data).classifier.standardizer)
+        #expect(own.mean[0] != own.mean[1] && own.scale[0] != own.scale[1])
+        #expect(own.mean[3] == common.mean[3])
+    }
+
     @Test("{0,1} columns are x - p by default; a binary scaling the user sets is used as given; both are in the plan")
     func binaryScaling() throws {
         // Features: a binary column (mean 0.25), a count column and a continuous one.

@@ -29,6 +29,22 @@ extension FeatureScaling {
         case flooredStandardDeviation
         /// Each column standardized like any other continuous column.
         case standardDeviation
+
+        /// The name used by `logits train --shared-range`, summaries and `--json`: `common`,
+        /// `floor` or `per-column`.
+        public var name: String {
+            switch self {
+            case .common: return "common"
+            case .flooredStandardDeviation: return "floor"
+            case .standardDeviation: return "per-column"
+            }
+        }
+
+        /// The choice called `name`, or `nil`.
+        public init?(name: String) {
+            guard let match = Self.allCases.first(where: { $0.name == name }) else { return nil }
+            self = match
+        }
     }
 
     /// What was done to the columns of a shared value range.

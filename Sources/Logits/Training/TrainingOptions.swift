@@ -48,6 +48,10 @@ public struct TrainingOptions: Sendable {
     /// `.centredStandardDeviation` (`(x - mean) / std`), `.maxAbs` (kept as they are) or
     /// `.standardDeviation` (`x / std`). Default: `TrainingDefaults.binaryScaling(rows:sparse:)`.
     public var binaryScaling: FeatureScaling.UncenteredScale?
+    /// How continuous columns that share one value range (pixels) are scaled (`standardize` on):
+    /// one mean and std for all of them (`.common`, the default when nil), each its own std with
+    /// a floor, or each its own std (`FeatureScaling.SharedRangeScale`).
+    public var sharedRange: FeatureScaling.SharedRangeScale?
     /// Weight term-count features by TF-IDF with L2-normalized rows (`TermWeighting`, fitted on
     /// the training rows and stored in the model) instead of standardizing them.
     public var tfidf = false

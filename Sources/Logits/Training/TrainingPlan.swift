@@ -27,6 +27,9 @@ public struct TrainingPlan: Sendable, Equatable, Codable {
     /// How {0,1} feature columns are scaled when `standardize` is on: `TrainingOptions.binaryScaling`
     /// or `TrainingDefaults.binaryScaling(rows:sparse:)`. `nil` in plans saved before it existed.
     public var binaryScaling: FeatureScaling.UncenteredScale?
+    /// How continuous columns sharing one value range are scaled when `standardize` is on:
+    /// `TrainingOptions.sharedRange` or `.common`. `nil` in plans saved before it existed.
+    public var sharedRange: FeatureScaling.SharedRangeScale?
     public var seed: UInt64
     /// Hyper-parameter candidates tried by model selection (empty: none).
     public var candidates: [Candidate]
@@ -51,6 +54,7 @@ public struct TrainingPlan: Sendable, Equatable, Codable {
          ("monitor", monitor), ("validation_fraction", "\(validationFraction)"), ("refit", "\(refit)"),
          ("tune_thresholds", "\(tuneThresholds)"), ("standardize", "\(standardize)"),
          ("term_weighting", termWeighting ?? "none"),
-         ("binary_scaling", standardize ? binaryScaling?.name ?? "n/a" : "none"), ("seed", "\(seed)")]
+         ("binary_scaling", standardize ? binaryScaling?.name ?? "n/a" : "none"),
+         ("shared_range", standardize ? sharedRange?.name ?? "n/a" : "none"), ("seed", "\(seed)")]
     }
 }

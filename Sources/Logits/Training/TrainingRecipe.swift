@@ -88,7 +88,8 @@ public struct TrainingRecipe: Sendable {
             monitor: o.monitorMetric ? (hooks.metricMonitor?(task).name ?? "metric") : Monitor.validationLoss.name,
             validationFraction: validation, refit: refit, tuneThresholds: tune, standardize: o.standardize && !o.tfidf,
             termWeighting: o.tfidf ? (o.sublinearTF ? "tfidf-sublinear" : "tfidf") : nil,
-            binaryScaling: o.binaryScaling ?? TrainingDefaults.binaryScaling(rows: rows, sparse: sparse), seed: o.seed,
+            binaryScaling: o.binaryScaling ?? TrainingDefaults.binaryScaling(rows: rows, sparse: sparse),
+            sharedRange: o.sharedRange ?? .common, seed: o.seed,
             candidates: select ? TrainingDefaults.selectionGrid(rows: rows, dropout: o.dropout, weightDecay: o.weightDecay) : [])
     }
 
@@ -132,14 +133,16 @@ public struct TrainingRecipe: Sendable {
         let x: FeatureMatrix
         switch raw {
         case .dense(let features):
-            let policy = FeatureScaling.Policy(binary: plan.binaryScaling ?? TrainingDefaults.binaryScaling(rows: data.count))
+            let policy = FeatureScaling.Policy(binary: plan.binaryScaling ?? TrainingDefaults.binaryScaling(rows: data.count),
+                                               sharedRange: plan.sharedRange ?? .common)
             scaling = plan.standardize ? try FeatureScaling(fitting: features, policy: policy) : nil
             standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: features) }
             x = .dense(try standardizer.map { try $0.transform(features) } ?? features)
         case .sparse(var features):
             // Divided by the scales; a centring of binary columns (the default, as dense) is
             // applied inside the first layer (`sparseInputShift`), so the data stays sparse.
-            let policy = FeatureScaling.Policy(binary: plan.binaryScaling ?? TrainingDefaults.binaryScaling(rows: data.count, sparse: true))
+            let policy = FeatureScaling.Policy(binary: plan.binaryScaling ?? TrainingDefaults.binaryScaling(rows: data.count, sparse: true),
+                                               sharedRange: plan.sharedRange ?? .common)
             scaling = plan.standardize ? try FeatureScaling(fitting: features, policy: policy) : nil
             standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: Matrix(rows: 0, cols: features.cols)) }
             if let standardizer { try standardizer.divide(&features) }
