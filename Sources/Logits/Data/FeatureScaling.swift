@@ -310,7 +310,15 @@ public struct FeatureScaling: Codable, Sendable, Equatable {
         if let n = counts[.count] { lines.append("non-negative counts: \(plural(n)) \(uncentred(policy.counts))") }
         if let n = counts[.continuous] {
             var text = "continuous: \(plural(n)) standardized (x - mean) / std"
-            if let clause = sharedRange.flatMap(Self.sharedRangeClause) { text += "; " + clause }
+            if let group = sharedRange, let clause = Self.sharedRangeClause(group) {
+                if group.scaling == .common {
+                    // The group is not standardized column by column: say so first.
+                    let rest = n - group.groupSize
+                    text = "continuous: \(plural(n)); " + clause + (rest > 0 ? "; the other \(rest) standardized (x - mean) / std" : "")
+                } else {
+                    text += "; " + clause
+                }
+            }
             lines.append(text)
         }
         let dropped = self.dropped

@@ -167,7 +167,10 @@ import Testing
         #expect(record.groupSize == 4 && record.low == 0 && record.high == 1 && record.scaling == .common)
         let (recordedShift, recordedScale) = (try #require(record.commonShift), try #require(record.commonScale))
         #expect(abs(recordedShift - mu) < 1e-12 && abs(recordedScale - sigma) < 1e-12)
-        #expect(common.summaryLines().contains { $0.contains("4 share one value range [0, 1] and are scaled as one quantity") })
+        #expect(common.summaryLines().contains {
+            $0.hasPrefix("continuous: 5 features; 4 share one value range [0, 1] and are scaled as one quantity")
+                && $0.hasSuffix("; the other 1 standardized (x - mean) / std")
+        })
         // The rare pixel's single 1 is (1 - μ) / σ, about 2 units, not (1 - mean) / 0.111 ≈ 8.9.
         let plain = try FeatureScaling(fitting: x, policy: .init(sharedRange: .standardDeviation))
         #expect(try common.apply(to: x)[37, 3] < 3 && plain.apply(to: x)[37, 3] > 8)
