@@ -28,10 +28,12 @@ extension Dataset {
     ///
     /// Every value gets its own column (no dropped reference level), so that a file declaring
     /// the values in another order encodes the same names; `Classifier.align` matches them by name.
+    ///
+    /// CSR features with an attribute to expand are densified first (within the memory budget).
     /// - Parameters:
     ///   - limit: the largest number of values that is expanded.
     ///   - required: attribute names that must be used: dropping one of them throws.
-    /// CSR features with an attribute to expand are densified first (within the memory budget).
+    ///   - maxElements: the largest `rows x columns` of the expanded feature matrix.
     /// - Throws: `LogitsError.invalidValue` for a required attribute over the limit, a code that
     ///   is not a declared position; `.outOfMemory`-like `invalidValue` when the expanded matrix
     ///   exceeds `maxElements`.

@@ -49,6 +49,9 @@ public struct TrainingRecipe: Sendable {
     /// The settings a run on `rows` rows of `task` will use.
     /// - Throws: `LogitsError.invalidValue` for contradictory options (e.g. a refit without a split).
     /// - Parameters:
+    ///   - rows: the number of training rows.
+    ///   - task: the classification task of the data.
+    ///   - hasTestSet: whether a test set follows (small data is refitted on all rows by default then).
     ///   - sparse: whether the features are held as CSR (a centring of their {0,1} columns is
     ///     applied inside the first layer).
     ///   - features: the number of input columns (the default hidden width depends on it, and
