@@ -35,7 +35,9 @@ public enum ThresholdTuner {
     /// cut, chosen as in step 2 on all their validation cells pooled (relative to `g`).
     /// - Parameters: logits, targets: `N x C` validation logits and 0/1 targets.
     /// - Returns: `C` logit thresholds.
+    /// - Throws: `LogitsError.shapeMismatch` when the shapes disagree.
     public static func perLabelF1(logits: Matrix, targets: Matrix) throws -> [Double] {
+        try checkShapes(logits: logits, targets: targets)
         let (frequent, rare) = split(targets)
         let (g, tuned) = try frequentThresholds(logits: logits, targets: targets, frequent: frequent)
         var thresholds = tuned
@@ -96,7 +98,13 @@ public enum ThresholdTuner {
     }
 
     /// Step 1: the global cut `g` of `columns` pooled (0 for no columns).
+    /// - Throws: `LogitsError.shapeMismatch` when the shapes disagree, `.invalidValue` for a
+    ///   column outside `0..<C`.
     public static func globalCut(logits: Matrix, targets: Matrix, columns: [Int]) throws -> Double {
+        try checkShapes(logits: logits, targets: targets)
+        if let bad = columns.first(where: { $0 < 0 || $0 >= targets.cols }) {
+            throw LogitsError.invalidValue("threshold tuning: column \(bad) is outside 0..<\(targets.cols)")
+        }
         guard !columns.isEmpty else { return 0 }
         let (truth, scores) = pooled(logits: logits, targets: targets, columns: columns)
         let defaultErrors = errors(truth: truth, scores: scores, cut: 0)
@@ -104,6 +112,12 @@ public enum ThresholdTuner {
         // The same decisions as z > 0 (no pooled score between the two cuts): keep exactly 0.
         let (low, high) = (min(t, 0), max(t, 0))
         return scores.contains { $0 > low && $0 <= high } ? t : 0
+    }
+
+    static func checkShapes(logits: Matrix, targets: Matrix) throws {
+        guard logits.rows == targets.rows, logits.cols == targets.cols else {
+            throw LogitsError.shapeMismatch("threshold tuning: validation logits \(logits.rows)x\(logits.cols), targets \(targets.rows)x\(targets.cols); expected the same shape")
+        }
     }
 
     /// The labels with at least `minimumPositives` validation positives, and the others.

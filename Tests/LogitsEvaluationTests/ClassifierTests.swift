@@ -149,6 +149,10 @@ struct EvaluationBridgeTests {
         for (r, v) in [-3, -2, -1, 1, 2, 3].enumerated() { z[r, 0] = Float(v); y[r, 0] = v > 0 ? 1 : 0 }
         #expect(try ThresholdTuner.globalCut(logits: z, targets: y, columns: [0]) == 0)
         #expect(try ThresholdTuner.globalCut(logits: z, targets: y, columns: []) == 0)
+        // Wrong shapes or columns throw instead of trapping.
+        #expect(throws: LogitsError.self) { try ThresholdTuner.globalCut(logits: Matrix(rows: 5, cols: 1), targets: y, columns: [0]) }
+        #expect(throws: LogitsError.self) { try ThresholdTuner.globalCut(logits: z, targets: y, columns: [1]) }
+        #expect(throws: LogitsError.self) { try ThresholdTuner.perLabelF1(logits: Matrix(rows: 6, cols: 2), targets: y) }
     }
 
     @Test("Rare labels get rate-matched thresholds (numpy quantile), frequent ones the constrained F1 cut")
