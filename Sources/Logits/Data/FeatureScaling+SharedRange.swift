@@ -85,9 +85,10 @@ extension FeatureScaling {
 
     /// Per-column `(shift, scale)` overrides for the group's columns (nil elsewhere) under
     /// `policy`, and the record of what was done. `mean`/`std` are the columns' training means
-    /// and population stds over the same `N` rows.
+    /// and population stds over the same `N` rows; `centred: false` (sparse data) gives shift 0.
     static func sharedRangeScaling(kinds: [FeatureKind], low: [Double], high: [Double], mean: [Double], std: [Double],
-                                   policy: Policy) -> (overrides: [(shift: Double, scale: Double)?], record: SharedRangeGroup?) {
+                                   policy: Policy, centred: Bool = true)
+        -> (overrides: [(shift: Double, scale: Double)?], record: SharedRangeGroup?) {
         var overrides = [(shift: Double, scale: Double)?](repeating: nil, count: kinds.count)
         guard policy.sharedRange != .standardDeviation,
               let group = sharedRangeGroup(kinds: kinds, low: low, high: high, std: std) else { return (overrides, nil) }
@@ -101,8 +102,8 @@ extension FeatureScaling {
             let variance = group.columns.reduce(0) { $0 + std[$1] * std[$1] + (mean[$1] - mu) * (mean[$1] - mu) } / g
             let sigma = variance.squareRoot()
             guard sigma > 0, sigma.isFinite, mu.isFinite else { return (overrides, nil) }
-            for c in group.columns { overrides[c] = (mu, sigma) }
-            record.commonShift = mu
+            for c in group.columns { overrides[c] = (centred ? mu : 0, sigma) }
+            record.commonShift = centred ? mu : 0
             record.commonScale = sigma
         case .flooredStandardDeviation:
             let beta = policy.sharedRangeFloor
@@ -111,7 +112,7 @@ extension FeatureScaling {
             let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2]
                 : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
             let floor = beta * median
-            for c in group.columns { overrides[c] = (mean[c], max(std[c], floor)) }
+            for c in group.columns { overrides[c] = (centred ? mean[c] : 0, max(std[c], floor)) }
             record.floor = floor
             record.raised = group.columns.filter { std[$0] < floor }.count
         case .standardDeviation:

@@ -86,9 +86,9 @@ extension FeatureScaling {
         }
         let commonRMS = continuousColumns > 0 ? (continuousSquares / (Double(n) * Double(continuousColumns))).squareRoot() : 1
         let stds = squares.map { ($0 / Double(n)).squareRoot() }
-        // Per-column std: the shared range's scale (never its shift: sparse data is not centred).
+        // Per-column std: the shared range's scale, not centred (the data stays sparse).
         let group = Self.sharedRangeScaling(kinds: kinds, low: low.map(Double.init), high: high.map(Double.init), mean: sums,
-                                            std: stds, policy: policy)
+                                            std: stds, policy: policy, centred: false)
         var kept: [Int] = [], shift: [Float] = [], scale: [Float] = []
         for c in 0..<d {
             let std = stds[c]
@@ -100,7 +100,7 @@ extension FeatureScaling {
             case .binary: (m, k) = Self.scaling(policy.binary, mean: sums[c], std: std, maxAbs: maxAbs[c])
             case .count: (m, k) = Self.scaling(policy.counts, mean: sums[c], std: std, maxAbs: maxAbs[c])
             case .continuous:
-                (m, k) = (0, policy.sparseContinuous == .commonRootMeanSquare && !nonFinite[c] ? commonRMS : group.overrides[c]?.scale ?? std)
+                (m, k) = policy.sparseContinuous == .commonRootMeanSquare && !nonFinite[c] ? (0, commonRMS) : group.overrides[c] ?? (0, std)
             }
             let fk = Float(k)
             guard fk.isFinite, fk != 0 else {
@@ -111,13 +111,8 @@ extension FeatureScaling {
             scale.append(fk)
         }
         try self.init(inputCount: d, kinds: kinds, kept: kept, shift: shift, scale: scale, policy: policy)
-        // The common root mean square replaces the per-column std, and with it the shared range's
-        // scaling; a common shift is not applied (the data stays sparse).
-        sharedRange = policy.sparseContinuous == .commonRootMeanSquare ? nil : group.record.map { r in
-            var r = r
-            r.commonShift = r.commonShift.map { _ in 0 }
-            return r
-        }
+        // The common root mean square replaces the per-column std, and with it the shared range's scaling.
+        sharedRange = policy.sparseContinuous == .commonRootMeanSquare ? nil : group.record
     }
 
     /// `summaryLines` for a fit on sparse data: continuous columns are divided by one common scale

@@ -105,7 +105,7 @@ extension Gemm {
         // threads when it loads and they keep spinning for a while (also after each call). Timed
         // while they spun, the Swift driver's worker shared a core with them and the driver ran at
         // one thread's speed in about half the processes on a 2-vCPU Zen 3 (80 vs 150 GFLOP/s).
-        var measuredAll = GemmProbe.measure(candidates)
+        var measuredAll = GemmProbe.measure(candidates)  // candidate order: the preference on ties
         var libraries: [(label: String, backend: any GemmBackend)] = []
         for kind in [GemmBackendKind.accelerate, .openblas] {
             #if !canImport(Darwin)
@@ -118,7 +118,6 @@ extension Gemm {
                 skipped.append("\(error)")
             }
         }
-        candidates += libraries
         measuredAll += GemmProbe.measure(libraries)
         let measured = measuredAll.sorted { $0.gflops > $1.gflops }
         guard let fastest = measured.first else {
@@ -127,7 +126,7 @@ extension Gemm {
         // Within `tieMargin` of the fastest, the earlier candidate wins (the package's widest
         // kernel before a library): the choice then does not flip between processes on timing
         // noise, so two runs on one machine compute with the same backend.
-        let order = Dictionary(candidates.enumerated().map { ($1.label, $0) }, uniquingKeysWith: { a, _ in a })
+        let order = Dictionary(measuredAll.enumerated().map { ($1.label, $0) }, uniquingKeysWith: { a, _ in a })
         let best = measured.filter { $0.gflops >= fastest.gflops * (1 - tieMargin) }
             .min { (order[$0.label] ?? .max) < (order[$1.label] ?? .max) } ?? fastest
         let others = measured.filter { $0.label != best.label }.map { "\($0.label) \(format($0.gflops))" }.joined(separator: ", ")

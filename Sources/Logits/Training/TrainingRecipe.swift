@@ -134,18 +134,18 @@ public struct TrainingRecipe: Sendable {
         let scaling: FeatureScaling?
         let standardizer: Standardizer?
         let x: FeatureMatrix
+        let isSparse: Bool
+        if case .sparse = raw { isSparse = true } else { isSparse = false }
+        let policy = FeatureScaling.Policy(binary: plan.binaryScaling ?? TrainingDefaults.binaryScaling(rows: data.count, sparse: isSparse),
+                                           sharedRange: plan.sharedRange ?? .common)
         switch raw {
         case .dense(let features):
-            let policy = FeatureScaling.Policy(binary: plan.binaryScaling ?? TrainingDefaults.binaryScaling(rows: data.count),
-                                               sharedRange: plan.sharedRange ?? .common)
             scaling = plan.standardize ? try FeatureScaling(fitting: features, policy: policy) : nil
             standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: features) }
             x = .dense(try standardizer.map { try $0.transform(features) } ?? features)
         case .sparse(var features):
             // Divided by the scales; a centring of binary columns (the default, as dense) is
             // applied inside the first layer (`sparseInputShift`), so the data stays sparse.
-            let policy = FeatureScaling.Policy(binary: plan.binaryScaling ?? TrainingDefaults.binaryScaling(rows: data.count, sparse: true),
-                                               sharedRange: plan.sharedRange ?? .common)
             scaling = plan.standardize ? try FeatureScaling(fitting: features, policy: policy) : nil
             standardizer = try scaling.map { try Self.fullWidthStandardizer($0, features: Matrix(rows: 0, cols: features.cols)) }
             if let standardizer { try standardizer.divide(&features) }
